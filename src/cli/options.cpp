@@ -1,0 +1,65 @@
+#include "cli/options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace netconv::cli {
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') { if (!cur.empty()) out.push_back(cur); cur.clear(); }
+    else cur += c;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+ParsedConvert parse_convert(const std::vector<std::string>& args) {
+  ParsedConvert p;
+  std::string to = "fhir";
+  po::options_description desc(
+      "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
+      "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("from", po::value(&p.convert.from), "input format: csv | ndjson (default: by file extension, csv otherwise)")
+      ("to", po::value(&to)->default_value("fhir"), "output formats, comma-separated: fhir")
+      ("output,o", po::value(&p.convert.output_dir)->default_value("out"), "output directory")
+      ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
+      ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
+       "bulk: fhir/<ResourceType>.ndjson | bundle: fhir/bundles.ndjson, one transaction Bundle per patient")
+      ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
+      ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
+      ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
+      ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&p.convert.inputs)->multitoken());
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  std::ostringstream h;
+  h << desc;
+  p.help_text = h.str();
+  p.help = vm.count("help") > 0;
+  if (p.help) return p;
+  p.convert.to = split_list(to);
+  if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
+  if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson")
+    throw UsageError("--from must be csv or ndjson");
+  p.convert.show_values = p.common.show_values;
+  return p;
+}
+
+}  // namespace netconv::cli

@@ -1,0 +1,26 @@
+// Program/configuration problems stop the run; each maps to a documented exit code.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace netconv {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitDataProblems = 1,  // finished, but records were rejected or checks failed
+  kExitUsage = 2,         // bad option, broken mapping table or configuration
+  kExitIo = 3,            // input/output error
+  kExitInterrupted = 130,
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace netconv

@@ -1,0 +1,42 @@
+// Mapper: one source record (any reader) -> a NetCase, a rejection with located coded reasons,
+// or a skip (out of scope) with a counted reason. Pure function of the record and the tables,
+// so it can run on any worker thread.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "mapping/mapping_set.hpp"
+#include "model/net_case.hpp"
+#include "readers/reader.hpp"
+
+namespace netconv {
+
+struct MapperOptions {
+  std::string patient_id_system;  // identifier system for patient_id
+};
+
+struct RecordOutcome {
+  enum class Kind { converted, rejected, skipped } kind = Kind::rejected;
+  model::NetCase net_case;
+  std::vector<Diagnostic> reasons;   // rejection reasons (errors)
+  std::vector<Diagnostic> warnings;  // kept record, but worth saying
+  std::string skip_reason;           // counted in report.json
+  std::string patient_id;            // raw key (data outputs only)
+  std::string tumor_id;
+};
+
+class Mapper {
+ public:
+  Mapper(const MappingSet& tables, MapperOptions options);
+  RecordOutcome map(const SourceRecord& record) const;
+  // Stable ids (docs: "Resource ids").
+  static std::string hash_id(std::initializer_list<std::string_view> parts);
+
+ private:
+  const MappingSet& t_;
+  MapperOptions opt_;
+  std::string icdo3_uri_, icdo3_oid_;
+};
+
+}  // namespace netconv

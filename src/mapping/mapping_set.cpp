@@ -1,0 +1,352 @@
+#include "mapping/mapping_set.hpp"
+
+#include <set>
+
+#include "core/errors.hpp"
+#include "core/text.hpp"
+#include "mapping/code_checks.hpp"
+#include "mapping/tsv_table.hpp"
+
+namespace netconv {
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& contract_enumerations() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> e = {
+      {"sex", {"F", "M", "O", "U", "female", "male", "other", "unknown"}},
+      {"differentiation", {"well", "moderate", "poor", "poor_small_cell", "poor_large_cell", "unknown"}},
+      {"metastatic_sites", {"liver", "bone", "lung", "peritoneum", "lymph_node_regional", "lymph_node_distant", "other"}},
+      {"syndromes", {"MEN1", "MEN2", "MEN2A", "MEN2B", "VHL", "NF1", "TSC"}},
+      {"carcinoid_syndrome", {"Y", "N", "U"}},
+      {"symptoms", {"flushing", "diarrhea", "steatorrhea", "edema", "wheezing", "jaundice", "carcinoid_heart_disease"}},
+      {"treatment_kind", {"surgery", "ssa", "targeted", "chemo", "prrt", "liver_directed", "other"}},
+  };
+  return e;
+}
+
+const std::vector<std::string>& required_constants() {
+  static const std::vector<std::string> c = {
+      "fhir.profile.cancer_patient", "fhir.profile.primary_condition", "fhir.profile.secondary_condition",
+      "fhir.profile.histologic_grade", "fhir.profile.tumor_marker_test", "fhir.profile.surgical_procedure",
+      "fhir.profile.medication_administration", "fhir.profile.us_core_condition",
+      "fhir.extension.histology_morphology_behavior", "fhir.extension.related_condition",
+      "fhir.extension.data_absent_reason", "fhir.extension.us_core_birthsex", "fhir.system.patient_id_default",
+      "fhir.system.tag"};
+  return c;
+}
+
+namespace {
+
+struct Loader {
+  std::string dir;
+  std::vector<Diagnostic>& problems;
+
+  TsvTable table(const char* name, const std::vector<std::string>& req, const std::vector<std::string>& opt = {}) {
+    return load_tsv(dir + "/" + name, req, opt, problems);
+  }
+  void error(const char* code, Location loc, std::string msg) {
+    problems.push_back({Severity::error, code, std::move(loc), std::move(msg), ""});
+  }
+  void warning(const char* code, Location loc, std::string msg) {
+    problems.push_back({Severity::warning, code, std::move(loc), std::move(msg), ""});
+  }
+};
+
+bool matches(const std::string& pattern, const std::string& value) { return pattern == "*" || pattern == value; }
+
+}  // namespace
+
+MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& problems) {
+  MappingSet m;
+  m.dir_ = dir;
+  Loader L{dir, problems};
+  const std::vector<std::string> src = {"source"};
+
+  // code systems
+  auto cs = L.table("code-systems.tsv", {"system", "uri", "oid", "format", "source", "verified"}, {"note"});
+  for (const auto& r : cs.rows) {
+    CodeSystemRow row{cs.cell(r, "system"), cs.cell(r, "uri"), cs.cell(r, "oid"), cs.cell(r, "format")};
+    if (m.system(row.key)) L.error("NC-MAP-010", cs.where(r, "system"), "duplicate code system '" + row.key + "'");
+    if (!is_known_code_format(row.format)) L.error("NC-MAP-021", cs.where(r, "format"), "unknown code format '" + row.format + "'");
+    if (row.uri.empty() || row.uri.find(':') == std::string::npos) L.error("NC-MAP-025", cs.where(r, "uri"), "system URI missing or not absolute");
+    if (row.format != "local" && row.oid.empty()) L.warning("NC-MAP-026", cs.where(r, "oid"), "code system has no OID (needed for CDA)");
+    if (cs.cell(r, "source").empty()) L.error("NC-MAP-040", cs.where(r, "source"), "row names no source");
+    if (cs.cell(r, "verified") != "yes") L.warning("NC-MAP-042", cs.where(r, "verified"), "code system row is not verified");
+    m.systems_.push_back(row);
+  }
+
+  // concepts
+  auto ct = L.table("concepts.tsv", {"concept", "slot", "system", "code", "display", "source", "verified"}, {"note"});
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> seen_codes;
+  for (const auto& r : ct.rows) {
+    ConceptCoding c{ct.cell(r, "system"), ct.cell(r, "code"), ct.cell(r, "display"), ct.cell(r, "source"),
+                    ct.cell(r, "verified"), ct.cell(r, "note"), r.line};
+    const auto& key = ct.cell(r, "concept");
+    auto slot = ct.cell(r, "slot");
+    if (key.empty() || slot.empty()) { L.error("NC-MAP-011", ct.where(r, "concept"), "concept and slot are required"); continue; }
+    if (c.verified != "yes" && c.verified != "no") L.error("NC-MAP-041", ct.where(r, "verified"), "verified must be yes or no");
+    if (!c.code.empty() || c.verified == "yes") {
+      const auto* sys = m.system(c.system);
+      if (!sys) L.error("NC-MAP-020", ct.where(r, "system"), "unknown code system '" + c.system + "'");
+      else if (auto why = code_format_problem(sys->format, c.code); !why.empty())
+        L.error(sys->format == "snomed" && why.find("Verhoeff") != std::string::npos ? "NC-MAP-022"
+                : sys->format == "loinc" && why.find("mod-10") != std::string::npos ? "NC-MAP-023" : "NC-MAP-021",
+                ct.where(r, "code"), why + ": '" + c.code + "'");
+      if (c.source.empty()) L.error("NC-MAP-040", ct.where(r, "source"), "coding names no source");
+      if (!seen_codes.insert({key, slot, c.system, c.code}).second)
+        L.error("NC-MAP-010", ct.where(r, "code"), "duplicate coding for concept '" + key + "' slot '" + slot + "'");
+    }
+    if (c.verified == "no") L.warning("NC-MAP-042", ct.where(r, "verified"), "unverified coding of '" + key + "' is not emitted");
+    m.concept_keys_.insert(key);
+    m.concepts_[{key, slot}].push_back(std::move(c));
+  }
+  for (const auto& [ks, rows] : m.concepts_) {
+    // a system may appear once per concept slot: two different codes of one system conflict
+    std::map<std::string, std::string> by_system;
+    for (const auto& c : rows) {
+      if (c.verified != "yes") continue;
+      auto [it, fresh] = by_system.emplace(c.system, c.code);
+      if (!fresh && it->second != c.code)
+        L.error("NC-MAP-012", {ct.path, c.line, 0, "code"},
+                "concept '" + ks.first + "' slot '" + ks.second + "' maps to two " + c.system + " codes");
+    }
+  }
+
+  // ICD-O-3 lists
+  auto topo = L.table("icdo3-topography.tsv", {"code", "display", "source"});
+  for (const auto& r : topo.rows) {
+    const auto& code = topo.cell(r, "code");
+    if (!code_format_problem("icdo3", code).empty() || code[0] != 'C') L.error("NC-MAP-021", topo.where(r, "code"), "not an ICD-O-3 topography code");
+    if (!m.topography_.emplace(code, topo.cell(r, "display")).second) L.error("NC-MAP-010", topo.where(r, "code"), "duplicate topography code");
+  }
+  auto morph = L.table("icdo3-morphology.tsv", {"code", "display", "source"});
+  for (const auto& r : morph.rows) {
+    const auto& code = morph.cell(r, "code");
+    if (code.size() != 6 || !code_format_problem("icdo3", code).empty() || code[0] == 'C') {
+      L.error("NC-MAP-021", morph.where(r, "code"), "not an ICD-O-3 morphology code");
+      continue;
+    }
+    if (!m.morphologies_.emplace(code, morph.cell(r, "display")).second) L.error("NC-MAP-010", morph.where(r, "code"), "duplicate morphology code");
+    m.histologies_.insert(code.substr(0, 4));
+  }
+
+  auto need_concept = [&](const TsvTable& t, const TableRow& r, const char* col, bool optional) {
+    const auto& k = t.cell(r, col);
+    if (k.empty()) {
+      if (!optional) L.error("NC-MAP-030", t.where(r, col), std::string(col) + " is required");
+      return;
+    }
+    if (!m.concept_keys_.count(k)) L.error("NC-MAP-030", t.where(r, col), "concept '" + k + "' is not defined in concepts.tsv");
+  };
+
+  auto sites = L.table("sites.tsv", {"topography", "site_group", "family", "body_site", "source"}, {"note"});
+  for (const auto& r : sites.rows) {
+    SiteRow s{sites.cell(r, "topography"), sites.cell(r, "site_group"), sites.cell(r, "family"), sites.cell(r, "body_site")};
+    bool category = s.topography.size() == 3 && s.topography[0] == 'C';
+    if (!category && !m.valid_topography(s.topography)) L.error("NC-MAP-024", sites.where(r, "topography"), "not an ICD-O-3 topography code or category");
+    if (s.family != "gep" && s.family != "thoracic" && s.family != "other") L.error("NC-MAP-013", sites.where(r, "family"), "family must be gep, thoracic or other");
+    need_concept(sites, r, "body_site", true);
+    if (!m.sites_.emplace(s.topography, s).second) L.error("NC-MAP-010", sites.where(r, "topography"), "duplicate site row");
+  }
+
+  auto scope = L.table("morphology-scope.tsv", {"morphology", "behavior", "decision", "tumor_class", "source", "note"}, {"morphology_concept"});
+  for (const auto& r : scope.rows) {
+    ScopeRow s{scope.cell(r, "morphology"), scope.cell(r, "behavior"), scope.cell(r, "decision"), scope.cell(r, "tumor_class"),
+               scope.cell(r, "morphology_concept")};
+    if (!m.valid_histology(s.morphology)) L.error("NC-MAP-024", scope.where(r, "morphology"), "not an ICD-O-3 histology");
+    if (s.behavior != "*" && (s.behavior.size() != 1 || std::string("012369").find(s.behavior[0]) == std::string::npos))
+      L.error("NC-MAP-024", scope.where(r, "behavior"), "behavior must be one of 0 1 2 3 6 9 or *");
+    if (s.decision != "convert" && s.decision != "skip") L.error("NC-MAP-013", scope.where(r, "decision"), "decision must be convert or skip");
+    if (s.decision == "convert" && s.tumor_class.empty()) L.error("NC-MAP-013", scope.where(r, "tumor_class"), "a converted morphology needs a tumor class");
+    if (scope.cell(r, "source").empty()) L.error("NC-MAP-040", scope.where(r, "source"), "row names no source");
+    need_concept(scope, r, "morphology_concept", true);
+    for (const auto& o : m.scope_)
+      if (o.morphology == s.morphology && o.behavior == s.behavior) L.error("NC-MAP-010", scope.where(r, "morphology"), "duplicate scope row");
+    m.scope_.push_back(s);
+  }
+
+  auto dx = L.table("diagnoses.tsv", {"topography", "site_group", "tumor_class", "concept", "source"}, {"note"});
+  for (const auto& r : dx.rows) {
+    DiagnosisRow d{dx.cell(r, "topography"), dx.cell(r, "site_group"), dx.cell(r, "tumor_class"), dx.cell(r, "concept")};
+    need_concept(dx, r, "concept", false);
+    if (dx.cell(r, "source").empty()) L.error("NC-MAP-040", dx.where(r, "source"), "row names no source");
+    m.diagnoses_.push_back(d);
+  }
+  // every class the scope converts must reach a diagnosis at any site
+  for (const auto& s : m.scope_)
+    if (s.decision == "convert" && !m.diagnosis("C80.9", "other", s.tumor_class))
+      L.error("NC-MAP-031", {dx.path, 0, 0, ""}, "no diagnoses.tsv row covers tumor class '" + s.tumor_class + "' at other sites");
+
+  auto gs = L.table("grade-schemas.tsv", {"site_group", "tumor_class", "schema", "source"}, {"note"});
+  for (const auto& r : gs.rows)
+    m.grade_schemas_.push_back({{gs.cell(r, "site_group"), gs.cell(r, "tumor_class")}, gs.cell(r, "schema")});
+  auto gc = L.table("grade-codes.tsv", {"schema", "code", "grade", "differentiation", "source"}, {"note"});
+  for (const auto& r : gc.rows) {
+    GradeCodeRow g{gc.cell(r, "schema"), gc.cell(r, "code"), gc.cell(r, "grade"), gc.cell(r, "differentiation")};
+    if (!g.grade.empty() && g.grade != "G1" && g.grade != "G2" && g.grade != "G3" && g.grade != "GX")
+      L.error("NC-MAP-013", gc.where(r, "grade"), "grade must be G1, G2, G3, GX or empty");
+    if (m.grade_code(g.schema, g.code)) L.error("NC-MAP-010", gc.where(r, "code"), "duplicate grade code in schema");
+    m.grade_codes_.push_back(g);
+  }
+  for (const auto& [k, schema] : m.grade_schemas_) {
+    bool any = false;
+    for (const auto& g : m.grade_codes_) any = any || g.schema == schema;
+    if (!any) L.error("NC-MAP-031", {gc.path, 0, 0, ""}, "grade schema '" + schema + "' has no codes");
+  }
+
+  auto vals = L.table("values.tsv", {"field", "value", "concept"}, {"note"});
+  for (const auto& r : vals.rows) {
+    auto key = std::make_pair(vals.cell(r, "field"), to_lower(vals.cell(r, "value")));
+    need_concept(vals, r, "concept", true);
+    if (!m.values_.emplace(key, vals.cell(r, "concept")).second) L.error("NC-MAP-010", vals.where(r, "value"), "duplicate value");
+  }
+  for (const auto& [field, list] : contract_enumerations())
+    for (const auto& v : list)
+      if (!m.values_.count({field, to_lower(v)}))
+        L.error("NC-MAP-031", {vals.path, 0, 0, field}, "contract value '" + v + "' of " + field + " has no row");
+
+  auto kinds = L.table("treatment-kinds.tsv", {"kind", "category_concept"}, {"note"});
+  for (const auto& r : kinds.rows) {
+    KindRow k{kinds.cell(r, "kind"), kinds.cell(r, "category_concept")};
+    need_concept(kinds, r, "category_concept", true);
+    if (!m.kinds_.emplace(k.kind, k).second) L.error("NC-MAP-010", kinds.where(r, "kind"), "duplicate kind");
+  }
+  auto agents = L.table("agents.tsv", {"agent", "resource", "kinds", "concept"}, {"note"});
+  for (const auto& r : agents.rows) {
+    AgentRow a{agents.cell(r, "agent"), agents.cell(r, "resource"), agents.cell(r, "concept"), split(agents.cell(r, "kinds"), '|')};
+    if (a.resource != "MedicationAdministration" && a.resource != "Procedure")
+      L.error("NC-MAP-013", agents.where(r, "resource"), "resource must be MedicationAdministration or Procedure");
+    for (const auto& k : a.kinds)
+      if (!m.kinds_.count(k)) L.error("NC-MAP-030", agents.where(r, "kinds"), "unknown treatment kind '" + k + "'");
+    need_concept(agents, r, "concept", false);
+    if (!m.agents_.emplace(a.agent, a).second) L.error("NC-MAP-010", agents.where(r, "agent"), "duplicate agent");
+  }
+
+  auto prof = L.table("profiles.tsv", {"key", "value", "source"}, {"note"});
+  for (const auto& r : prof.rows) {
+    if (!m.constants_.emplace(prof.cell(r, "key"), prof.cell(r, "value")).second) L.error("NC-MAP-010", prof.where(r, "key"), "duplicate key");
+    if (prof.cell(r, "source").empty()) L.error("NC-MAP-040", prof.where(r, "source"), "row names no source");
+  }
+  for (const auto& k : required_constants())
+    if (!m.constants_.count(k)) L.error("NC-MAP-050", {prof.path, 0, 0, k}, "required constant '" + k + "' is missing");
+  if (!m.system("netconv")) L.error("NC-MAP-050", {cs.path, 0, 0, "netconv"}, "the local code system 'netconv' is missing");
+
+  // pre-resolve every concept slot so the hot path only copies
+  for (const auto& [ks, rows] : m.concepts_) {
+    model::Concept c;
+    c.key = ks.first;
+    for (const auto& row : rows) {
+      if (c.text.empty() && !row.display.empty()) c.text = row.display;
+      if (row.verified != "yes") continue;
+      const auto* sys = m.system(row.system);
+      if (!sys) continue;
+      c.codings.push_back({sys->uri, sys->oid, row.code, row.display});
+    }
+    if (c.text.empty()) {
+      auto dot = c.key.rfind('.');
+      c.text = dot == std::string::npos ? c.key : c.key.substr(dot + 1);
+      for (auto& ch : c.text) if (ch == '_') ch = ' ';
+    }
+    if (const auto* local = m.system("netconv")) c.local = {local->uri, local->oid, c.key, c.text};
+    m.resolved_[ks.first + '\x1f' + ks.second] = std::move(c);
+  }
+  return m;
+}
+
+const CodeSystemRow* MappingSet::system(const std::string& key) const {
+  for (const auto& s : systems_)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+const CodeSystemRow* MappingSet::system_by_uri(const std::string& uri) const {
+  for (const auto& s : systems_)
+    if (s.uri == uri) return &s;
+  return nullptr;
+}
+bool MappingSet::has_concept(const std::string& key) const { return concept_keys_.count(key) > 0; }
+bool MappingSet::has_slot(const std::string& key, const std::string& slot) const { return resolved_.count(key + '\x1f' + slot) > 0; }
+
+model::Concept MappingSet::lookup(const std::string& key, const std::string& slot) const {
+  auto it = resolved_.find(key + '\x1f' + slot);
+  if (it != resolved_.end()) return it->second;
+  model::Concept c;  // a concept without rows for this slot: unverified by definition
+  c.key = key;
+  c.text = key;
+  if (const auto* local = system("netconv")) c.local = {local->uri, local->oid, key, key};
+  return c;
+}
+
+std::string MappingSet::topography_display(const std::string& dotted) const {
+  auto it = topography_.find(dotted);
+  return it == topography_.end() ? "" : it->second;
+}
+std::string MappingSet::morphology_display(const std::string& code) const {
+  auto it = morphologies_.find(code);
+  return it == morphologies_.end() ? "" : it->second;
+}
+
+const SiteRow* MappingSet::site(const std::string& topography) const {
+  auto it = sites_.find(topography);
+  if (it == sites_.end()) it = sites_.find(topography.substr(0, 3));
+  return it == sites_.end() ? nullptr : &it->second;
+}
+
+const ScopeRow* MappingSet::scope(const std::string& histology, const std::string& behavior) const {
+  const ScopeRow* wildcard = nullptr;
+  for (const auto& s : scope_) {
+    if (s.morphology != histology) continue;
+    if (s.behavior == behavior) return &s;
+    if (s.behavior == "*") wildcard = &s;
+  }
+  return wildcard;
+}
+
+const DiagnosisRow* MappingSet::diagnosis(const std::string& topography, const std::string& site_group,
+                                          const std::string& tumor_class) const {
+  for (const auto& d : diagnoses_) {
+    bool topo = d.topography == "*" || d.topography == topography ||
+                (d.topography.size() == 3 && topography.rfind(d.topography, 0) == 0);
+    if (topo && matches(d.site_group, site_group) && matches(d.tumor_class, tumor_class)) return &d;
+  }
+  return nullptr;
+}
+
+std::string MappingSet::grade_schema(const std::string& site_group, const std::string& tumor_class) const {
+  for (const auto& [k, schema] : grade_schemas_)
+    if (matches(k.first, site_group) && matches(k.second, tumor_class)) return schema;
+  return "";
+}
+
+const GradeCodeRow* MappingSet::grade_code(const std::string& schema, const std::string& code) const {
+  for (const auto& g : grade_codes_)
+    if (g.schema == schema && g.code == code) return &g;
+  return nullptr;
+}
+
+const std::string* MappingSet::value_concept(const std::string& field, const std::string& value) const {
+  auto it = values_.find({field, to_lower(value)});
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+const AgentRow* MappingSet::agent(const std::string& key) const {
+  auto it = agents_.find(key);
+  return it == agents_.end() ? nullptr : &it->second;
+}
+const KindRow* MappingSet::kind(const std::string& key) const {
+  auto it = kinds_.find(key);
+  return it == kinds_.end() ? nullptr : &it->second;
+}
+
+const std::string& MappingSet::constant(const std::string& key) const {
+  auto it = constants_.find(key);
+  if (it == constants_.end()) throw ConfigError("mapping constant '" + key + "' is missing from profiles.tsv");
+  return it->second;
+}
+std::string MappingSet::constant_or(const std::string& key, const std::string& fallback) const {
+  auto it = constants_.find(key);
+  return it == constants_.end() ? fallback : it->second;
+}
+std::string MappingSet::local_system_uri() const {
+  const auto* s = system("netconv");
+  return s ? s->uri : "";
+}
+
+}  // namespace netconv

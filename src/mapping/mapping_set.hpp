@@ -1,0 +1,107 @@
+// The loaded, checked mapping tables (docs/mapping-tables.md). Immutable after load and shared
+// read-only by all workers.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "model/values.hpp"
+
+namespace netconv {
+
+struct CodeSystemRow {
+  std::string key, uri, oid, format;
+};
+struct SiteRow {
+  std::string topography, site_group, family, body_site;
+};
+struct ScopeRow {
+  std::string morphology, behavior, decision, tumor_class, morphology_concept;
+};
+struct DiagnosisRow {
+  std::string topography, site_group, tumor_class, concept_key;
+};
+struct GradeCodeRow {
+  std::string schema, code, grade, differentiation;
+};
+struct AgentRow {
+  std::string agent, resource, concept_key;
+  std::vector<std::string> kinds;
+};
+struct KindRow {
+  std::string kind, category_concept;
+};
+
+class MappingSet {
+ public:
+  // Loads every table from `dir`. Problems (errors and warnings) are appended; the set is usable
+  // only when none of them is an error.
+  static MappingSet load(const std::string& dir, std::vector<Diagnostic>& problems);
+
+  const std::string& dir() const { return dir_; }
+  const CodeSystemRow* system(const std::string& key) const;
+  const CodeSystemRow* system_by_uri(const std::string& uri) const;
+  bool has_concept(const std::string& key) const;
+  // Resolved concept for a slot: verified codings only; unverified → text + local coding.
+  model::Concept lookup(const std::string& key, const std::string& slot = "code") const;
+  bool has_slot(const std::string& key, const std::string& slot) const;
+
+  bool valid_topography(const std::string& dotted) const { return topography_.count(dotted) > 0; }
+  std::string topography_display(const std::string& dotted) const;
+  bool valid_histology(const std::string& four_digits) const { return histologies_.count(four_digits) > 0; }
+  std::string morphology_display(const std::string& code) const;  // nnnn/b, "" when unlisted
+
+  const SiteRow* site(const std::string& topography) const;
+  const ScopeRow* scope(const std::string& histology, const std::string& behavior) const;
+  const DiagnosisRow* diagnosis(const std::string& topography, const std::string& site_group,
+                                const std::string& tumor_class) const;
+  std::string grade_schema(const std::string& site_group, const std::string& tumor_class) const;
+  const GradeCodeRow* grade_code(const std::string& schema, const std::string& code) const;
+  // Allowed value of an enumerated input field (case-insensitive); nullptr when not allowed.
+  const std::string* value_concept(const std::string& field, const std::string& value) const;
+  const AgentRow* agent(const std::string& key) const;
+  const KindRow* kind(const std::string& key) const;
+  // Format constant (profile URL, extension URL, template id); throws ConfigError when missing.
+  const std::string& constant(const std::string& key) const;
+  std::string constant_or(const std::string& key, const std::string& fallback) const;
+  std::string local_system_uri() const;
+
+  struct ConceptCoding {
+    std::string system, code, display, source, verified, note;
+    std::uint64_t line = 0;
+  };
+  const std::map<std::pair<std::string, std::string>, std::vector<ConceptCoding>>& concept_rows() const {
+    return concepts_;
+  }
+
+ private:
+  std::string dir_;
+  std::vector<CodeSystemRow> systems_;
+  std::map<std::pair<std::string, std::string>, std::vector<ConceptCoding>> concepts_;  // (concept, slot)
+  std::unordered_set<std::string> concept_keys_;
+  std::unordered_map<std::string, std::string> topography_;
+  std::unordered_map<std::string, std::string> morphologies_;
+  std::unordered_set<std::string> histologies_;
+  std::unordered_map<std::string, SiteRow> sites_;
+  std::vector<ScopeRow> scope_;
+  std::vector<DiagnosisRow> diagnoses_;
+  std::vector<std::pair<std::pair<std::string, std::string>, std::string>> grade_schemas_;
+  std::vector<GradeCodeRow> grade_codes_;
+  std::map<std::pair<std::string, std::string>, std::string> values_;
+  std::unordered_map<std::string, AgentRow> agents_;
+  std::unordered_map<std::string, KindRow> kinds_;
+  std::unordered_map<std::string, std::string> constants_;
+  std::unordered_map<std::string, model::Concept> resolved_;  // key + '\x1f' + slot
+};
+
+// Enumerated values the input contracts accept, by field: check-mappings and the loader
+// demand that each one has a values.tsv row.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& contract_enumerations();
+// Format constants the writers need.
+const std::vector<std::string>& required_constants();
+
+}  // namespace netconv

@@ -1,0 +1,95 @@
+// NetCase: the target-neutral clinical model between readers/mapper and writers. Writers render
+// exactly this; FHIR and CDA therefore cannot disagree about what a record means.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "model/values.hpp"
+
+namespace netconv::model {
+
+struct Patient {
+  std::string id_system;  // identifier system URI
+  std::string id_value;   // registry identifier (PHI: never logged)
+  std::string resource_id;  // hashed from (id_system, id_value)
+  std::string file_key;     // hashed patient key used in file names
+  std::optional<PartialDate> birth_date;
+  std::optional<Concept> gender;     // administrative gender (FHIR codes)
+  std::optional<Concept> birth_sex;  // sex assigned at birth, when the source states it
+};
+
+struct Observation {  // a measured or stated fact about the tumor
+  std::string kind;   // ki67, mitotic_count, differentiation
+  Concept code;
+  std::optional<Quantity> quantity;
+  std::optional<Concept> value;
+  std::string resource_id;
+};
+
+struct Metastasis {
+  std::string key;  // metastatic site key from the input
+  Concept code;
+  std::optional<Concept> body_site;
+  std::string resource_id;
+};
+
+struct SimpleCondition {  // syndromes, carcinoid syndrome, symptoms
+  std::string kind;       // syndrome, carcinoid_syndrome, symptom
+  std::string key;
+  Concept code;
+  std::string resource_id;
+};
+
+struct Treatment {
+  std::string kind;      // surgery, ssa, targeted, chemo, prrt, liver_directed, other
+  std::string agent;     // mapping key
+  std::string resource;  // MedicationAdministration or Procedure
+  Concept code;
+  std::optional<Concept> category;
+  std::optional<PartialDate> start, end;
+  std::string regimen;   // the whole item text's agents joined by '+', for combined regimens
+  std::string resource_id;
+};
+
+struct Tumor {
+  std::string tumor_id;  // sequence within the patient
+  std::string key;       // hashed (patient, tumor_id), used for ids of everything below
+  std::string condition_id;
+  std::optional<PartialDate> diagnosis_date;
+  std::string topography;   // ICD-O-3, dotted
+  std::string site_group, site_family;
+  Concept topography_concept;  // ICD-O-3 topography coding
+  std::optional<Concept> body_site;
+  std::string morphology;   // nnnn/b
+  std::string tumor_class;  // net, nec, nec_small_cell, ...
+  Concept morphology_concept;  // ICD-O-3 morphology (+ SNOMED CT morphology)
+  Concept diagnosis;           // SNOMED CT disorder + ICD-10-CM
+  // Grade: G1/G2/G3/GX as given or derived, and where it came from.
+  std::string grade;            // "", G1, G2, G3, GX
+  std::string grade_source;     // given, derived
+  std::optional<Concept> grade_value;
+  std::string grade_observation_id;
+  std::vector<Observation> observations;
+  std::vector<Metastasis> metastases;
+  std::vector<SimpleCondition> conditions;
+  std::vector<Treatment> treatments;
+};
+
+// One converted tumor record of a patient.
+struct NetCase {
+  Location location;   // where the record came from
+  std::string record_key;
+  Patient patient;
+  Tumor tumor;
+  bool unverified_terminology = false;
+};
+
+// The unit writers render: a patient and the tumors of that patient that converted.
+struct PatientCases {
+  Patient patient;
+  std::vector<NetCase> cases;
+};
+
+}  // namespace netconv::model

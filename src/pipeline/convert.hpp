@@ -1,0 +1,44 @@
+// The library's entry point for conversion: inputs -> mapped cases -> writers -> output folder,
+// with rejects.ndjson and report.json. The CLI only parses options and maps the result to exit
+// codes. Program/config problems throw ConfigError (exit 2) or IoError (exit 3); data problems go
+// to the diagnostic sink and the run goes on.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "mapping/mapping_set.hpp"
+#include "writers/writer.hpp"
+
+namespace netconv {
+
+struct ConvertOptions {
+  std::vector<std::string> inputs;  // paths; "-" = stdin
+  std::string from;                 // csv | ndjson | "" (by file extension)
+  std::vector<std::string> to = {"fhir"};
+  std::string output_dir = "out";
+  std::string patient_id_system;    // "" = the table default
+  std::string columns_file;
+  WriterOptions writer;
+  bool show_values = false;
+};
+
+struct ConvertSummary {
+  std::uint64_t read = 0, converted = 0, rejected = 0, skipped = 0;
+  std::uint64_t patients_written = 0, files_failed = 0;
+  std::map<std::string, std::uint64_t> skipped_by_reason, rejected_by_code, warnings_by_code, resources_by_type;
+  std::vector<std::string> outputs;
+  int exit_code = 0;
+};
+
+// Loads and checks the tables; throws ConfigError listing every error (file:line).
+MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags);
+// Mapping-table directory: the flag, then $NETCONV_MAPPINGS, then beside the executable, then
+// the source tree the binary was built from.
+std::string resolve_mappings_dir(const std::string& flag);
+
+ConvertSummary convert(const ConvertOptions& options, const MappingSet& tables, DiagnosticSink& diags);
+
+}  // namespace netconv

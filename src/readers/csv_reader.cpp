@@ -1,0 +1,218 @@
+// RFC 4180 CSV reader for the registry contract. Streams byte by byte through a buffer; a record
+// longer than max_record_bytes is rejected and skipped without being held in memory.
+#include <istream>
+#include <set>
+
+#include "core/text.hpp"
+#include "readers/reader.hpp"
+
+namespace netconv {
+namespace {
+
+class CsvReader : public RecordReader {
+ public:
+  CsvReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
+      : in_(in), cfg_(cfg), diags_(diags) {
+    read_header();
+  }
+
+  bool next(SourceRecord& rec) override {
+    rec.clear();
+    if (failed_) return false;
+    while (true) {
+      RawRow row;
+      if (!read_row(row)) return false;
+      if (row.cells.size() == 1 && row.cells[0].text.empty() && !row.problem_code.size()) continue;  // blank line
+      build_record(row, rec);
+      return true;
+    }
+  }
+  std::uint64_t bytes_read() const override { return bytes_; }
+  bool failed() const override { return failed_; }
+
+ private:
+  struct Cell {
+    std::string text;
+    std::uint64_t line = 0, column = 0;
+  };
+  struct RawRow {
+    std::vector<Cell> cells;
+    std::uint64_t line = 0;
+    std::string problem_code, problem;
+    std::uint64_t problem_line = 0, problem_column = 0;
+  };
+
+  int get() {
+    if (pos_ == len_) {
+      in_.read(buf_, sizeof buf_);
+      len_ = static_cast<std::size_t>(in_.gcount());
+      pos_ = 0;
+      if (len_ == 0) return -1;
+    }
+    ++bytes_;
+    return static_cast<unsigned char>(buf_[pos_++]);
+  }
+  int peek() {
+    if (pos_ == len_) {
+      in_.read(buf_, sizeof buf_);
+      len_ = static_cast<std::size_t>(in_.gcount());
+      pos_ = 0;
+      if (len_ == 0) return -1;
+    }
+    return static_cast<unsigned char>(buf_[pos_]);
+  }
+
+  void flag(RawRow& row, const char* code, std::string msg) {
+    if (!row.problem_code.empty()) return;
+    row.problem_code = code;
+    row.problem = std::move(msg);
+    row.problem_line = line_;
+    row.problem_column = col_;
+  }
+
+  // Reads one physical record (quoted fields may span lines). Returns false at end of input.
+  bool read_row(RawRow& row) {
+    int c = peek();
+    if (c < 0) return false;
+    row.line = line_;
+    row.cells.push_back(Cell{{}, line_, col_ + 1});
+    std::size_t total = 0;
+    bool in_quotes = false, was_quoted = false, after_quote = false;
+    while (true) {
+      c = get();
+      if (c < 0) {
+        if (in_quotes) flag(row, "NC-CSV-004", "unterminated quoted field at end of file");
+        break;
+      }
+      ++col_;
+      if (c == 0) flag(row, "NC-CSV-005", "NUL byte in record");
+      if (in_quotes) {
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            ++col_;
+            append(row, total, '"');
+          } else {
+            in_quotes = false;
+            after_quote = true;
+          }
+        } else {
+          if (c == '\n') { ++line_; col_ = 0; }
+          append(row, total, static_cast<char>(c));
+        }
+        continue;
+      }
+      if (c == ',') {
+        row.cells.push_back(Cell{{}, line_, col_ + 1});
+        was_quoted = after_quote = false;
+        continue;
+      }
+      if (c == '\r') {
+        if (peek() == '\n') continue;  // CRLF
+        ++line_; col_ = 0;
+        break;  // lone CR ends the record too (mixed line endings)
+      }
+      if (c == '\n') {
+        ++line_; col_ = 0;
+        break;
+      }
+      if (c == '"' && row.cells.back().text.empty() && !was_quoted && !after_quote) {
+        in_quotes = was_quoted = true;
+        continue;
+      }
+      if (after_quote) flag(row, "NC-CSV-006", "characters after the closing quote of a field");
+      if (c == '"') flag(row, "NC-CSV-006", "quote inside an unquoted field");
+      append(row, total, static_cast<char>(c));
+    }
+    if (total > cfg_.max_record_bytes)
+      flag(row, "NC-CSV-007", "record longer than " + std::to_string(cfg_.max_record_bytes) + " bytes");
+    return true;
+  }
+
+  void append(RawRow& row, std::size_t& total, char ch) {
+    if (++total > cfg_.max_record_bytes) return;  // keep counting, stop storing
+    row.cells.back().text += ch;
+  }
+
+  void read_header() {
+    // a UTF-8 byte order mark is tolerated
+    if (peek() == 0xEF) {
+      get();
+      if (get() != 0xBB || get() != 0xBF) { fail("NC-CSV-001", "file starts with a broken byte order mark"); return; }
+    }
+    RawRow row;
+    if (!read_row(row)) { fail("NC-CSV-002", "empty file: no header row"); return; }
+    if (!row.problem_code.empty()) { fail(row.problem_code.c_str(), "header row: " + row.problem); return; }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < row.cells.size(); ++i) {
+      std::string name(trim(row.cells[i].text));
+      if (cfg_.columns) name = std::string(cfg_.columns->rename(name));
+      if (find_invalid_utf8(name) != std::string::npos) { fail("NC-CSV-003", "header row is not valid UTF-8"); return; }
+      bool known = false;
+      for (const auto& c : contract_columns()) known = known || c == name;
+      if (!seen.insert(name).second) {
+        fail("NC-CSV-008", "duplicate header name in column " + std::to_string(i + 1));
+        return;
+      }
+      if (!known) {
+        diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, 1, row.cells[i].column, name},
+                       "column is not part of the registry CSV contract; ignored", ""});
+        name.clear();  // ignored column
+      }
+      header_.push_back(name);
+    }
+    bool has_pid = false;
+    for (const auto& h : header_) has_pid = has_pid || h == "patient_id";
+    if (!has_pid) fail("NC-CSV-009", "header has no patient_id column");
+  }
+
+  void fail(const char* code, std::string msg) {
+    failed_ = true;
+    diags_.report({Severity::error, code, {cfg_.display_name, line_, 0, ""}, std::move(msg), ""});
+  }
+
+  void build_record(const RawRow& row, SourceRecord& rec) {
+    rec.location = {cfg_.display_name, row.line, 1, ""};
+    if (!row.problem_code.empty()) {
+      rec.problems.push_back({Severity::error, row.problem_code, {cfg_.display_name, row.problem_line, row.problem_column, ""},
+                              row.problem, ""});
+    } else if (row.cells.size() != header_.size()) {
+      rec.problems.push_back({Severity::error, "NC-CSV-011", rec.location,
+                              "record has " + std::to_string(row.cells.size()) + " fields, header has " +
+                                  std::to_string(header_.size()),
+                              ""});
+    }
+    for (std::size_t i = 0; i < row.cells.size() && i < header_.size(); ++i) {
+      if (header_[i].empty()) continue;
+      const auto& cell = row.cells[i];
+      Location loc{cfg_.display_name, cell.line, cell.column, header_[i]};
+      auto bad = find_invalid_utf8(cell.text);
+      if (bad != std::string::npos) {
+        rec.problems.push_back({Severity::error, "NC-CSV-003", loc, "value is not valid UTF-8", ""});
+        continue;
+      }
+      RawField f;
+      f.name = header_[i];
+      f.value = std::string(trim(cell.text));
+      f.location = loc;
+      rec.fields.push_back(std::move(f));
+    }
+  }
+
+  std::istream& in_;
+  ReaderConfig cfg_;
+  DiagnosticSink& diags_;
+  char buf_[1 << 16];
+  std::size_t pos_ = 0, len_ = 0;
+  std::uint64_t bytes_ = 0, line_ = 1, col_ = 0;
+  std::vector<std::string> header_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordReader> make_csv_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags) {
+  return std::make_unique<CsvReader>(in, cfg, diags);
+}
+
+}  // namespace netconv

@@ -1,0 +1,286 @@
+#include "writers/fhir_json.hpp"
+
+#include <set>
+
+#include "core/json_writer.hpp"
+#include "mapping/mapper.hpp"
+
+namespace netconv {
+
+using model::Concept;
+
+FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
+  p_patient_ = t.constant("fhir.profile.cancer_patient");
+  p_primary_ = t.constant("fhir.profile.primary_condition");
+  p_secondary_ = t.constant("fhir.profile.secondary_condition");
+  p_grade_ = t.constant("fhir.profile.histologic_grade");
+  p_marker_ = t.constant("fhir.profile.tumor_marker_test");
+  p_surgery_ = t.constant("fhir.profile.surgical_procedure");
+  p_med_ = t.constant("fhir.profile.medication_administration");
+  p_uscore_cond_ = t.constant("fhir.profile.us_core_condition");
+  x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
+  x_related_ = t.constant("fhir.extension.related_condition");
+  x_dar_ = t.constant("fhir.extension.data_absent_reason");
+  x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
+  tag_system_ = t.constant("fhir.system.tag");
+  cat_problem_ = t.lookup("category.problem_list_item");
+  cat_lab_ = t.lookup("category.laboratory");
+  ver_confirmed_ = t.lookup("status.confirmed");
+}
+
+namespace {
+
+void coding(JsonWriter& w, const model::Coding& c) {
+  w.begin_object().member("system", c.system_uri).member("code", c.code);
+  if (!c.display.empty()) w.member("display", c.display);
+  w.end_object();
+}
+
+void codeable(JsonWriter& w, const Concept& c, bool& unverified) {
+  w.begin_object().key("coding").begin_array();
+  if (c.verified()) {
+    for (const auto& cd : c.codings) coding(w, cd);
+  } else {
+    unverified = true;
+    coding(w, c.local);
+  }
+  w.end_array();
+  if (!c.text.empty()) w.member("text", c.text);
+  w.end_object();
+}
+
+void reference(JsonWriter& w, std::string_view type, std::string_view id) {
+  std::string r(type);
+  r += '/';
+  r += id;
+  w.begin_object().member("reference", r).end_object();
+}
+
+// meta is written last-known: the tag depends on what the body contained, so bodies are
+// rendered first into a separate buffer and then joined.
+std::string finish(const std::string& type, const std::string& id, const std::string& profile, const std::string& body,
+                   bool unverified, const std::string& tag_system) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().member("resourceType", type).member("id", id);
+  w.key("meta").begin_object();
+  if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
+  if (unverified)
+    w.key("tag").begin_array().begin_object().member("system", tag_system).member("code", "unverified-terminology")
+        .member("display", "Contains concepts without a verified code").end_object().end_array();
+  w.end_object();
+  out.pop_back();  // reopen the object to splice the body members in
+  if (!body.empty()) {
+    out += ',';
+    out += body;
+  }
+  out += '}';
+  return out;
+}
+
+// Body writer: a JsonWriter over an object whose braces are stripped when finished.
+struct Body {
+  std::string buf;
+  JsonWriter w{buf};
+  bool unverified = false;
+  Body() { w.begin_object(); }
+  std::string take() {
+    w.end_object();
+    return buf.substr(1, buf.size() - 2);
+  }
+};
+
+void date_or_absent(JsonWriter& w, const char* name, const std::optional<model::PartialDate>& d,
+                    const std::string& dar_url) {
+  if (d) {
+    w.member(name, d->fhir());
+  } else {
+    w.key(std::string("_") + name).begin_object().key("extension").begin_array().begin_object()
+        .member("url", dar_url).member("valueCode", "unknown").end_object().end_array().end_object();
+  }
+}
+
+}  // namespace
+
+std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
+  std::vector<FhirResource> out;
+  std::set<std::string> written;
+  auto emit = [&](const std::string& type, const std::string& id, const std::string& profile, Body& b,
+                  const std::string& record_key) {
+    if (!written.insert(type + "/" + id).second) return;
+    bool unverified = b.unverified;
+    out.push_back({type, id, finish(type, id, profile, b.take(), unverified, tag_system_), record_key});
+  };
+  const auto& p = pc.patient;
+
+  {  // Patient (mCODE CancerPatient; registry data has no names)
+    Body b;
+    auto& w = b.w;
+    w.key("identifier").begin_array().begin_object().member("system", p.id_system).member("value", p.id_value).end_object().end_array();
+    w.key("name").begin_array().begin_object().key("extension").begin_array().begin_object()
+        .member("url", x_dar_).member("valueCode", "unknown").end_object().end_array().end_object().end_array();
+    std::string gender = "unknown";
+    if (p.gender && p.gender->verified()) gender = p.gender->codings.front().code;
+    w.member("gender", gender);
+    if (p.birth_date) w.member("birthDate", p.birth_date->fhir());
+    if (p.birth_sex && p.birth_sex->verified()) {
+      // us-core-birthsex is an extension on Patient; it must precede the other members in
+      // mCODE examples but JSON member order carries no meaning in FHIR.
+      w.key("extension").begin_array().begin_object().member("url", x_birthsex_)
+          .member("valueCode", p.birth_sex->codings.front().code).end_object().end_array();
+    }
+    emit("Patient", p.resource_id, p_patient_, b, "");
+  }
+
+  for (const auto& nc : pc.cases) {
+    const auto& tu = nc.tumor;
+    const std::string subject_id = p.resource_id;
+    auto subject = [&](JsonWriter& w) { w.key("subject"); reference(w, "Patient", subject_id); };
+    auto related = [&](JsonWriter& w) {
+      w.key("extension").begin_array().begin_object().member("url", x_related_).key("valueReference");
+      reference(w, "Condition", tu.condition_id);
+      w.end_object().end_array();
+    };
+    auto condition_common = [&](Body& b) {
+      b.w.key("verificationStatus");
+      codeable(b.w, ver_confirmed_, b.unverified);
+      b.w.key("category").begin_array();
+      codeable(b.w, cat_problem_, b.unverified);
+      b.w.end_array();
+    };
+
+    {  // PrimaryCancerCondition
+      Body b;
+      auto& w = b.w;
+      w.key("extension").begin_array().begin_object().member("url", x_hmb_).key("valueCodeableConcept");
+      codeable(w, tu.morphology_concept, b.unverified);
+      w.end_object().end_array();
+      condition_common(b);
+      w.key("code");
+      codeable(w, tu.diagnosis, b.unverified);
+      w.key("bodySite").begin_array();
+      Concept site = tu.body_site ? *tu.body_site : Concept{};
+      if (!tu.body_site) site.text = tu.topography_concept.text;
+      for (const auto& c : tu.topography_concept.codings) site.codings.push_back(c);
+      if (site.text.empty()) site.text = tu.topography_concept.text;
+      codeable(w, site, b.unverified);
+      w.end_array();
+      subject(w);
+      if (tu.diagnosis_date) w.member("onsetDateTime", tu.diagnosis_date->fhir());
+      emit("Condition", tu.condition_id, p_primary_, b, nc.record_key);
+    }
+
+    auto lab_observation = [&](Body& b, const Concept& code) {
+      auto& w = b.w;
+      w.member("status", "final");
+      w.key("category").begin_array();
+      codeable(w, cat_lab_, b.unverified);
+      w.end_array();
+      w.key("code");
+      codeable(w, code, b.unverified);
+      subject(w);
+      if (tu.diagnosis_date && tu.diagnosis_date->precision == model::DatePrecision::day)
+        w.member("effectiveDateTime", tu.diagnosis_date->fhir());
+    };
+
+    if (tu.grade_value) {  // HistologicGrade
+      Body b;
+      related(b.w);
+      lab_observation(b, t_.lookup("observation.histologic_grade"));
+      b.w.key("valueCodeableConcept");
+      codeable(b.w, *tu.grade_value, b.unverified);
+      emit("Observation", tu.grade_observation_id, p_grade_, b, nc.record_key);
+    }
+    for (const auto& o : tu.observations) {
+      Body b;
+      bool marker = o.kind == "ki67";
+      if (marker) related(b.w);
+      lab_observation(b, o.code);
+      if (!marker) { b.w.key("focus").begin_array(); reference(b.w, "Condition", tu.condition_id); b.w.end_array(); }
+      if (o.quantity) {
+        b.w.key("valueQuantity").begin_object().member_number("value", o.quantity->value.text);
+        if (!o.quantity->comparator.empty()) b.w.member("comparator", o.quantity->comparator);
+        b.w.member("unit", o.quantity->unit_display).member("system", "http://unitsofmeasure.org")
+            .member("code", o.quantity->unit).end_object();
+      } else if (o.value) {
+        b.w.key("valueCodeableConcept");
+        codeable(b.w, *o.value, b.unverified);
+      }
+      emit("Observation", o.resource_id, marker ? p_marker_ : "", b, nc.record_key);
+    }
+    for (const auto& m : tu.metastases) {  // SecondaryCancerCondition
+      Body b;
+      related(b.w);
+      condition_common(b);
+      b.w.key("code");
+      codeable(b.w, m.code, b.unverified);
+      if (m.body_site) { b.w.key("bodySite").begin_array(); codeable(b.w, *m.body_site, b.unverified); b.w.end_array(); }
+      subject(b.w);
+      emit("Condition", m.resource_id, p_secondary_, b, nc.record_key);
+    }
+    for (const auto& c : tu.conditions) {
+      Body b;
+      condition_common(b);
+      b.w.key("code");
+      codeable(b.w, c.code, b.unverified);
+      subject(b.w);
+      emit("Condition", c.resource_id, p_uscore_cond_, b, nc.record_key);
+    }
+    for (const auto& tr : tu.treatments) {
+      Body b;
+      auto& w = b.w;
+      if (tr.resource == "Procedure") {
+        w.member("status", "completed");
+        if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
+        w.key("code");
+        codeable(w, tr.code, b.unverified);
+        subject(w);
+        if (tr.start && tr.end) {
+          w.key("performedPeriod").begin_object().member("start", tr.start->fhir()).member("end", tr.end->fhir()).end_object();
+        } else {
+          date_or_absent(w, "performedDateTime", tr.start, x_dar_);
+        }
+        w.key("reasonReference").begin_array();
+        reference(w, "Condition", tu.condition_id);
+        w.end_array();
+        emit("Procedure", tr.resource_id, p_surgery_, b, nc.record_key);
+      } else {
+        w.member("status", "completed");
+        if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
+        w.key("medicationCodeableConcept");
+        codeable(w, tr.code, b.unverified);
+        subject(w);
+        if (tr.start && tr.end) {
+          w.key("effectivePeriod").begin_object().member("start", tr.start->fhir()).member("end", tr.end->fhir()).end_object();
+        } else if (tr.start) {
+          w.member("effectiveDateTime", tr.start->fhir());
+        } else {
+          date_or_absent(w, "effectiveDateTime", tr.start, x_dar_);
+        }
+        w.key("reasonReference").begin_array();
+        reference(w, "Condition", tu.condition_id);
+        w.end_array();
+        if (!tr.regimen.empty()) w.key("note").begin_array().begin_object().member("text", "Part of regimen " + tr.regimen).end_object().end_array();
+        emit("MedicationAdministration", tr.resource_id, p_med_, b, nc.record_key);
+      }
+    }
+  }
+  return out;
+}
+
+std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources) const {
+  std::string out;
+  out.reserve(256 + resources.size() * 512);
+  JsonWriter w(out);
+  w.begin_object().member("resourceType", "Bundle").member("id", Mapper::hash_id({"Bundle", pc.patient.resource_id}))
+      .member("type", "transaction").key("entry").begin_array();
+  for (const auto& r : resources) {
+    w.begin_object().key("resource").raw_number(r.json);
+    w.key("request").begin_object().member("method", "PUT").member("url", r.type + "/" + r.id).end_object();
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return out;
+}
+
+}  // namespace netconv

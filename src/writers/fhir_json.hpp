@@ -1,0 +1,37 @@
+// FHIR R4 JSON writer: renders the resources of one patient (mCODE STU4 shapes) as compact JSON
+// strings in a fixed order. Rendering is a pure function of the NetCase and the tables, so it
+// can run on any thread; framing (bulk NDJSON or a Bundle per patient) is done by the caller.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "mapping/mapping_set.hpp"
+#include "model/net_case.hpp"
+
+namespace netconv {
+
+struct FhirResource {
+  std::string type;
+  std::string id;
+  std::string json;  // one line, no trailing newline
+  std::string record_key;  // which input record it came from ("" for the Patient)
+};
+
+class FhirJsonWriter {
+ public:
+  explicit FhirJsonWriter(const MappingSet& tables);
+  // Patient first, then per tumor: primary Condition, Observations, secondary Conditions,
+  // other Conditions, Procedures, MedicationAdministrations. Duplicate ids are written once.
+  std::vector<FhirResource> render(const model::PatientCases& pc) const;
+  // A transaction Bundle of the resources, every entry a PUT to its own id.
+  std::string bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources) const;
+
+ private:
+  const MappingSet& t_;
+  struct Constants;
+  std::string p_patient_, p_primary_, p_secondary_, p_grade_, p_marker_, p_surgery_, p_med_, p_uscore_cond_;
+  std::string x_hmb_, x_related_, x_dar_, x_birthsex_, tag_system_;
+  model::Concept cat_problem_, cat_lab_, ver_confirmed_;
+};
+
+}  // namespace netconv

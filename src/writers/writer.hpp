@@ -1,0 +1,44 @@
+// Output writers: one per output format, registered explicitly in make_writers(). A writer
+// renders one patient's converted cases into chunks of bytes for files below the output
+// directory; the pipeline appends the chunks in input order, so rendering may run on any thread.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mapping/mapping_set.hpp"
+#include "model/net_case.hpp"
+
+namespace netconv {
+
+struct OutputChunk {
+  std::string path;  // relative to the output directory, e.g. fhir/Patient.ndjson
+  std::string bytes;
+  bool whole_file = false;  // true: the chunk is a complete file (CDA documents)
+};
+
+struct RenderedPatient {
+  std::vector<OutputChunk> chunks;
+  std::map<std::string, std::uint64_t> resource_counts;  // e.g. "fhir:Condition" -> 3
+};
+
+struct WriterOptions {
+  std::string fhir_layout = "bulk";  // bulk | bundle
+  std::string cda_layout = "document";  // document | entries
+  std::string cda_config;  // path to the CDA header configuration, "" = defaults
+};
+
+class OutputWriter {
+ public:
+  virtual ~OutputWriter() = default;
+  virtual std::string name() const = 0;                  // fhir, cda
+  virtual std::string directory() const = 0;             // sub-directory it owns
+  virtual void render(const model::PatientCases& pc, RenderedPatient& out) const = 0;  // thread-safe
+};
+
+// Throws ConfigError for an unknown format name or bad writer options.
+std::vector<std::unique_ptr<OutputWriter>> make_writers(const std::vector<std::string>& formats,
+                                                        const WriterOptions& options, const MappingSet& tables);
+
+}  // namespace netconv
