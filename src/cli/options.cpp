@@ -26,12 +26,16 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
-      ("from", po::value(&p.convert.from), "input format: csv | ndjson (default: by file extension, csv otherwise)")
-      ("to", po::value(&to)->default_value("fhir"), "output formats, comma-separated: fhir")
+      ("from", po::value(&p.convert.from), "input format: csv | ndjson | naaccr-xml (default: by file extension or XML root element, csv otherwise)")
+      ("to", po::value(&to)->default_value("fhir"), "output formats, comma-separated: fhir, cda")
       ("output,o", po::value(&p.convert.output_dir)->default_value("out"), "output directory")
       ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
       ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
        "bulk: fhir/<ResourceType>.ndjson | bundle: fhir/bundles.ndjson, one transaction Bundle per patient")
+      ("cda-layout", po::value(&p.convert.writer.cda_layout)->default_value("document"),
+       "document: cda/<file-key>.xml, one C-CDA 2.1 CCD per patient | entries: cda/<file-key>.<section>.xml")
+      ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
+      ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
       ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
@@ -56,8 +60,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (p.help) return p;
   p.convert.to = split_list(to);
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
-  if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson")
-    throw UsageError("--from must be csv or ndjson");
+  if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
+    throw UsageError("--from must be csv, ndjson or naaccr-xml");
   p.convert.show_values = p.common.show_values;
   return p;
 }

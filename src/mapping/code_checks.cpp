@@ -43,13 +43,13 @@ bool loinc_check_digit_valid(std::string_view code) {
 }
 
 bool is_known_code_format(std::string_view f) {
-  return f == "snomed" || f == "loinc" || f == "icd10cm" || f == "icd10" || f == "icdo3" || f == "rxnorm" ||
+  return f == "snomed" || f == "loinc" || f == "icd10cm" || f == "icd10" || f == "icdo3" || f == "icdo3-topography" || f == "icdo3-morphology" || f == "rxnorm" ||
          f == "ncit" || f == "ucum" || f == "hl7" || f == "local";
 }
 
 std::string code_format_problem(std::string_view format, std::string_view code) {
   static const std::regex snomed("[1-9][0-9]{5,17}"), loinc("[0-9]{1,7}-[0-9]"),
-      icd10cm("[A-TV-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?"), icd10("[A-Z][0-9]{2}(\\.?[0-9X])?"),
+      icd10cm("[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?"), icd10("[A-Z][0-9]{2}(\\.?[0-9X])?"),
       icdo3("C[0-9]{2}\\.[0-9]|[89][0-9]{3}/[0-9]"), rxnorm("[0-9]{1,10}"), ncit("C[0-9]{1,7}"),
       ucum("[!-~]{1,64}"), hl7("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), local("[!-~]{1,128}");
   std::string c(code);
@@ -68,6 +68,8 @@ std::string code_format_problem(std::string_view format, std::string_view code) 
   if (format == "icd10cm") return fits(icd10cm) ? "" : "not an ICD-10-CM code";
   if (format == "icd10") return fits(icd10) ? "" : "not a WHO ICD-10 code";
   if (format == "icdo3") return fits(icdo3) ? "" : "not an ICD-O-3 code (Cnn.n or nnnn/n)";
+  if (format == "icdo3-topography") return fits(icdo3) && c[0] == 'C' ? "" : "not an ICD-O-3 topography code (Cnn.n)";
+  if (format == "icdo3-morphology") return fits(icdo3) && c[0] != 'C' ? "" : "not an ICD-O-3 morphology code (nnnn/n)";
   if (format == "rxnorm") return fits(rxnorm) ? "" : "not an RxNorm identifier (digits)";
   if (format == "ncit") return fits(ncit) ? "" : "not an NCIt code (Cnnnn)";
   if (format == "ucum") return fits(ucum) ? "" : "not a UCUM code";

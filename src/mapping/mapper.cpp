@@ -5,6 +5,7 @@
 
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "mapping/reader_specific.hpp"
 #include "mapping/transforms.hpp"
 
 namespace netconv {
@@ -21,10 +22,14 @@ std::string Mapper::hash_id(std::initializer_list<std::string_view> parts) {
 }
 
 Mapper::Mapper(const MappingSet& tables, MapperOptions options) : t_(tables), opt_(std::move(options)) {
-  if (const auto* s = t_.system("icdo3")) {
-    icdo3_uri_ = s->uri;
-    icdo3_oid_ = s->oid;
-  }
+  // ICD-O-3 is one FHIR system; the tables may key its two axes separately for their formats
+  auto pick = [&](const char* key, std::string& uri, std::string& oid) {
+    const auto* s = t_.system(key);
+    if (!s) s = t_.system("icdo3");
+    if (s) { uri = s->uri; oid = s->oid; }
+  };
+  pick("icdo3-topography", topo_uri_, topo_oid_);
+  pick("icdo3-morphology", morph_uri_, morph_oid_);
 }
 
 namespace {
@@ -125,7 +130,8 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   // patient
   auto& pt = nc.patient;
-  pt.id_system = opt_.patient_id_system;
+  // readers of registry exports name the identifier system per record (NAACCR registry id)
+  pt.id_system = cx.value("patient_id_system").empty() ? opt_.patient_id_system : cx.value("patient_id_system");
   pt.id_value = out.patient_id;
   pt.resource_id = hash_id({"Patient", pt.id_system, pt.id_value});
   pt.file_key = hash_id({"file", pt.id_system, pt.id_value}).substr(0, 24);
@@ -141,7 +147,8 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   // tumor
   tu.tumor_id = out.tumor_id;
-  tu.key = hash_id({"Tumor", pt.resource_id, tu.tumor_id});
+  // a reader may give a stabler tumor key than the sequence number (NAACCR: site, histology, date)
+  tu.key = hash_id({"Tumor", pt.resource_id, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key")});
   tu.condition_id = hash_id({"Condition", tu.key, "primary"});
   if (auto d = cx.value("diagnosis_date"); !d.empty()) {
     tu.diagnosis_date = parse_partial_date(d);
@@ -159,13 +166,13 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   tu.site_family = site ? site->family : "other";
   tu.topography_concept.key = "icdo3." + tu.topography;
   tu.topography_concept.text = t_.topography_display(tu.topography);
-  tu.topography_concept.codings.push_back({icdo3_uri_, icdo3_oid_, tu.topography, tu.topography_concept.text});
+  tu.topography_concept.codings.push_back({topo_uri_, topo_oid_, tu.topography, tu.topography_concept.text});
   if (site && !site->body_site.empty()) tu.body_site = t_.lookup(site->body_site);
   tu.morphology = hist + "/" + behavior;
   tu.tumor_class = scope->tumor_class;
   tu.morphology_concept.key = "icdo3." + tu.morphology;
   tu.morphology_concept.text = t_.morphology_display(tu.morphology);
-  tu.morphology_concept.codings.push_back({icdo3_uri_, icdo3_oid_, tu.morphology, tu.morphology_concept.text});
+  tu.morphology_concept.codings.push_back({morph_uri_, morph_oid_, tu.morphology, tu.morphology_concept.text});
   if (!scope->morphology_concept.empty()) merge_codings(tu.morphology_concept, t_.lookup(scope->morphology_concept));
   if (const auto* dx = t_.diagnosis(tu.topography, tu.site_group, tu.tumor_class)) tu.diagnosis = t_.lookup(dx->concept_key);
   else cx.reject(site_f, "primary_site", "NC-MAP-031", "no diagnosis mapping for this site and tumor class");
@@ -327,6 +334,8 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
       tu.treatments.push_back(std::move(tr));
     }
   }
+
+  map_reader_specific_fields(rec, t_, nc, out);
 
   // unverified terminology anywhere marks the record's resources
   auto unverified = [](const Concept& c) { return !c.verified(); };

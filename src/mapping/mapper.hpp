@@ -22,6 +22,7 @@ struct RecordOutcome {
   std::vector<Diagnostic> reasons;   // rejection reasons (errors)
   std::vector<Diagnostic> warnings;  // kept record, but worth saying
   std::string skip_reason;           // counted in report.json
+  std::vector<std::string> counted;  // facts counted in report.json, not errors (e.g. NAACCR "unknown if given")
   std::string patient_id;            // raw key (data outputs only)
   std::string tumor_id;
 };
@@ -36,7 +37,7 @@ class Mapper {
  private:
   const MappingSet& t_;
   MapperOptions opt_;
-  std::string icdo3_uri_, icdo3_oid_;
+  std::string topo_uri_, topo_oid_, morph_uri_, morph_oid_;
 };
 
 }  // namespace netconv

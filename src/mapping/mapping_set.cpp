@@ -220,11 +220,14 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     if (!m.agents_.emplace(a.agent, a).second) L.error("NC-MAP-010", agents.where(r, "agent"), "duplicate agent");
   }
 
+  // format constants: FHIR profiles/extensions, and the CDA template ids / section codes
   auto prof = L.table("profiles.tsv", {"key", "value", "source"}, {"note"});
-  for (const auto& r : prof.rows) {
-    if (!m.constants_.emplace(prof.cell(r, "key"), prof.cell(r, "value")).second) L.error("NC-MAP-010", prof.where(r, "key"), "duplicate key");
-    if (prof.cell(r, "source").empty()) L.error("NC-MAP-040", prof.where(r, "source"), "row names no source");
-  }
+  auto cda = L.table("cda-templates.tsv", {"key", "value", "source"}, {"note"});
+  for (const auto* tab : {&prof, &cda})
+    for (const auto& r : tab->rows) {
+      if (!m.constants_.emplace(tab->cell(r, "key"), tab->cell(r, "value")).second) L.error("NC-MAP-010", tab->where(r, "key"), "duplicate key");
+      if (tab->cell(r, "source").empty()) L.error("NC-MAP-040", tab->where(r, "source"), "row names no source");
+    }
   for (const auto& k : required_constants())
     if (!m.constants_.count(k)) L.error("NC-MAP-050", {prof.path, 0, 0, k}, "required constant '" + k + "' is missing");
   if (!m.system("netconv")) L.error("NC-MAP-050", {cs.path, 0, 0, "netconv"}, "the local code system 'netconv' is missing");

@@ -104,12 +104,14 @@ class Run {
     std::string format = opt_.from;
     if (format.empty()) {
       auto ext = fs::path(input).extension().string();
-      format = ext == ".ndjson" || ext == ".jsonl" ? "ndjson" : "csv";
+      format = ext == ".ndjson" || ext == ".jsonl" ? "ndjson" : ext == ".xml" ? "naaccr-xml" : "csv";
     }
     ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
+    cfg.naaccr_dictionary = opt_.naaccr_dictionary;
     std::unique_ptr<RecordReader> reader;
     if (format == "csv") reader = make_csv_reader(*in, cfg, diags_);
     else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, diags_);
+    else if (format == "naaccr-xml") reader = make_naaccr_reader(*in, cfg, diags_);
     else throw ConfigError("unknown input format '" + format + "' (expected csv or ndjson)");
     SourceRecord rec;
     while (reader->next(rec)) handle(rec);
@@ -120,6 +122,7 @@ class Run {
   void handle(const SourceRecord& rec) {
     ++s_.read;
     RecordOutcome o = mapper_.map(rec);
+    for (const auto& c : o.counted) ++s_.counted[c];
     for (const auto& w : o.warnings) {
       diags_.report(w);
       ++s_.warnings_by_code[w.code];
@@ -205,6 +208,7 @@ class Run {
     counts("rejected_by_code", s_.rejected_by_code);
     counts("warnings_by_code", s_.warnings_by_code);
     counts("resources_by_type", s_.resources_by_type);
+    counts("counted", s_.counted);
     w.key("outputs").begin_array();
     for (const auto& o : s_.outputs) w.string(o);
     w.end_array().end_object();

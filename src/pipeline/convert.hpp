@@ -21,6 +21,7 @@ struct ConvertOptions {
   std::string output_dir = "out";
   std::string patient_id_system;    // "" = the table default
   std::string columns_file;
+  std::string naaccr_dictionary;
   WriterOptions writer;
   bool show_values = false;
 };
@@ -28,7 +29,8 @@ struct ConvertOptions {
 struct ConvertSummary {
   std::uint64_t read = 0, converted = 0, rejected = 0, skipped = 0;
   std::uint64_t patients_written = 0, files_failed = 0;
-  std::map<std::string, std::uint64_t> skipped_by_reason, rejected_by_code, warnings_by_code, resources_by_type;
+  std::map<std::string, std::uint64_t> skipped_by_reason, rejected_by_code, warnings_by_code, resources_by_type,
+      counted;
   std::vector<std::string> outputs;
   int exit_code = 0;
 };

@@ -21,6 +21,10 @@ const std::vector<std::string>& contract_columns() {
   return cols;
 }
 
+bool is_reader_internal_field(std::string_view name) {
+  return name == "patient_id_system" || name == "tumor_key" || name.rfind("naaccr.", 0) == 0;
+}
+
 bool is_list_column(std::string_view name) {
   return name == "metastatic_sites" || name == "syndromes" || name == "symptoms" || name == "treatments";
 }

@@ -50,14 +50,19 @@ ColumnMap load_column_map(const std::string& path);  // throws ConfigError
 // The contract's column names (registry CSV contract 1.0, and 1.1 additions).
 const std::vector<std::string>& contract_columns();
 bool is_list_column(std::string_view name);
+// Fields a reader may add beside the contract's (patient_id_system, tumor_key, naaccr.*); they
+// never come from CSV/NDJSON headers.
+bool is_reader_internal_field(std::string_view name);
 
 struct ReaderConfig {
   std::string display_name;  // how the input is named in diagnostics
   const ColumnMap* columns = nullptr;
-  std::size_t max_record_bytes = 1 << 20;  // longer records are rejected, never buffered whole
+  std::size_t max_record_bytes = 1 << 20;
+  std::string naaccr_dictionary;  // --naaccr-dictionary FILE (user or base dictionary), "" = built in  // longer records are rejected, never buffered whole
 };
 
 std::unique_ptr<RecordReader> make_csv_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags);
+std::unique_ptr<RecordReader> make_naaccr_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags);
 std::unique_ptr<RecordReader> make_ndjson_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags);
 
 }  // namespace netconv

@@ -56,8 +56,8 @@ void reference(JsonWriter& w, std::string_view type, std::string_view id) {
   w.begin_object().member("reference", r).end_object();
 }
 
-// meta is written last-known: the tag depends on what the body contained, so bodies are
-// rendered first into a separate buffer and then joined.
+// The meta tag depends on what the body contained, so bodies are rendered first into a
+// separate buffer and joined behind resourceType, id and meta.
 std::string finish(const std::string& type, const std::string& id, const std::string& profile, const std::string& body,
                    bool unverified, const std::string& tag_system) {
   std::string out;
@@ -68,8 +68,7 @@ std::string finish(const std::string& type, const std::string& id, const std::st
   if (unverified)
     w.key("tag").begin_array().begin_object().member("system", tag_system).member("code", "unverified-terminology")
         .member("display", "Contains concepts without a verified code").end_object().end_array();
-  w.end_object();
-  out.pop_back();  // reopen the object to splice the body members in
+  w.end_object();  // meta; the resource object stays open for the body's members
   if (!body.empty()) {
     out += ',';
     out += body;
@@ -90,14 +89,23 @@ struct Body {
   }
 };
 
-void date_or_absent(JsonWriter& w, const char* name, const std::optional<model::PartialDate>& d,
-                    const std::string& dar_url) {
-  if (d) {
-    w.member(name, d->fhir());
-  } else {
-    w.key(std::string("_") + name).begin_object().key("extension").begin_array().begin_object()
-        .member("url", dar_url).member("valueCode", "unknown").end_object().end_array().end_object();
+// A treatment date the registry does not know: the Period carries data-absent-reason, which
+// keeps effective[x] / performed[x] present (MedicationAdministration requires it) without
+// inventing a date.
+void period_or_date(JsonWriter& w, const char* prefix, const std::optional<model::PartialDate>& start,
+                    const std::optional<model::PartialDate>& end, const std::string& dar_url) {
+  std::string p(prefix);
+  if (start && !end) {
+    w.member(p + "DateTime", start->fhir());
+    return;
   }
+  w.key(p + "Period").begin_object();
+  if (!start && !end) {
+    w.key("extension").begin_array().begin_object().member("url", dar_url).member("valueCode", "unknown").end_object().end_array();
+  }
+  if (start) w.member("start", start->fhir());
+  if (end) w.member("end", end->fhir());
+  w.end_object();
 }
 
 }  // namespace
@@ -235,11 +243,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         w.key("code");
         codeable(w, tr.code, b.unverified);
         subject(w);
-        if (tr.start && tr.end) {
-          w.key("performedPeriod").begin_object().member("start", tr.start->fhir()).member("end", tr.end->fhir()).end_object();
-        } else {
-          date_or_absent(w, "performedDateTime", tr.start, x_dar_);
-        }
+        period_or_date(w, "performed", tr.start, tr.end, x_dar_);
         w.key("reasonReference").begin_array();
         reference(w, "Condition", tu.condition_id);
         w.end_array();
@@ -250,13 +254,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         w.key("medicationCodeableConcept");
         codeable(w, tr.code, b.unverified);
         subject(w);
-        if (tr.start && tr.end) {
-          w.key("effectivePeriod").begin_object().member("start", tr.start->fhir()).member("end", tr.end->fhir()).end_object();
-        } else if (tr.start) {
-          w.member("effectiveDateTime", tr.start->fhir());
-        } else {
-          date_or_absent(w, "effectiveDateTime", tr.start, x_dar_);
-        }
+        period_or_date(w, "effective", tr.start, tr.end, x_dar_);
         w.key("reasonReference").begin_array();
         reference(w, "Condition", tu.condition_id);
         w.end_array();

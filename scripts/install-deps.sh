@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what netconv needs on Debian 12 from Debian's packages. With --test it also installs
+# what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared).
+set -euo pipefail
+pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev)
+if [[ ${1:-} == --test ]]; then
+  pkgs+=(libgtest-dev libxml2-utils python3)
+  # the oracles need node >= 20; the machine image may already have a newer one than Debian's
+  command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) == 0 ]] || sudo=sudo
+  echo "netconv: installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

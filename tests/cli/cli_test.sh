@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# CLI contract: exit codes, help, version, stdin, determinism, temp-file hygiene, PHI-free stderr.
+set -uo pipefail
+netconv=$1 root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0 passes=0
+check() { # name expected actual
+  if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
+}
+sample=$root/samples/01-ileal-net-carcinoid-syndrome/input.csv
+
+"$netconv" --version > "$work/v.txt"; check "--version exits 0" 0 $?
+grep -q '^netconv [0-9]' "$work/v.txt"; check "--version prints the version" 0 $?
+"$netconv" convert --help > /dev/null; check "convert --help exits 0" 0 $?
+"$netconv" > /dev/null 2>&1; check "no command is a usage error" 2 $?
+"$netconv" frobnicate > /dev/null 2>&1; check "unknown command" 2 $?
+"$netconv" convert --bogus x > /dev/null 2>&1; check "unknown option" 2 $?
+"$netconv" convert > /dev/null 2>&1; check "no input" 2 $?
+"$netconv" convert --fhir-layout weird -o "$work/o" "$sample" > /dev/null 2>&1; check "bad layout" 2 $?
+"$netconv" convert --to pdf -o "$work/o" "$sample" > /dev/null 2>&1; check "bad format" 2 $?
+"$netconv" convert -o "$work/o" "$work/does-not-exist.csv" > /dev/null 2>&1; check "missing input is an I/O error" 3 $?
+"$netconv" convert --mappings "$work/nowhere" -o "$work/o" "$sample" > /dev/null 2>&1; check "missing tables stop the run" 2 $?
+
+# broken mapping table: exit 2 with file:line
+cp -r "$root/mappings" "$work/maps"
+printf 'symptom.x\tcode\tsct\t443492009\tX\tsrc\tyes\t\n' >> "$work/maps/concepts.tsv"
+"$netconv" convert --mappings "$work/maps" -o "$work/o" "$sample" 2> "$work/err.txt" > /dev/null
+check "broken table exit code" 2 $?
+grep -q "concepts.tsv:$(wc -l < "$work/maps/concepts.tsv")" "$work/err.txt"; check "broken table names file:line" 0 $?
+
+# stdin, and byte-identical reruns
+"$netconv" convert --quiet -o "$work/a" "$sample"; check "sample converts" 0 $?
+"$netconv" convert --quiet -o "$work/b" - < "$sample"; check "stdin converts" 0 $?
+diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "stdin output equals file output" 0 $?
+"$netconv" convert --quiet -o "$work/a" "$sample"
+diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "rerun into the same folder is identical" 0 $?
+check "no temporary files left" "" "$(find "$work/a" -name '*.part')"
+
+# reordered list items change no id
+sed 's/flushing|diarrhea|carcinoid_heart_disease|edema/edema|carcinoid_heart_disease|diarrhea|flushing/' "$sample" > "$work/reordered.csv"
+"$netconv" convert --quiet -o "$work/r" "$work/reordered.csv"
+diff <(grep -o '"id":"[0-9a-f]*"' "$work/a/fhir/Condition.ndjson" | sort) <(grep -o '"id":"[0-9a-f]*"' "$work/r/fhir/Condition.ndjson" | sort) > /dev/null
+check "reordering a list changes no id" 0 $?
+
+# rejects give exit 1; patient identifiers never reach stderr or report.json
+printf 'patient_id,primary_site,histology,ki67_percent\nSECRET-4711,C17.2,8240,140\nSECRET-4712,C99.9,8240,1\n' > "$work/bad.csv"
+"$netconv" convert -o "$work/bad" "$work/bad.csv" 2> "$work/bad-err.txt" > /dev/null
+check "rejected records exit 1" 1 $?
+grep -q SECRET "$work/bad-err.txt" "$work/bad/report.json"; check "no patient id in stderr/report" 1 $?
+grep -q 140 "$work/bad-err.txt"; check "no field value in stderr" 1 $?
+grep -q SECRET-4711 "$work/bad/rejects.ndjson"; check "rejects.ndjson keeps the record key" 0 $?
+check "no FHIR file when nothing converted" "" "$(ls "$work/bad/fhir" 2>/dev/null)"
+"$netconv" convert --show-values -o "$work/bad2" "$work/bad.csv" 2> "$work/bad-err2.txt" > /dev/null
+grep -q 140 "$work/bad-err2.txt"; check "--show-values prints values" 0 $?
+
+# bundle layout: one transaction Bundle per patient
+"$netconv" convert --quiet --fhir-layout bundle -o "$work/bu" "$sample"; check "bundle layout" 0 $?
+check "one bundle per patient" 4 "$(wc -l < "$work/bu/fhir/bundles.ndjson")"
+
+echo "$passes passed, $fails failed"
+((fails == 0))

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Conformance: converts every sample (FHIR bulk and bundle layouts, and CDA when the build has
+# it) and runs the independent oracles of ../shared/oracles over all the outputs at once:
+# official R4 JSON schema + StructureDefinition validator, the real mCODE STU4 profiles, the CDA
+# R2 XSD. Fails on any failure, or when nothing was checked.
+set -uo pipefail
+netconv=$1 root=$2
+oracles=$root/../shared/oracles
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/all/fhir"
+to=fhir
+"$netconv" convert --to cda -o "$work/probe" "$root/samples/01-ileal-net-carcinoid-syndrome/input.csv" >/dev/null 2>&1
+[[ $? -ne 2 ]] && to=fhir,cda
+for sample in "$root"/samples/*/; do
+  name=$(basename "$sample")
+  input=$(ls "$sample"input.* 2>/dev/null | head -n 1)
+  [[ -n $input ]] || continue
+  args=()
+  [[ -f $sample/args ]] && mapfile -t args < "$sample/args"
+  for layout in bulk bundle; do
+    out=$work/$name-$layout
+    (cd "$sample" && "$netconv" convert "${args[@]}" --quiet --to "$to" --fhir-layout "$layout" -o "$out" "$(basename "$input")") 2>/dev/null
+    code=$?
+    if ((code > 1)); then echo "FAIL: $name ($layout) exited $code"; exit 1; fi
+    [[ -d $out/fhir ]] && [[ -n $(ls -A "$out/fhir") ]] && cp -r "$out/fhir" "$work/all/fhir/$name-$layout"
+    [[ $layout == bulk && -d $out/cda ]] && mkdir -p "$work/all/cda" && cp -r "$out/cda" "$work/all/cda/$name"
+  done
+done
+bash "$oracles/check-output.sh" "$work/all" | tee "$work/result.txt"
+status=${PIPESTATUS[0]}
+last=$(tail -n 1 "$work/result.txt")
+[[ $status == 0 && $last =~ ^[1-9][0-9]*\ passed,\ 0\ failed$ ]] || { echo "conformance: oracles reported failures"; exit 1; }
+echo "conformance ok: $last"

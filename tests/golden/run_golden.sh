@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Golden test for one sample: converts samples/<case>/input.* with the options in
+# samples/<case>/args (one per line, optional) and compares every output file, the exit code and
+# stderr with samples/<case>/expected/. With --update, rewrites expected/ instead (read the diff).
+set -euo pipefail
+netconv=$1 sample=$2 update=${3:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+input=$(ls "$sample"/input.* | head -n 1)
+args=()
+[[ -f $sample/args ]] && mapfile -t args < "$sample/args"
+# paths in args are relative to the sample folder; so is the input, so diagnostics name
+# files the same way on every machine
+set +e
+(cd "$sample" && "$netconv" convert "${args[@]}" -o "$work/out" "$(basename "$input")") 2> "$work/stderr.txt"
+code=$?
+set -e
+echo "$code" > "$work/out/exit_code"
+sed "s|$work|WORK|g" "$work/stderr.txt" > "$work/out/stderr.txt"
+if [[ $update == --update ]]; then
+  rm -rf "$sample/expected"
+  cp -r "$work/out" "$sample/expected"
+  echo "updated $sample/expected"
+  exit 0
+fi
+if ! diff -r "$sample/expected" "$work/out" > "$work/diff.txt"; then
+  echo "golden mismatch for $(basename "$sample"):"
+  head -n 60 "$work/diff.txt"
+  exit 1
+fi
+# a sample whose records are all rejected must not produce FHIR/CDA files
+if grep -q "\"converted\":0," "$work/out/report.json" && [[ -d $work/out/fhir ]]; then
+  if [[ -n $(ls -A "$work/out/fhir") ]]; then echo "FHIR files written although nothing converted"; exit 1; fi
+fi
+echo "golden ok: $(basename "$sample")"

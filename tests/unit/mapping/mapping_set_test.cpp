@@ -1,0 +1,125 @@
+// The shipped tables load clean; each kind of breakage is caught with its rule id and line.
+#include "mapping/mapping_set.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace netconv {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A copy of the shipped tables in a temp dir, to break one thing at a time.
+struct TableCopy {
+  fs::path dir;
+  explicit TableCopy(const std::string& tag) {
+    dir = fs::temp_directory_path() / ("netconv-tables-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::copy(NETCONV_MAPPINGS_DIR, dir, fs::copy_options::recursive);
+  }
+  ~TableCopy() { fs::remove_all(dir); }
+  void append(const std::string& file, const std::string& line) {
+    std::ofstream out(dir / file, std::ios::app | std::ios::binary);
+    out << line << "\n";
+  }
+  void replace(const std::string& file, const std::string& from, const std::string& to) {
+    auto s = read_file(dir / file);
+    auto pos = s.find(from);
+    ASSERT_NE(pos, std::string::npos) << file << ": " << from;
+    s.replace(pos, from.size(), to);
+    std::ofstream(dir / file, std::ios::binary | std::ios::trunc) << s;
+  }
+  std::uint64_t line_count(const std::string& file) {
+    auto s = read_file(dir / file);
+    return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n'));
+  }
+};
+
+std::vector<Diagnostic> errors_of(const std::string& dir) {
+  std::vector<Diagnostic> problems, errors;
+  MappingSet::load(dir, problems);
+  for (auto& p : problems)
+    if (p.severity == Severity::error) errors.push_back(p);
+  return errors;
+}
+
+}  // namespace
+
+TEST(MappingTables, ShippedTablesHaveNoErrors) {
+  auto errors = errors_of(NETCONV_MAPPINGS_DIR);
+  for (const auto& e : errors) ADD_FAILURE() << format_diagnostic(e, true);
+}
+
+struct Breakage {
+  const char* name;
+  const char* file;
+  const char* appended;  // a row appended to the file ("" = none)
+  const char* from;      // or a replacement in the file
+  const char* to;
+  const char* rule;
+  bool on_appended_line;
+};
+
+TEST(MappingTables, EveryBreakageIsCaughtWithRuleAndLine) {
+  const Breakage cases[] = {
+      {"wrong field count", "concepts.tsv", "symptom.x\tcode\tsct", "", "", "NC-MAP-007", true},
+      {"unknown code system", "concepts.tsv", "symptom.x\tcode\tnosuch\t123\tX\tsrc\tyes\t", "", "", "NC-MAP-020", true},
+      {"bad SNOMED check digit", "concepts.tsv", "symptom.x\tcode\tsct\t443492009\tX\tsrc\tyes\t", "", "", "NC-MAP-022", true},
+      {"bad LOINC check digit", "concepts.tsv", "symptom.x\tcode\tloinc\t29593-2\tX\tsrc\tyes\t", "", "", "NC-MAP-023", true},
+      {"malformed ICD-10-CM", "concepts.tsv", "symptom.x\tcode\ticd10cm\tC7A-012\tX\tsrc\tyes\t", "", "", "NC-MAP-021", true},
+      {"coding without source", "concepts.tsv", "symptom.x\tcode\tsct\t443492008\tX\t\tyes\t", "", "", "NC-MAP-040", true},
+      {"verified not yes/no", "concepts.tsv", "symptom.x\tcode\tsct\t443492008\tX\tsrc\tmaybe\t", "", "", "NC-MAP-041", true},
+      {"conflicting codes of one system", "concepts.tsv", "symptom.flushing\tcode\tsct\t443492008\tX\tsrc\tyes\t", "", "", "NC-MAP-012", true},
+      {"duplicate value", "values.tsv", "sex\tF\tsex.female\t", "", "", "NC-MAP-010", true},
+      {"undefined concept", "values.tsv", "symptoms\tnewthing\tsymptom.nosuch\t", "", "", "NC-MAP-030", true},
+      {"duplicate agent", "agents.tsv", "octreotide\tMedicationAdministration\tssa\tdrug.octreotide\t", "", "", "NC-MAP-010", true},
+      {"agent with unknown kind", "agents.tsv", "newdrug\tMedicationAdministration\tnosuchkind\tdrug.octreotide\t", "", "", "NC-MAP-030", true},
+      {"scope row with invalid histology", "morphology-scope.tsv", "8888\t3\tconvert\tnet\t\tsrc\tx", "", "", "NC-MAP-024", true},
+      {"site row with invalid topography", "sites.tsv", "C99.9\tother\tother\t\tsrc\t", "", "", "NC-MAP-024", true},
+      {"unknown column", "agents.tsv", "", "agent\t", "agentx\t", "NC-MAP-005", false},
+      {"contract value not covered", "values.tsv", "", "\nsymptoms\tflushing\t", "\nsymptoms\tflushingx\t", "NC-MAP-031", false},
+  };
+  for (const auto& c : cases) {
+    TableCopy copy(std::string(c.rule) + std::to_string(&c - cases));
+    if (*c.appended) copy.append(c.file, c.appended);
+    if (*c.from) copy.replace(c.file, c.from, c.to);
+    auto line = copy.line_count(c.file);
+    auto errors = errors_of(copy.dir.string());
+    bool found = false;
+    for (const auto& e : errors)
+      if (e.code == c.rule && (!c.on_appended_line || (e.location.line == line && e.location.file.find(c.file) != std::string::npos)))
+        found = true;
+    EXPECT_TRUE(found) << c.name << ": expected " << c.rule << (c.on_appended_line ? " at line " + std::to_string(line) : "");
+  }
+}
+
+TEST(MappingTables, MissingTableIsAnError) {
+  TableCopy copy("missing");
+  fs::remove(copy.dir / "agents.tsv");
+  auto errors = errors_of(copy.dir.string());
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].code, "NC-MAP-001");
+}
+
+TEST(MappingTables, UnverifiedConceptIsTextWithLocalCode) {
+  std::vector<Diagnostic> problems;
+  auto t = MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
+  auto c = t.lookup("no.such.concept");
+  EXPECT_FALSE(c.verified());
+  EXPECT_EQ(c.local.code, "no.such.concept");
+  EXPECT_EQ(c.local.system_uri, t.local_system_uri());
+  auto verified = t.lookup("symptom.flushing");
+  EXPECT_TRUE(verified.verified());
+}
+
+}  // namespace netconv
