@@ -1,5 +1,8 @@
 // netconv command line: parses options, calls the library, maps outcomes to exit codes
 // (README "Exit codes"). Nothing else lives here.
+#include <unistd.h>
+
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,12 +13,19 @@
 
 using namespace netconv;
 
+int run_check_mappings(const std::vector<std::string>& args);      // cli/mapping_commands.cpp
+int run_export_terminology(const std::vector<std::string>& args);  // cli/mapping_commands.cpp
+int run_explain(const std::vector<std::string>& args);             // cli/mapping_commands.cpp
+
 namespace {
 
 const char* kUsage =
     "Usage: netconv COMMAND [options]\n\n"
     "Commands:\n"
-    "  convert     convert registry records to FHIR R4 JSON\n\n"
+    "  convert             convert registry records to FHIR R4 JSON\n"
+    "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
+    "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
+    "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n\n"
     "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
 
 int run_convert(const std::vector<std::string>& args) {
@@ -24,9 +34,13 @@ int run_convert(const std::vector<std::string>& args) {
     std::cout << p.help_text;
     return kExitOk;
   }
+  p.convert.progress = !p.common.quiet && !p.no_progress && isatty(STDERR_FILENO);
+  std::signal(SIGINT, [](int) { request_interrupt(); });
+  std::signal(SIGTERM, [](int) { request_interrupt(); });
   StreamSink diags(std::cerr, p.common.show_values, p.common.quiet ? Severity::error : Severity::warning);
   auto tables = load_checked_tables(resolve_mappings_dir(p.common.mappings_dir), diags);
   auto summary = convert(p.convert, tables, diags);
+  if (summary.interrupted) std::cerr << "netconv: interrupted; no output was renamed into place\n";
   if (!p.common.quiet)
     std::cerr << "netconv: read " << summary.read << ", converted " << summary.converted << ", rejected "
               << summary.rejected << ", skipped " << summary.skipped << "; output in " << p.convert.output_dir << "\n";
@@ -53,6 +67,9 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (cmd == "convert") return run_convert(args);
+    if (cmd == "check-mappings") return run_check_mappings(args);
+    if (cmd == "export-terminology") return run_export_terminology(args);
+    if (cmd == "explain") return run_explain(args);
     std::cerr << "netconv: unknown command '" << cmd << "'\n" << kUsage;
     return kExitUsage;
   } catch (const cli::UsageError& e) {

@@ -38,6 +38,10 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
       ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
+      ("no-validate", po::bool_switch(&p.no_validate), "do not validate outputs before writing them")
+      ("jobs,j", po::value(&p.convert.jobs)->default_value(0), "worker threads (default 0 = number of cores); output is identical for any value")
+      ("batch", po::value(&p.convert.batch_records)->default_value(256), "records per unit of parallel work (tuning; output does not depend on it)")
+      ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
   po::options_description hidden;
@@ -63,6 +67,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
     throw UsageError("--from must be csv, ndjson or naaccr-xml");
   p.convert.show_values = p.common.show_values;
+  p.convert.validate = !p.no_validate;
   return p;
 }
 

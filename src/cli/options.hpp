@@ -18,6 +18,8 @@ struct ParsedConvert {
   CommonOptions common;
   ConvertOptions convert;
   bool help = false;
+  bool no_progress = false;
+  bool no_validate = false;
   std::string help_text;
 };
 

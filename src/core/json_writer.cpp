@@ -5,7 +5,13 @@ namespace netconv {
 void append_json_string(std::string& out, std::string_view v) {
   static const char* hex = "0123456789abcdef";
   out += '"';
-  for (unsigned char c : v) {
+  // copy runs of plain bytes at once; only quotes, backslashes and control bytes need escapes
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    auto c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(v.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -13,15 +19,12 @@ void append_json_string(std::string& out, std::string_view v) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
   }
+  out.append(v.data() + run, v.size() - run);
   out += '"';
 }
 

@@ -335,6 +335,65 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     }
   }
 
+  // diagnostics (contract 1.1): KIND[@DATE]
+  for (const auto& item : cx.items("diagnostics")) {
+    const auto* df = rec.get("diagnostics");
+    auto at = item.find('@');
+    std::string kind = to_lower(trim(item.substr(0, at)));
+    std::optional<model::PartialDate> date;
+    if (at != std::string::npos && !(date = parse_partial_date(trim(item.substr(at + 1))))) {
+      cx.reject(df, "diagnostics", "NC-DATE-001", "diagnostic test date is not a valid date");
+      continue;
+    }
+    const auto* key = t_.value_concept("diagnostics", kind);
+    if (!key || key->empty()) { cx.reject(df, "diagnostics", "NC-VAL-001", "diagnostics: value is not one of the contract's values"); continue; }
+    std::string id = hash_id({"Procedure", tu.key, "diagnostic", *key, date ? date->fhir() : ""});
+    if (!treatment_ids.insert(id).second) continue;
+    tu.diagnostics.push_back({kind, t_.lookup(*key), date, id});
+  }
+  // labs (contract 1.1): TEST=VALUE UNIT[@DATE]; the unit decides the LOINC code and is never
+  // converted: a unit the test does not take rejects the record
+  for (const auto& item : cx.items("labs")) {
+    const auto* lf = rec.get("labs");
+    auto eq = item.find('=');
+    if (eq == std::string::npos) { cx.reject(lf, "labs", "NC-LAB-001", "lab item is not TEST=VALUE UNIT[@DATE]"); continue; }
+    std::string test = to_lower(trim(item.substr(0, eq)));
+    std::string rest = item.substr(eq + 1), date_text;
+    if (auto at = rest.find('@'); at != std::string::npos) { date_text = std::string(trim(rest.substr(at + 1))); rest = rest.substr(0, at); }
+    auto value_unit = std::string(trim(rest));
+    auto space = value_unit.find(' ');
+    if (space == std::string::npos) { cx.reject(lf, "labs", "NC-LAB-001", "lab item is not TEST=VALUE UNIT[@DATE]"); continue; }
+    std::string value_text = value_unit.substr(0, space), unit = std::string(trim(value_unit.substr(space + 1)));
+    std::string comparator;
+    for (const char* c : {"<=", ">=", "<", ">"})
+      if (value_text.rfind(c, 0) == 0) { comparator = c; value_text = value_text.substr(comparator.size()); break; }
+    auto value = parse_decimal(value_text);
+    if (!value || value->value < 0) { cx.reject(lf, "labs", "NC-LAB-002", "lab value must be a decimal of 0 or more"); continue; }
+    if (!t_.has_lab_test(test)) { cx.reject(lf, "labs", "NC-LAB-003", "unknown lab test"); continue; }
+    const auto* key = t_.lab_concept(test, unit);
+    if (!key) { cx.reject(lf, "labs", "NC-LAB-004", "unit is not one the test is reported in (no conversion is made)"); continue; }
+    std::optional<model::PartialDate> date;
+    if (!date_text.empty() && !(date = parse_partial_date(date_text))) { cx.reject(lf, "labs", "NC-DATE-001", "lab date is not a valid date"); continue; }
+    std::string id = hash_id({"Observation", tu.key, "lab", test, unit, date ? date->fhir() : "", value->text});
+    if (!treatment_ids.insert(id).second) continue;
+    tu.labs.push_back({test, t_.lookup(*key), model::Quantity{*value, comparator, unit, unit}, date, id});
+  }
+  // follow-up (contract 1.1)
+  if (auto vs = cx.value("vital_status"); !vs.empty()) {
+    if (!t_.value_concept("vital_status", vs)) cx.reject(rec.get("vital_status"), "vital_status", "NC-VAL-001", "vital_status must be alive, dead or unknown");
+    else pt.vital_status = to_lower(vs) == "unknown" ? "" : to_lower(vs);
+  }
+  if (auto lc = cx.value("last_contact_date"); !lc.empty()) {
+    auto d = parse_partial_date(lc);
+    if (!d) cx.reject(rec.get("last_contact_date"), "last_contact_date", "NC-DATE-001", "last_contact_date is not a valid date");
+    else if (pt.birth_date && d->compare(*pt.birth_date) < 0)
+      cx.reject(rec.get("last_contact_date"), "last_contact_date", "NC-DATE-002", "last_contact_date is before birth_date");
+    else if (tu.diagnosis_date && d->compare(*tu.diagnosis_date) < 0)
+      cx.reject(rec.get("last_contact_date"), "last_contact_date", "NC-DATE-004", "last_contact_date is before diagnosis_date");
+    else pt.last_contact = d;
+  }
+  if (pt.vital_status == "dead") pt.death_date = pt.last_contact;  // the contract: with dead, the date of death
+
   map_reader_specific_fields(rec, t_, nc, out);
 
   // unverified terminology anywhere marks the record's resources

@@ -16,7 +16,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& contract_en
       {"metastatic_sites", {"liver", "bone", "lung", "peritoneum", "lymph_node_regional", "lymph_node_distant", "other"}},
       {"syndromes", {"MEN1", "MEN2", "MEN2A", "MEN2B", "VHL", "NF1", "TSC"}},
       {"carcinoid_syndrome", {"Y", "N", "U"}},
-      {"symptoms", {"flushing", "diarrhea", "steatorrhea", "edema", "wheezing", "jaundice", "carcinoid_heart_disease"}},
+      {"symptoms", {"flushing", "diarrhea", "steatorrhea", "edema", "wheezing", "jaundice", "carcinoid_heart_disease",
+                    "sexual_dysfunction"}},
+      {"diagnostics", {"biopsy", "core_needle_biopsy", "endoscopic_ultrasonography", "urinalysis", "ct", "mri", "pet",
+                       "ga68_dotatate_pet", "somatostatin_receptor_scintigraphy", "endoscopy"}},
+      {"vital_status", {"alive", "dead", "unknown"}},
       {"treatment_kind", {"surgery", "ssa", "targeted", "chemo", "prrt", "liver_directed", "other"}},
   };
   return e;
@@ -220,6 +224,17 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     if (!m.agents_.emplace(a.agent, a).second) L.error("NC-MAP-010", agents.where(r, "agent"), "duplicate agent");
   }
 
+  auto labs = L.table("lab-tests.tsv", {"test", "unit", "concept", "source"}, {"note"});
+  for (const auto& r : labs.rows) {
+    need_concept(labs, r, "concept", false);
+    if (auto why = code_format_problem("ucum", labs.cell(r, "unit")); !why.empty()) L.error("NC-MAP-021", labs.where(r, "unit"), why);
+    if (!m.lab_tests_.emplace(std::make_pair(labs.cell(r, "test"), labs.cell(r, "unit")), labs.cell(r, "concept")).second)
+      L.error("NC-MAP-010", labs.where(r, "unit"), "duplicate test and unit");
+  }
+  for (const char* test : {"chromogranin_a", "5hiaa_24h_urine", "5hiaa_plasma", "serotonin", "gastrin", "insulin", "glucagon",
+                           "vip", "somatostatin", "nse"})
+    if (!m.has_lab_test(test)) L.error("NC-MAP-031", {labs.path, 0, 0, test}, std::string("contract lab test '") + test + "' has no row");
+
   // format constants: FHIR profiles/extensions, and the CDA template ids / section codes
   auto prof = L.table("profiles.tsv", {"key", "value", "source"}, {"note"});
   auto cda = L.table("cda-templates.tsv", {"key", "value", "source"}, {"note"});
@@ -333,6 +348,15 @@ const AgentRow* MappingSet::agent(const std::string& key) const {
   auto it = agents_.find(key);
   return it == agents_.end() ? nullptr : &it->second;
 }
+const std::string* MappingSet::lab_concept(const std::string& test, const std::string& unit) const {
+  auto it = lab_tests_.find({test, unit});
+  return it == lab_tests_.end() ? nullptr : &it->second;
+}
+bool MappingSet::has_lab_test(const std::string& test) const {
+  auto it = lab_tests_.lower_bound({test, ""});
+  return it != lab_tests_.end() && it->first.first == test;
+}
+
 const KindRow* MappingSet::kind(const std::string& key) const {
   auto it = kinds_.find(key);
   return it == kinds_.end() ? nullptr : &it->second;

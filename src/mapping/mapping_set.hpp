@@ -64,6 +64,10 @@ class MappingSet {
   // Allowed value of an enumerated input field (case-insensitive); nullptr when not allowed.
   const std::string* value_concept(const std::string& field, const std::string& value) const;
   const AgentRow* agent(const std::string& key) const;
+  // Concept key of a lab test measured in `unit` (exact UCUM code); nullptr when the test is
+  // unknown or does not take that unit.
+  const std::string* lab_concept(const std::string& test, const std::string& unit) const;
+  bool has_lab_test(const std::string& test) const;
   const KindRow* kind(const std::string& key) const;
   // Format constant (profile URL, extension URL, template id); throws ConfigError when missing.
   const std::string& constant(const std::string& key) const;
@@ -94,6 +98,7 @@ class MappingSet {
   std::map<std::pair<std::string, std::string>, std::string> values_;
   std::unordered_map<std::string, AgentRow> agents_;
   std::unordered_map<std::string, KindRow> kinds_;
+  std::map<std::pair<std::string, std::string>, std::string> lab_tests_;  // (test, unit) -> concept
   std::unordered_map<std::string, std::string> constants_;
   std::unordered_map<std::string, model::Concept> resolved_;  // key + '\x1f' + slot
 };

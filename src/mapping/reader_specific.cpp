@@ -1,7 +1,233 @@
+// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, Ki-67 SSDI categories,
+// tumor identifiers and the first-course treatment summaries. Every registry code is read through
+// mappings/naaccr-values.tsv and mappings/naaccr-treatments.tsv; nothing here knows a code.
 #include "mapping/reader_specific.hpp"
 
-namespace netconv {
+#include <algorithm>
+#include <map>
+#include <set>
 
-void map_reader_specific_fields(const SourceRecord&, const MappingSet&, model::NetCase&, RecordOutcome&) {}
+#include "mapping/transforms.hpp"
+#include "readers/naaccr_tables.hpp"
+
+namespace netconv {
+namespace {
+
+bool has_naaccr_fields(const SourceRecord& rec) {
+  return std::any_of(rec.fields.begin(), rec.fields.end(), [](const RawField& f) { return f.name.rfind("naaccr.", 0) == 0; });
+}
+
+struct Out {
+  const SourceRecord& rec;
+  RecordOutcome& out;
+  void reject(const RawField* f, const char* code, std::string msg) {
+    Location l = f ? f->location : rec.location;
+    out.reasons.push_back({Severity::error, code, l, std::move(msg), f ? f->value : ""});
+  }
+  void warn(const RawField* f, const char* code, std::string msg) {
+    Location l = f ? f->location : rec.location;
+    out.warnings.push_back({Severity::warning, code, l, std::move(msg), f ? f->value : ""});
+  }
+  std::string value(const std::string& name) const {
+    const auto* f = rec.get(name);
+    return f ? f->value : "";
+  }
+};
+
+int grade_rank(const std::string& g) { return g == "G1" ? 1 : g == "G2" ? 2 : g == "G3" ? 3 : 0; }
+
+void birth_sex(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
+  for (const char* item : {"sexAssignedAtBirth", "sex"}) {
+    const auto* f = o.rec.get(std::string("naaccr.") + item);
+    if (!f || f->value.empty()) continue;
+    const auto* row = nt.value(item, f->value);
+    if (!row) {
+      if (nt.has_value_rows(item)) o.reject(f, "NC-NAACCR-031", std::string(item) + ": code is not one of the item's codes (naaccr-values.tsv)");
+      continue;
+    }
+    if (!row->concept_key.empty() && !nc.patient.birth_sex) nc.patient.birth_sex = tables.lookup(row->concept_key);
+  }
+}
+
+void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
+  auto& tu = nc.tumor;
+  const auto* num = o.rec.get("ki67_percent");
+  const auto* cat = o.rec.get("naaccr.ki67");
+  const RawField* any = cat ? cat : (num && num->location.field == "ki67" ? num : nullptr);
+  if (!any) return;
+  // the SSDI is defined for GI NETs diagnosed 2021+; a value outside that scope is kept, with a warning
+  if (tu.site_family != "gep" || (tu.diagnosis_date && tu.diagnosis_date->year < 2021))
+    o.warn(any, "NC-NAACCR-033", "Ki-67 SSDI [3863] applies to GI neuroendocrine tumors diagnosed 2021 or later; value kept");
+  if (!cat) return;
+  const std::string& v = cat->value;
+  std::string category = v.size() == 5 && v.rfind("XXX.", 0) == 0 ? v.substr(4) : "";
+  if (category.empty() || category.find_first_not_of("456789") != std::string::npos) {
+    o.reject(cat, "NC-NAACCR-032", "Ki-67 [3863] is neither a percentage 0.0-100.0 nor a code XXX.4-XXX.9");
+    return;
+  }
+  std::string grade;  // what the category decides on the Ki-67 side
+  std::optional<model::Quantity> q;
+  if (category == "4") {  // stated as less than 3 %
+    q = model::Quantity{{"3", 3}, "<", "%", "%"};
+    grade = "G1";
+    o.out.counted.push_back("naaccr.ki67.stated_below_3_percent");
+  } else if (category == "5") {  // 3-20 %: a range, no single value
+    grade = "G2";
+    o.out.counted.push_back("naaccr.ki67.stated_3_to_20_percent");
+  } else if (category == "6") {  // greater than 20 %
+    q = model::Quantity{{"20", 20}, ">", "%", "%"};
+    grade = "G3";
+    o.out.counted.push_back("naaccr.ki67.stated_above_20_percent");
+  } else {
+    o.out.counted.push_back(category == "7" ? "naaccr.ki67.done_percentage_not_stated"
+                            : category == "8" ? "naaccr.ki67.not_applicable"
+                                              : "naaccr.ki67.not_documented");
+    return;
+  }
+  if (q)
+    tu.observations.push_back({"ki67", tables.lookup("observation.ki67"), q, std::nullopt,
+                               Mapper::hash_id({"Observation", tu.key, "ki67"})});
+  bool gep_net = tu.site_family == "gep" && tu.tumor_class == "net";
+  if (!gep_net) return;
+  if (tu.grade_source == "given" && grade_rank(tu.grade) > 0) {
+    // the higher of Ki-67 and mitoses decides; a given grade below the Ki-67 grade contradicts it
+    if (grade_rank(grade) > grade_rank(tu.grade))
+      o.warn(cat, "NC-GRADE-001", "grade contradicts the Ki-67 category (" + grade + " by Ki-67); kept as given");
+    return;
+  }
+  if (tu.grade_source == "derived" && grade_rank(tu.grade) >= grade_rank(grade)) return;
+  tu.grade = grade;
+  tu.grade_source = "derived";
+  tu.grade_value = tables.lookup("grade." + grade);
+  if (tables.has_slot("grade." + grade, "who"))
+    for (const auto& c : tables.lookup("grade." + grade, "who").codings) tu.grade_value->codings.push_back(c);
+  tu.grade_observation_id = Mapper::hash_id({"Observation", tu.key, "histologic-grade"});
+}
+
+void identifiers(Out& o, const naaccr::Tables& nt, model::NetCase& nc) {
+  for (const auto& row : nt.items) {
+    if (row.transform != "identifier") continue;
+    auto v = o.value("naaccr." + row.naaccr_id);
+    if (v.empty()) continue;
+    nc.tumor.identifiers.push_back({row.templ, nc.patient.id_value + "-" + v,
+                                    "NAACCR " + row.naaccr_id + " [" + std::to_string(row.naaccr_num) + "]"});
+  }
+}
+
+void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
+  auto& tu = nc.tumor;
+  struct Family {
+    std::string given_item;
+    std::vector<std::pair<const naaccr::TreatmentRow*, const RawField*>> given;
+    const naaccr::TreatmentRow* not_done = nullptr;
+    const RawField* not_done_field = nullptr;
+    std::vector<std::string> counted, none;
+  };
+  std::map<std::string, Family> families;
+  std::vector<std::string> order;
+  std::set<std::string> items_seen;
+  for (const auto& row : nt.treatments) {
+    if (std::find(order.begin(), order.end(), row.family) == order.end()) order.push_back(row.family);
+    items_seen.insert(row.item);
+  }
+  // codes no row interprets
+  for (const auto& item : items_seen) {
+    const auto* f = o.rec.get("naaccr." + item);
+    if (!f || f->value.empty()) continue;
+    bool matched = std::any_of(nt.treatments.begin(), nt.treatments.end(),
+                               [&](const naaccr::TreatmentRow& r) { return r.item == item && r.matches(f->value); });
+    if (!matched) {
+      o.warn(f, "NC-NAACCR-034", item + ": treatment code not in naaccr-treatments.tsv; not interpreted");
+      o.out.counted.push_back("naaccr.treatment_code_not_interpreted");
+    }
+  }
+  for (const auto& row : nt.treatments) {
+    const auto* f = o.rec.get("naaccr." + row.item);
+    if (!f || f->value.empty() || !row.matches(f->value)) continue;
+    auto& fam = families[row.family];
+    if (row.outcome == "given") {
+      if (fam.given_item.empty()) fam.given_item = row.item;
+      if (fam.given_item == row.item) fam.given.emplace_back(&row, f);
+    } else if (row.outcome == "not_done") {
+      if (!fam.not_done || (fam.not_done->status_reason.empty() && !row.status_reason.empty())) {
+        fam.not_done = &row;
+        fam.not_done_field = f;
+      }
+    } else if (row.outcome == "counted") {
+      fam.counted.push_back(row.count_as);
+    } else {
+      fam.none.push_back(row.count_as);
+    }
+  }
+  auto date_of = [&](const naaccr::TreatmentRow& row) -> std::optional<model::PartialDate> {
+    for (const auto& d : row.date_items) {
+      const auto* f = o.rec.get("naaccr." + d);
+      if (!f || f->value.empty()) continue;
+      auto pd = parse_partial_date(f->value);
+      if (!pd) { o.reject(f, "NC-DATE-001", d + " is not a valid date"); return std::nullopt; }
+      if (nc.patient.birth_date && pd->compare(*nc.patient.birth_date) < 0) {
+        o.reject(f, "NC-DATE-002", d + " is before birth_date");
+        return std::nullopt;
+      }
+      return pd;
+    }
+    return std::nullopt;
+  };
+  auto make = [&](const naaccr::TreatmentRow& row) {
+    model::Treatment tr;
+    tr.kind = row.kind;
+    tr.agent = "naaccr." + row.family;  // agent unknown: the family, never a drug
+    tr.resource = "Procedure";
+    tr.code = tables.lookup(row.concept_key);
+    if (const auto* k = tables.kind(row.kind); k && !k->category_concept.empty()) tr.category = tables.lookup(k->category_concept);
+    tr.profile_key = row.profile;
+    return tr;
+  };
+  std::set<std::string> ids;
+  for (const auto& name : order) {
+    auto it = families.find(name);
+    if (it == families.end()) continue;
+    auto& fam = it->second;
+    if (!fam.given.empty()) {
+      for (const auto& [row, f] : fam.given) {
+        auto tr = make(*row);
+        tr.start = date_of(*row);
+        if (!row->local_system.empty()) {
+          if (tr.code.verified()) tr.code.codings.push_back({row->local_system, "", f->value, row->code_display});
+          else tr.code.text += " (NAACCR " + row->item + " " + f->value + ")";
+        }
+        tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
+        if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+      }
+      for (const auto& c : fam.counted) o.out.counted.push_back(c + ".beside_given");
+    } else if (fam.not_done) {
+      auto tr = make(*fam.not_done);
+      tr.status = "not-done";
+      if (!fam.not_done->status_reason.empty()) tr.status_reason = tables.lookup(fam.not_done->status_reason);
+      tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
+      if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+    } else if (!fam.counted.empty()) {
+      o.out.counted.push_back(fam.counted.front());
+    } else if (!fam.none.empty()) {
+      o.out.counted.push_back(fam.none.front());
+    }
+  }
+  if (o.value("naaccr.rxSummTreatmentStatus") == "2") o.out.counted.push_back("naaccr.treatment_status.active_surveillance");
+}
+
+}  // namespace
+
+void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& tables, model::NetCase& nc, RecordOutcome& out) {
+  if (!has_naaccr_fields(rec)) return;  // CSV/NDJSON records: nothing reader-specific
+  std::string dir = tables.dir().empty() ? naaccr::default_mappings_dir() : tables.dir();
+  auto nt = naaccr::load_tables(dir);
+  Out o{rec, out};
+  birth_sex(o, *nt, tables, nc);
+  ki67(o, tables, nc);
+  identifiers(o, *nt, nc);
+  treatments(o, *nt, tables, nc);
+  if (rec.get("naaccr.tumor_key_collision"))
+    o.warn(nullptr, "NC-NAACCR-035", "another tumor of this patient has the same site, histology and diagnosis date; the tumor record number keeps their ids apart");
+}
 
 }  // namespace netconv

@@ -18,6 +18,11 @@ struct Patient {
   std::optional<PartialDate> birth_date;
   std::optional<Concept> gender;     // administrative gender (FHIR codes)
   std::optional<Concept> birth_sex;  // sex assigned at birth, when the source states it
+  // Follow-up: "" (unknown), alive or dead; with dead, the date of death when known.
+  std::string vital_status;
+  std::optional<PartialDate> death_date, last_contact;
+  std::optional<Concept> cause_of_death;  // WHO ICD-10 (NAACCR)
+  std::string cause_of_death_id;
 };
 
 struct Observation {  // a measured or stated fact about the tumor
@@ -51,6 +56,34 @@ struct Treatment {
   std::optional<PartialDate> start, end;
   std::string regimen;   // the whole item text's agents joined by '+', for combined regimens
   std::string resource_id;
+  // Registry summaries (NAACCR): "" = completed (given); "not-done" with an optional reason
+  // (FHIR Procedure.status / statusReason).
+  std::string status;
+  std::optional<Concept> status_reason;
+  // profiles.tsv key of the profile to claim ("" = the writer's default for the resource);
+  // NAACCR non-surgical procedures use fhir.profile.us_core_procedure.
+  std::string profile_key;
+};
+
+struct DiagnosticTest {  // biopsy, imaging, endoscopy... that found or staged the tumor
+  std::string kind;
+  Concept code;
+  std::optional<PartialDate> date;
+  std::string resource_id;
+};
+
+struct LabResult {  // a tumor marker measurement
+  std::string test;
+  Concept code;  // LOINC, chosen by test and unit
+  Quantity quantity;
+  std::optional<PartialDate> date;
+  std::string resource_id;
+};
+
+struct Identifier {  // a business identifier that is not part of any resource id
+  std::string system;  // URI
+  std::string value;
+  std::string label;   // what it is, e.g. "NAACCR Tumor Record Number [60]"
 };
 
 struct Tumor {
@@ -75,6 +108,9 @@ struct Tumor {
   std::vector<Metastasis> metastases;
   std::vector<SimpleCondition> conditions;
   std::vector<Treatment> treatments;
+  std::vector<DiagnosticTest> diagnostics;
+  std::vector<LabResult> labs;
+  std::vector<Identifier> identifiers;  // NAACCR tumor record number, sequence numbers (Condition.identifier)
 };
 
 // One converted tumor record of a patient.

@@ -1,18 +1,29 @@
 #include "pipeline/convert.hpp"
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <unordered_set>
 
 #include "core/errors.hpp"
 #include "core/json_writer.hpp"
 #include "mapping/mapper.hpp"
+#include "core/sha256.hpp"
+#include "pipeline/id_set.hpp"
 #include "pipeline/output_files.hpp"
+#include "pipeline/work_queue.hpp"
 #include "readers/reader.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
+
+namespace {
+std::atomic<bool> g_interrupt{false};
+}
+void request_interrupt() { g_interrupt.store(true); }
+bool interrupt_requested() { return g_interrupt.load(); }
 
 MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags) {
   std::vector<Diagnostic> problems;
@@ -56,23 +67,68 @@ std::string reject_line(const RecordOutcome& o, const Location& where) {
   return out;
 }
 
+// Records of one patient, contiguous in the input.
+struct PatientRecords {
+  std::vector<SourceRecord> records;
+  bool reappeared = false;  // the patient was seen before other patients: every record is rejected
+};
+
+// One unit of parallel work, and what it produced. Diagnostics travel with the work so stderr
+// is in input order whatever the thread count.
+struct WorkItem {
+  std::vector<Diagnostic> reader_diagnostics;  // reported before this item's records
+  std::vector<PatientRecords> patients;
+};
+struct WorkResult {
+  std::vector<Diagnostic> diagnostics;
+  std::vector<OutputChunk> chunks;
+  std::string rejects;
+  ConvertSummary counts;
+};
+
+// Buffers a reader's diagnostics until the next work item leaves, keeping them in order.
+class BufferSink : public DiagnosticSink {
+ public:
+  void report(const Diagnostic& d) override { items.push_back(d); }
+  std::vector<Diagnostic> items;
+};
+
 class Run {
  public:
   Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags)
-      : opt_(opt), t_(t), diags_(diags), files_(opt.output_dir),
+      : opt_(opt), tables_(t), diags_(diags), files_(opt.output_dir),
         mapper_(t, MapperOptions{opt.patient_id_system.empty() ? t.constant("fhir.system.patient_id_default") : opt.patient_id_system}),
-        writers_(make_writers(opt.to, opt.writer, t)) {
+        writers_(make_writers(opt.to, opt.writer, t)),
+        pipeline_(nullptr, 0, [this](WorkItem& w) { return process(w); }, [this](WorkResult& r) { write(r); }) {
     if (!opt.columns_file.empty()) columns_ = load_column_map(opt.columns_file);
+    unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
+    if (jobs > 1) {
+      pool_ = std::make_unique<WorkerPool>(jobs);
+      pipeline_ = OrderedPipeline<WorkItem, WorkResult>(pool_.get(), jobs * 4, [this](WorkItem& w) { return process(w); },
+                                                        [this](WorkResult& r) { write(r); });
+    }
   }
 
   ConvertSummary run() {
+    start_ = std::chrono::steady_clock::now();
     prepare_output_dir();
     files_.ensure("rejects.ndjson");
-    for (const auto& input : opt_.inputs) convert_input(input);
-    flush_patient();
-    s_.outputs = files_.commit();
+    for (const auto& input : opt_.inputs) {
+      if (interrupt_requested()) break;
+      convert_input(input);
+    }
+    submit();
+    pipeline_.finish();
+    if (progress_shown_) std::fputs("\n", stderr);
+    s_.interrupted = interrupt_requested();
+    if (!s_.interrupted) s_.outputs = files_.commit();  // an interrupted run leaves no final files
+    for (const auto& o : s_.outputs) {
+      std::error_code ec;
+      s_.output_bytes += fs::file_size(fs::path(opt_.output_dir) / o, ec);
+    }
+    s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     write_report();
-    s_.exit_code = s_.rejected || s_.files_failed ? kExitDataProblems : kExitOk;
+    s_.exit_code = s_.interrupted ? kExitInterrupted : s_.rejected || s_.files_failed ? kExitDataProblems : kExitOk;
     return s_;
   }
 
@@ -81,7 +137,10 @@ class Run {
     std::error_code ec;
     fs::create_directories(opt_.output_dir, ec);
     if (ec) throw IoError("cannot create output directory " + opt_.output_dir + ": " + ec.message());
-    // outputs of an earlier run would mix with this one's: remove the files netconv owns
+    // outputs of an earlier run would mix with this one's: remove the files netconv owns,
+    // and temporary files a killed run left behind
+    for (const char* leftover : {"rejects.ndjson.part", "report.json.part"})
+      fs::remove(fs::path(opt_.output_dir) / leftover, ec);
     for (const auto& w : writers_) {
       fs::path sub = fs::path(opt_.output_dir) / w->directory();
       if (!fs::is_directory(sub, ec)) continue;
@@ -100,6 +159,8 @@ class Run {
       file.open(input, std::ios::binary);
       if (!file) throw IoError("cannot open input " + input);
       in = &file;
+      std::error_code ec;
+      total_bytes_ += fs::file_size(input, ec);
     }
     std::string format = opt_.from;
     if (format.empty()) {
@@ -108,84 +169,154 @@ class Run {
     }
     ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
     cfg.naaccr_dictionary = opt_.naaccr_dictionary;
+    cfg.mappings_dir = tables_.dir();
     std::unique_ptr<RecordReader> reader;
-    if (format == "csv") reader = make_csv_reader(*in, cfg, diags_);
-    else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, diags_);
-    else if (format == "naaccr-xml") reader = make_naaccr_reader(*in, cfg, diags_);
-    else throw ConfigError("unknown input format '" + format + "' (expected csv or ndjson)");
+    if (format == "csv") reader = make_csv_reader(*in, cfg, reader_diags_);
+    else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, reader_diags_);
+    else if (format == "naaccr-xml") reader = make_naaccr_reader(*in, cfg, reader_diags_);
+    else throw ConfigError("unknown input format '" + format + "' (expected csv, ndjson or naaccr-xml)");
     SourceRecord rec;
-    while (reader->next(rec)) handle(rec);
+    while (!interrupt_requested() && reader->next(rec)) {
+      add(std::move(rec));
+      rec = SourceRecord{};
+      bytes_done_before_ = reader->bytes_read();
+    }
+    done_bytes_ += reader->bytes_read();
+    bytes_done_before_ = 0;
     if (reader->failed()) ++s_.files_failed;
     if (in->bad()) throw IoError("read error on " + display);
   }
 
-  void handle(const SourceRecord& rec) {
-    ++s_.read;
-    RecordOutcome o = mapper_.map(rec);
-    for (const auto& c : o.counted) ++s_.counted[c];
-    for (const auto& w : o.warnings) {
-      diags_.report(w);
-      ++s_.warnings_by_code[w.code];
-    }
-    if (o.kind == RecordOutcome::Kind::skipped) {
-      ++s_.skipped;
-      ++s_.skipped_by_reason[o.skip_reason];
-      return;
-    }
-    // rows of one patient are contiguous: a patient seen before, then left, is an error
-    if (!o.patient_id.empty() && o.patient_id != current_patient_) {
-      flush_patient();
-      current_patient_ = o.patient_id;
-      if (!seen_patients_.insert(Mapper::hash_id({"seen", o.patient_id})).second) {
-        o.reasons.push_back({Severity::error, "NC-REC-006", rec.location,
-                             "patient reappears after other patients (sort the input by patient first)", ""});
-        o.kind = RecordOutcome::Kind::rejected;
-        reappeared_ = true;
-      } else {
-        reappeared_ = false;
+  // Groups contiguous records of one patient; a patient seen before other patients is marked so
+  // its later records are rejected (the input must be sorted by patient).
+  void add(SourceRecord&& rec) {
+    const auto* pid = rec.get("patient_id");
+    std::string id = pid ? pid->value : "";
+    bool same = !id.empty() && !item_.patients.empty() && id == current_patient_;
+    if (!same) {
+      if (item_records_ >= opt_.batch_records) submit();
+      PatientRecords p;
+      if (!id.empty()) {
+        auto h = sha256(id);
+        std::uint64_t key = 0;
+        for (int i = 0; i < 8; ++i) key = (key << 8) | h[i];
+        p.reappeared = !seen_patients_.insert(key);
       }
-    } else if (reappeared_) {
-      o.reasons.push_back({Severity::error, "NC-REC-006", rec.location,
-                           "patient reappears after other patients (sort the input by patient first)", ""});
-      o.kind = RecordOutcome::Kind::rejected;
+      item_.patients.push_back(std::move(p));
+      current_patient_ = id;
     }
-    if (o.kind == RecordOutcome::Kind::rejected) {
-      reject(o, rec.location);
-      return;
-    }
-    if (group_.cases.empty()) {
-      group_.patient = o.net_case.patient;
-    } else if (!(group_.patient.birth_date == o.net_case.patient.birth_date)) {
-      Diagnostic d{Severity::warning, "NC-REC-005", rec.location, "patient's birth_date differs from an earlier row; the first is kept", ""};
-      diags_.report(d);
-      ++s_.warnings_by_code[d.code];
-    }
-    ++s_.converted;
-    group_.cases.push_back(std::move(o.net_case));
+    item_.patients.back().records.push_back(std::move(rec));
+    ++item_records_;
   }
 
-  void reject(const RecordOutcome& o, const Location& where) {
-    ++s_.rejected;
-    for (const auto& r : o.reasons) {
-      diags_.report(r);
-      ++s_.rejected_by_code[r.code];
-    }
-    files_.append("rejects.ndjson", reject_line(o, where));
+  void submit() {
+    item_.reader_diagnostics = std::move(reader_diags_.items);
+    reader_diags_.items.clear();
+    if (item_.patients.empty() && item_.reader_diagnostics.empty()) return;
+    pipeline_.submit(std::move(item_));
+    item_ = WorkItem{};
+    item_records_ = 0;
   }
 
-  void flush_patient() {
-    if (group_.cases.empty()) return;
-    for (const auto& w : writers_) {
-      RenderedPatient out;
-      w->render(group_, out);
-      for (auto& c : out.chunks) {
-        if (c.whole_file) files_.write_whole(c.path, c.bytes);
-        else files_.append(c.path, c.bytes);
+  // Runs on a worker: pure function of the item and the (read-only) tables and writers.
+  WorkResult process(WorkItem& item) const {
+    WorkResult r;
+    r.diagnostics = std::move(item.reader_diagnostics);
+    auto& s = r.counts;
+    for (auto& patient : item.patients) {
+      model::PatientCases group;
+      for (const auto& rec : patient.records) {
+        ++s.read;
+        RecordOutcome o = mapper_.map(rec);
+        for (const auto& c : o.counted) ++s.counted[c];
+        for (const auto& w : o.warnings) {
+          r.diagnostics.push_back(w);
+          ++s.warnings_by_code[w.code];
+        }
+        if (o.kind == RecordOutcome::Kind::skipped) {
+          ++s.skipped;
+          ++s.skipped_by_reason[o.skip_reason];
+          continue;
+        }
+        if (patient.reappeared) {
+          o.reasons.push_back({Severity::error, "NC-REC-006", rec.location,
+                               "patient reappears after other patients (sort the input by patient first)", ""});
+          o.kind = RecordOutcome::Kind::rejected;
+        }
+        if (o.kind == RecordOutcome::Kind::rejected) {
+          ++s.rejected;
+          for (const auto& reason : o.reasons) {
+            r.diagnostics.push_back(reason);
+            ++s.rejected_by_code[reason.code];
+          }
+          r.rejects += reject_line(o, rec.location);
+          continue;
+        }
+        if (group.cases.empty()) {
+          group.patient = o.net_case.patient;
+        } else if (!(group.patient.birth_date == o.net_case.patient.birth_date)) {
+          Diagnostic d{Severity::warning, "NC-REC-005", rec.location,
+                       "patient's birth_date differs from an earlier row; the first is kept", ""};
+          r.diagnostics.push_back(d);
+          ++s.warnings_by_code[d.code];
+        }
+        ++s.converted;
+        group.cases.push_back(std::move(o.net_case));
       }
-      for (const auto& [k, v] : out.resource_counts) s_.resources_by_type[k] += v;
+      if (group.cases.empty()) continue;
+      for (const auto& w : writers_) {
+        RenderedPatient out;
+        w->render(group, out);
+        for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
+        for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
+      }
+      ++s.patients_written;
     }
-    ++s_.patients_written;
-    group_ = {};
+    return r;
+  }
+
+  // Runs on the producer thread, in input order.
+  void write(WorkResult& r) {
+    for (const auto& d : r.diagnostics) diags_.report(d);
+    for (const auto& c : r.chunks) {
+      if (c.whole_file) files_.write_whole(c.path, c.bytes);
+      else files_.append(c.path, c.bytes);
+    }
+    if (!r.rejects.empty()) files_.append("rejects.ndjson", r.rejects);
+    const auto& c = r.counts;
+    s_.read += c.read;
+    s_.converted += c.converted;
+    s_.rejected += c.rejected;
+    s_.skipped += c.skipped;
+    s_.patients_written += c.patients_written;
+    auto merge = [](auto& into, const auto& from) { for (const auto& [k, v] : from) into[k] += v; };
+    merge(s_.skipped_by_reason, c.skipped_by_reason);
+    merge(s_.rejected_by_code, c.rejected_by_code);
+    merge(s_.warnings_by_code, c.warnings_by_code);
+    merge(s_.resources_by_type, c.resources_by_type);
+    merge(s_.counted, c.counted);
+    if (opt_.progress) show_progress();
+  }
+
+  void show_progress() {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_progress_ < std::chrono::milliseconds(250)) return;
+    last_progress_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double rate = secs > 0 ? s_.read / secs : 0;
+    std::uint64_t done = done_bytes_ + bytes_done_before_;
+    char buf[200];
+    if (total_bytes_ > 0 && done > 0 && done <= total_bytes_) {
+      double frac = double(done) / double(total_bytes_);
+      double eta = frac > 0 ? secs * (1 - frac) / frac : 0;
+      std::snprintf(buf, sizeof buf, "\rnetconv: %llu records, %.0f/s, %llu rejected, %.1f%%, ETA %.0fs   ",
+                    (unsigned long long)s_.read, rate, (unsigned long long)s_.rejected, 100 * frac, eta);
+    } else {
+      std::snprintf(buf, sizeof buf, "\rnetconv: %llu records, %.0f/s, %llu rejected   ", (unsigned long long)s_.read, rate,
+                    (unsigned long long)s_.rejected);
+    }
+    std::fputs(buf, stderr);
+    progress_shown_ = true;
   }
 
   void write_report() {
@@ -203,7 +334,7 @@ class Run {
     w.member_number("read", std::to_string(s_.read)).member_number("converted", std::to_string(s_.converted))
         .member_number("rejected", std::to_string(s_.rejected)).member_number("skipped", std::to_string(s_.skipped))
         .member_number("patients_written", std::to_string(s_.patients_written))
-        .member_number("files_failed", std::to_string(s_.files_failed));
+        .member_number("files_failed", std::to_string(s_.files_failed)).member_bool("interrupted", s_.interrupted);
     counts("skipped_by_reason", s_.skipped_by_reason);
     counts("rejected_by_code", s_.rejected_by_code);
     counts("warnings_by_code", s_.warnings_by_code);
@@ -211,8 +342,15 @@ class Run {
     counts("counted", s_.counted);
     w.key("outputs").begin_array();
     for (const auto& o : s_.outputs) w.string(o);
-    w.end_array().end_object();
+    w.end_array();
+    // timing is the one part of the report that differs between runs; it is kept last, on its
+    // own line, so that comparisons can drop it
     out += '\n';
+    char buf[256];
+    std::snprintf(buf, sizeof buf, ",\"timing\":{\"seconds\":%.3f,\"records_per_second\":%.0f,\"input_mb_per_second\":%.2f,\"output_bytes\":%llu}}\n",
+                  s_.seconds, s_.seconds > 0 ? s_.read / s_.seconds : 0.0,
+                  s_.seconds > 0 ? (done_bytes_ / 1e6) / s_.seconds : 0.0, (unsigned long long)s_.output_bytes);
+    out += buf;
     std::string path = opt_.output_dir + "/report.json";
     std::ofstream f(path + ".part", std::ios::binary);
     f << out;
@@ -224,17 +362,24 @@ class Run {
   }
 
   const ConvertOptions& opt_;
-  const MappingSet& t_;
+  const MappingSet& tables_;
   DiagnosticSink& diags_;
   OutputFiles files_;
   Mapper mapper_;
   std::vector<std::unique_ptr<OutputWriter>> writers_;
   ColumnMap columns_;
   ConvertSummary s_;
-  model::PatientCases group_;
+  BufferSink reader_diags_;
+  WorkItem item_;
+  std::size_t item_records_ = 0;
   std::string current_patient_;
-  bool reappeared_ = false;
-  std::unordered_set<std::string> seen_patients_;
+  IdSet seen_patients_;
+  std::chrono::steady_clock::time_point start_, last_progress_;
+  std::uint64_t total_bytes_ = 0, done_bytes_ = 0, bytes_done_before_ = 0;
+  bool progress_shown_ = false;
+  // declared last: destroyed (threads joined) before the members their tasks use
+  OrderedPipeline<WorkItem, WorkResult> pipeline_;
+  std::unique_ptr<WorkerPool> pool_;
 };
 
 }  // namespace

@@ -24,6 +24,10 @@ struct ConvertOptions {
   std::string naaccr_dictionary;
   WriterOptions writer;
   bool show_values = false;
+  bool validate = true;       // every output checked before it is written (--no-validate)
+  unsigned jobs = 0;          // worker threads; 0 = the number of cores
+  bool progress = false;      // progress line on stderr (the CLI sets it for terminals)
+  std::size_t batch_records = 256;  // records per work item
 };
 
 struct ConvertSummary {
@@ -32,8 +36,16 @@ struct ConvertSummary {
   std::map<std::string, std::uint64_t> skipped_by_reason, rejected_by_code, warnings_by_code, resources_by_type,
       counted;
   std::vector<std::string> outputs;
+  double seconds = 0;
+  std::uint64_t input_bytes = 0, output_bytes = 0;
+  bool interrupted = false;
   int exit_code = 0;
 };
+
+// Set from a signal handler: convert() stops reading, finishes what is in flight, writes the
+// report and leaves no output under a final name. exit_code becomes 130.
+void request_interrupt();
+bool interrupt_requested();
 
 // Loads and checks the tables; throws ConfigError listing every error (file:line).
 MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags);

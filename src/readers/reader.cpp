@@ -17,7 +17,9 @@ const std::vector<std::string>& contract_columns() {
   static const std::vector<std::string> cols = {
       "patient_id", "birth_date", "sex", "tumor_id", "diagnosis_date", "primary_site",
       "histology", "behavior", "grade", "ki67_percent", "mitotic_count", "differentiation",
-      "metastatic_sites", "syndromes", "carcinoid_syndrome", "symptoms", "treatments"};
+      "metastatic_sites", "syndromes", "carcinoid_syndrome", "symptoms", "treatments",
+      // contract 1.1 (additive)
+      "diagnostics", "labs", "vital_status", "last_contact_date"};
   return cols;
 }
 
@@ -26,7 +28,8 @@ bool is_reader_internal_field(std::string_view name) {
 }
 
 bool is_list_column(std::string_view name) {
-  return name == "metastatic_sites" || name == "syndromes" || name == "symptoms" || name == "treatments";
+  return name == "metastatic_sites" || name == "syndromes" || name == "symptoms" || name == "treatments" ||
+         name == "diagnostics" || name == "labs";
 }
 
 std::string_view ColumnMap::rename(std::string_view header) const {

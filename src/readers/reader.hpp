@@ -59,6 +59,7 @@ struct ReaderConfig {
   const ColumnMap* columns = nullptr;
   std::size_t max_record_bytes = 1 << 20;
   std::string naaccr_dictionary;  // --naaccr-dictionary FILE (user or base dictionary), "" = built in  // longer records are rejected, never buffered whole
+  std::string mappings_dir;       // mapping tables directory (NAACCR tables); "" = the source tree's mappings/
 };
 
 std::unique_ptr<RecordReader> make_csv_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags);

@@ -25,6 +25,8 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
   tag_system_ = t.constant("fhir.system.tag");
   cat_problem_ = t.lookup("category.problem_list_item");
   cat_lab_ = t.lookup("category.laboratory");
+  cat_diagnostic_ = t.lookup("category.diagnostic_procedure");
+  p_uscore_procedure_ = t.constant("fhir.profile.us_core_procedure");
   ver_confirmed_ = t.lookup("status.confirmed");
 }
 
@@ -45,7 +47,9 @@ void codeable(JsonWriter& w, const Concept& c, bool& unverified) {
     coding(w, c.local);
   }
   w.end_array();
-  if (!c.text.empty()) w.member("text", c.text);
+  // text repeats nothing: it is written when it says more than the first coding's display
+  // (always for unverified concepts, whose text is all a reader gets)
+  if (!c.text.empty() && (!c.verified() || c.text != c.codings.front().display)) w.member("text", c.text);
   w.end_object();
 }
 
@@ -108,6 +112,17 @@ void period_or_date(JsonWriter& w, const char* prefix, const std::optional<model
   w.end_object();
 }
 
+// US Core requires observation dateTimes to the day (us-core-1); a partial date is therefore
+// sent as a Period that spans the known month or year, which says exactly what the source said.
+void effective(JsonWriter& w, const std::optional<model::PartialDate>& d) {
+  if (!d) return;
+  if (d->precision == model::DatePrecision::day) {
+    w.member("effectiveDateTime", d->fhir());
+    return;
+  }
+  w.key("effectivePeriod").begin_object().member("start", d->fhir()).member("end", d->fhir()).end_object();
+}
+
 }  // namespace
 
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
@@ -131,6 +146,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     if (p.gender && p.gender->verified()) gender = p.gender->codings.front().code;
     w.member("gender", gender);
     if (p.birth_date) w.member("birthDate", p.birth_date->fhir());
+    // vital status: dead -> the date of death when known, else true; alive -> false; unknown -> nothing
+    if (p.vital_status == "dead" && p.death_date) w.member("deceasedDateTime", p.death_date->fhir());
+    else if (p.vital_status == "dead") w.member_bool("deceasedBoolean", true);
+    else if (p.vital_status == "alive") w.member_bool("deceasedBoolean", false);
     if (p.birth_sex && p.birth_sex->verified()) {
       // us-core-birthsex is an extension on Patient; it must precede the other members in
       // mCODE examples but JSON member order carries no meaning in FHIR.
@@ -160,6 +179,15 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     {  // PrimaryCancerCondition
       Body b;
       auto& w = b.w;
+      if (!tu.identifiers.empty()) {
+        w.key("identifier").begin_array();
+        for (const auto& id : tu.identifiers) {
+          w.begin_object();
+          if (!id.label.empty()) w.key("type").begin_object().member("text", id.label).end_object();
+          w.member("system", id.system).member("value", id.value).end_object();
+        }
+        w.end_array();
+      }
       w.key("extension").begin_array().begin_object().member("url", x_hmb_).key("valueCodeableConcept");
       codeable(w, tu.morphology_concept, b.unverified);
       w.end_object().end_array();
@@ -187,8 +215,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       w.key("code");
       codeable(w, code, b.unverified);
       subject(w);
-      if (tu.diagnosis_date && tu.diagnosis_date->precision == model::DatePrecision::day)
-        w.member("effectiveDateTime", tu.diagnosis_date->fhir());
+      effective(w, tu.diagnosis_date);
     };
 
     if (tu.grade_value) {  // HistologicGrade
@@ -238,7 +265,8 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       Body b;
       auto& w = b.w;
       if (tr.resource == "Procedure") {
-        w.member("status", "completed");
+        w.member("status", tr.status.empty() ? "completed" : tr.status);
+        if (tr.status_reason) { w.key("statusReason"); codeable(w, *tr.status_reason, b.unverified); }
         if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
         w.key("code");
         codeable(w, tr.code, b.unverified);
@@ -247,9 +275,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         w.key("reasonReference").begin_array();
         reference(w, "Condition", tu.condition_id);
         w.end_array();
-        emit("Procedure", tr.resource_id, p_surgery_, b, nc.record_key);
+        emit("Procedure", tr.resource_id, tr.profile_key.empty() ? p_surgery_ : t_.constant(tr.profile_key), b, nc.record_key);
       } else {
-        w.member("status", "completed");
+        w.member("status", tr.status.empty() ? "completed" : tr.status);
+        if (tr.status_reason) { w.key("statusReason").begin_array(); codeable(w, *tr.status_reason, b.unverified); w.end_array(); }
         if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
         w.key("medicationCodeableConcept");
         codeable(w, tr.code, b.unverified);
@@ -262,6 +291,51 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         emit("MedicationAdministration", tr.resource_id, p_med_, b, nc.record_key);
       }
     }
+    for (const auto& d : tu.diagnostics) {  // diagnostic procedures: US Core Procedure
+      Body b;
+      auto& w = b.w;
+      w.member("status", "completed");
+      w.key("category");
+      codeable(w, cat_diagnostic_, b.unverified);
+      w.key("code");
+      codeable(w, d.code, b.unverified);
+      subject(w);
+      period_or_date(w, "performed", d.date, std::nullopt, x_dar_);
+      w.key("reasonReference").begin_array();
+      reference(w, "Condition", tu.condition_id);
+      w.end_array();
+      emit("Procedure", d.resource_id, p_uscore_procedure_, b, nc.record_key);
+    }
+    for (const auto& l : tu.labs) {  // tumor markers: mCODE TumorMarkerTest
+      Body b;
+      auto& w = b.w;
+      related(w);
+      w.member("status", "final");
+      w.key("category").begin_array();
+      codeable(w, cat_lab_, b.unverified);
+      w.end_array();
+      w.key("code");
+      codeable(w, l.code, b.unverified);
+      subject(w);
+      effective(w, l.date);
+      w.key("valueQuantity").begin_object().member_number("value", l.quantity.value.text);
+      if (!l.quantity.comparator.empty()) w.member("comparator", l.quantity.comparator);
+      w.member("unit", l.quantity.unit_display).member("system", "http://unitsofmeasure.org").member("code", l.quantity.unit).end_object();
+      emit("Observation", l.resource_id, p_marker_, b, nc.record_key);
+    }
+  }
+  if (p.cause_of_death && !p.cause_of_death_id.empty()) {  // NAACCR cause of death (WHO ICD-10)
+    Body b;
+    auto& w = b.w;
+    w.member("status", "final");
+    w.key("code");
+    codeable(w, t_.lookup("observation.cause_of_death"), b.unverified);
+    w.key("subject");
+    reference(w, "Patient", p.resource_id);
+    effective(w, p.death_date);
+    w.key("valueCodeableConcept");
+    codeable(w, *p.cause_of_death, b.unverified);
+    emit("Observation", p.cause_of_death_id, "", b, "");
   }
   return out;
 }

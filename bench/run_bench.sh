@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Benchmark: netconv and the reference peers on the same generated records, in one run.
+# usage: bench/run_bench.sh [SIZES]      (default "10000 100000 1000000"; e.g. "10000" for a quick run)
+# Prints a Markdown table (rows/s, output MB/s, peak RSS) and writes it to bench/results/latest.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+sizes=${1:-"10000 100000 1000000"}
+bash "$root/scripts/install-deps.sh" --test >/dev/null
+bash "$root/scripts/build.sh" >/dev/null
+nc=$root/build/netconv
+data=${NETCONV_BENCH_DATA:-$root/bench/data}
+peers=$root/../shared/bench-peers
+mkdir -p "$data" "$root/bench/results"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+measure() { # label rows outdir cmd... -> one table row
+  local label=$1 rows=$2 dir=$3; shift 3
+  python3 - "$label" "$rows" "$dir" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+label, rows, outdir, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+t = time.perf_counter()
+r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+secs = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+size = 0
+for base, _, files in os.walk(outdir) if os.path.isdir(outdir) else []:
+    size += sum(os.path.getsize(os.path.join(base, f)) for f in files)
+if os.path.isfile(outdir):
+    size = os.path.getsize(outdir)
+print(f"| {label} | {rows:,} | {rows/secs:,.0f} | {size/1e6/secs:,.1f} | {rss:,.0f} | {secs:.2f} | {r.returncode} |")
+PY
+}
+
+table=$out/table.md
+{
+  echo "| case | rows | rows/s | output MB/s | peak RSS MiB | seconds | exit |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+} > "$table"
+for n in $sizes; do
+  csv=$data/rows-$n.csv xml=$data/rows-$n.xml
+  [[ -f $csv ]] || python3 "$root/bench/gen_registry.py" "$n" --seed 11 -o "$csv"
+  [[ -f $xml ]] || python3 "$root/bench/gen_registry.py" "$n" --seed 11 --format naaccr-xml -o "$xml"
+  for j in 1 2; do
+    measure "CSV → FHIR, -j $j, no validation" "$n" "$out/f" "$nc" convert -q -j $j --no-validate -o "$out/f" "$csv" >> "$table" || true
+    measure "CSV → FHIR, -j $j, validation" "$n" "$out/f" "$nc" convert -q -j $j -o "$out/f" "$csv" >> "$table" || true
+    measure "CSV → CDA, -j $j, validation" "$n" "$out/c" "$nc" convert -q -j $j --to cda -o "$out/c" "$csv" >> "$table" || true
+    measure "NAACCR XML → FHIR, -j $j, validation" "$n" "$out/x" "$nc" convert -q -j $j -o "$out/x" "$xml" >> "$table" || true
+    rm -rf "$out/f" "$out/c" "$out/x"
+  done
+  if [[ -f $peers/gen_net_rows.py ]]; then
+    pcsv=$data/peer-$n.csv
+    [[ -f $pcsv ]] || python3 "$peers/gen_net_rows.py" "$n" --seed 11 -o "$pcsv"
+    python3 "$peers/to_contract.py" < "$pcsv" > "$data/peer-$n.netconv.csv"
+    measure "peer A (Liquid) → FHIR" "$n" "$out/pa.ndjson" bash "$peers/run-peer.sh" a "$pcsv" "$out/pa.ndjson" >> "$table" || true
+    measure "peer A (Liquid) → FHIR, validation" "$n" "$out/pav.ndjson" bash "$peers/run-peer.sh" a "$pcsv" "$out/pav.ndjson" --validate >> "$table" || true
+    measure "netconv same rows → FHIR, -j 1" "$n" "$out/same" "$nc" convert -q -j 1 -o "$out/same" "$data/peer-$n.netconv.csv" >> "$table" || true
+    measure "netconv same rows → FHIR, -j 2" "$n" "$out/same2" "$nc" convert -q -j 2 -o "$out/same2" "$data/peer-$n.netconv.csv" >> "$table" || true
+    measure "peer B (medplum FHIR → C-CDA)" "$n" "$out/pb.xml" bash "$peers/run-peer.sh" b "$out/pa.ndjson" "$out/pb.xml" >> "$table" || true
+    measure "netconv same rows → CDA, -j 1" "$n" "$out/samec" "$nc" convert -q -j 1 --to cda -o "$out/samec" "$data/peer-$n.netconv.csv" >> "$table" || true
+    rm -rf "$out"/pa*.ndjson "$out/pb.xml" "$out/same" "$out/same2" "$out/samec"
+  fi
+done
+{
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "netconv $("$nc" --version | cut -d' ' -f2), $(date -u +%Y-%m-%d)"
+  echo
+  cat "$table"
+} | tee "$root/bench/results/latest.md"

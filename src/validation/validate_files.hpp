@@ -1,0 +1,27 @@
+// `netconv validate`: checks FHIR JSON (.json resource or Bundle, .ndjson) and CDA XML files made
+// by netconv or elsewhere. Library entry point; the CLI only fills ValidateFilesOptions.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace netconv {
+
+struct ValidateFilesOptions {
+  std::vector<std::string> inputs;  // files or directories (searched recursively, sorted)
+  std::string profile;              // --profile URL: also check every FHIR resource against it
+  std::string fhir_schema;          // --fhir-schema FILE (HL7 R4 fhir.schema.json)
+  std::string cda_schema;           // --cda-schema FILE (HL7 CDA.xsd / CDA_SDTC.xsd), for the CDA validator
+  std::string fhir_packages;        // --fhir-packages DIR (else $NETCONV_FHIR_PACKAGES, else the cache default)
+  enum class Format { text, json, github } format = Format::text;
+  bool quiet = false;  // text: print failures only (plus the summary)
+};
+
+// Returns 0 when everything passed, 1 when something failed, 2 for usage problems (no input,
+// unsupported file type). Throws ConfigError when the FHIR packages / schema cannot be loaded.
+int validate_files(const ValidateFilesOptions& options, std::ostream& out);
+
+// "text" | "json" | "github"; throws std::invalid_argument otherwise.
+ValidateFilesOptions::Format parse_validate_format(const std::string& s);
+
+}  // namespace netconv

@@ -1,0 +1,51 @@
+// Everything the CDA renderer needs besides the patient: constants from cda-templates.tsv /
+// profiles.tsv, the header configuration and concepts looked up once. Built once per run,
+// read-only afterwards (shared by rendering threads).
+#pragma once
+#include <string>
+
+#include "mapping/mapping_set.hpp"
+#include "writers/cda_config.hpp"
+
+namespace netconv::cda {
+
+struct TemplateId {
+  std::string root, extension;
+};
+struct FixedCode {
+  std::string code, system, display;
+};
+
+struct SectionDef {
+  std::string name;  // file-name part in the entries layout: problems, results, ...
+  TemplateId templ;
+  FixedCode code;
+  std::string title;
+  bool required = true;  // required by the CCD: sent with nullFlavor="NI" when empty
+};
+
+struct Context {
+  Context(const MappingSet& tables, Config config);
+
+  const MappingSet& t;
+  Config config;
+  TemplateId type_id, us_realm_header, ccd, concern_act, problem_obs, result_organizer, result_obs, procedure,
+      medication_activity, medication_information, indication;
+  FixedCode document_code, confidentiality, concern, problem_type, problem_type_translation, histology_behavior;
+  std::string realm, language;
+  std::string instance_root;      // id/@root of documents, entries and the author device
+  std::string local_system_oid;   // codeSystem for registry keys without a verified code
+  std::string patient_id_arc;
+  std::string problem_value_oid;  // preferred code system of problem values and body sites
+  std::string result_code_oid;    // the code system a Result Observation code must come from
+  SectionDef problems, results, medications, procedures, allergies, social_history, vital_signs;
+  model::Concept grade_code;      // observation code of the histologic grade
+
+  // Name of a code system for the narrative ("SNOMED CT"), from the coding's URI.
+  std::string system_name(const model::Coding& c) const;
+};
+
+TemplateId parse_template(const std::string& key, const std::string& value);
+FixedCode parse_code(const std::string& key, const std::string& value);
+
+}  // namespace netconv::cda

@@ -1,0 +1,115 @@
+// Results section: one Result Organizer per tumor holding grade, Ki-67, mitotic count and
+// differentiation, the same facts the FHIR Observations carry.
+#include "mapping/mapper.hpp"
+#include "writers/cda_builders.hpp"
+
+namespace netconv::cda {
+namespace {
+
+struct Result {
+  const model::Concept* code;
+  const model::Concept* value = nullptr;
+  const model::Quantity* quantity = nullptr;
+  std::string id;
+  std::string note;
+};
+
+struct Group {
+  const model::Tumor* tumor;
+  std::vector<Result> results;
+};
+
+std::vector<Group> collect(const Context& c, const model::PatientCases& pc) {
+  std::vector<Group> out;
+  for (const auto& nc : pc.cases) {
+    const auto& tu = nc.tumor;
+    Group g{&tu, {}};
+    if (tu.grade_value) {
+      std::string note = tu.grade_source == "derived"      ? "derived by netconv from Ki-67 / mitotic count"
+                         : tu.grade_source == "definition" ? "high grade by definition (neuroendocrine carcinoma)"
+                                                           : "";
+      g.results.push_back({&c.grade_code, &*tu.grade_value, nullptr, tu.grade_observation_id, note});
+    }
+    for (const auto& o : tu.observations)
+      g.results.push_back({&o.code, o.value ? &*o.value : nullptr, o.quantity ? &*o.quantity : nullptr, o.resource_id, ""});
+    if (!g.results.empty()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+// The FHIR writer gives lab results a time only when the diagnosis date is a full date.
+std::optional<model::PartialDate> result_time(const model::Tumor& tu) {
+  if (tu.diagnosis_date && tu.diagnosis_date->precision == model::DatePrecision::day) return tu.diagnosis_date;
+  return std::nullopt;
+}
+
+std::string quantity_text(const model::Quantity& q) {
+  return (q.comparator.empty() ? "" : q.comparator + " ") + q.value.text + " " + (q.unit_display.empty() ? q.unit : q.unit_display);
+}
+
+void quantity_value(XmlOut& x, const model::Quantity& q) {
+  x.start("value");
+  if (q.comparator.empty()) {
+    x.attr("xsi:type", "PQ").attr("value", q.value.text).attr("unit", q.unit);
+  } else {
+    bool upper = q.comparator[0] == '<';
+    bool inclusive = q.comparator.size() == 2;
+    x.attr("xsi:type", "IVL_PQ").start(upper ? "high" : "low").attr("value", q.value.text).attr("unit", q.unit)
+        .attr("inclusive", inclusive ? "true" : "false").end();
+  }
+  x.end();
+}
+
+void result_entry(XmlOut& x, const Context& c, const Group& g, const std::vector<std::string>& rows) {
+  x.start("entry").attr("typeCode", "DRIV").start("organizer").attr("classCode", "CLUSTER").attr("moodCode", "EVN");
+  template_id(x, c.result_organizer);
+  instance_id(x, c, Mapper::hash_id({"cda:ResultOrganizer", g.tumor->key}));
+  // no code names "the pathology of this tumor"; the narrative does
+  x.start("code").attr("nullFlavor", "NI").element("originalText", "Tumor pathology: " + tumor_label(*g.tumor)).end();
+  x.start("statusCode").attr("code", "completed").end();
+  for (std::size_t i = 0; i < g.results.size(); ++i) {
+    const auto& r = g.results[i];
+    x.start("component").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
+    template_id(x, c.result_obs);
+    instance_id(x, c, r.id);
+    concept_cd(x, c, "code", *r.code, {false, "", c.result_code_oid, true});
+    x.start("text").start("reference").attr("value", "#" + rows[i]).end().end();
+    x.start("statusCode").attr("code", "completed").end();
+    ts(x, "effectiveTime", result_time(*g.tumor));
+    if (r.quantity) quantity_value(x, *r.quantity);
+    else if (r.value) concept_cd(x, c, "value", *r.value, {true, "#" + rows[i] + "-value", ""});
+    else x.start("value").attr("xsi:type", "CD").attr("nullFlavor", "NI").end();
+    x.end().end();
+  }
+  x.end().end();
+}
+
+}  // namespace
+
+SectionBody results_body(const Context& c, const model::PatientCases& pc) {
+  SectionBody b;
+  b.def = &c.results;
+  b.headers = {"Test", "Result", "Date", "Tumor", "Note", "Codes"};
+  auto groups = collect(c, pc);
+  std::vector<std::vector<std::string>> row_ids;
+  int n = 0;
+  for (const auto& g : groups) {
+    row_ids.emplace_back();
+    for (const auto& r : g.results) {
+      std::string row = "result-" + std::to_string(++n);
+      row_ids.back().push_back(row);
+      std::string value = r.quantity ? quantity_text(*r.quantity) : r.value ? r.value->text : "no value";
+      std::string codes = codes_text(c, *r.code) + (r.value ? " = " + codes_text(c, *r.value) : "");
+      b.rows.push_back({row, {{r.code->text, ""}, {value, row + "-value"}, {date_text(result_time(*g.tumor)), ""},
+                              {tumor_label(*g.tumor), ""}, {r.note, ""}, {codes, ""}}});
+    }
+  }
+  b.has_entries = !groups.empty();
+  b.empty_text = "No information: the registry record holds no grade, Ki-67, mitotic count or differentiation.";
+  b.entries = [&c, groups, row_ids](XmlOut& x) {
+    for (std::size_t i = 0; i < groups.size(); ++i) result_entry(x, c, groups[i], row_ids[i]);
+  };
+  return b;
+}
+
+}  // namespace netconv::cda

@@ -1,0 +1,60 @@
+// Shared helpers of the NAACCR reader tests.
+#pragma once
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "readers/reader.hpp"
+
+namespace netconv::naaccr_test {
+
+struct ReadResult {
+  std::vector<SourceRecord> records;
+  CollectingSink sink;
+  bool failed = false;
+  // every diagnostic code: the sink's and the records' problems
+  std::vector<std::string> codes() const {
+    std::vector<std::string> c;
+    for (const auto& d : sink.items) c.push_back(d.code);
+    for (const auto& r : records)
+      for (const auto& p : r.problems) c.push_back(p.code);
+    return c;
+  }
+  bool has(const std::string& code) const {
+    for (const auto& c : codes())
+      if (c == code) return true;
+    return false;
+  }
+  // The reference library's notion of a valid file: nothing stopped it and no item was rejected.
+  bool valid() const {
+    if (failed) return false;
+    for (const auto& d : sink.items)
+      if (d.severity == Severity::error) return false;
+    for (const auto& r : records)
+      if (!r.problems.empty()) return false;
+    return true;
+  }
+};
+
+inline void read_all(std::istream& in, ReadResult& out, const std::string& dictionary = "", const std::string& name = "test.xml") {
+  ReaderConfig cfg;
+  cfg.display_name = name;
+  cfg.mappings_dir = NETCONV_MAPPINGS_DIR;
+  cfg.naaccr_dictionary = dictionary;
+  auto reader = make_naaccr_reader(in, cfg, out.sink);
+  SourceRecord rec;
+  while (reader->next(rec)) out.records.push_back(rec);
+  out.failed = reader->failed();
+}
+
+inline void read_text(const std::string& xml, ReadResult& out, const std::string& dictionary = "") {
+  std::istringstream in(xml);
+  read_all(in, out, dictionary);
+}
+
+inline std::string field(const SourceRecord& r, const std::string& name) {
+  const auto* f = r.get(name);
+  return f ? f->value : "<absent>";
+}
+
+}  // namespace netconv::naaccr_test

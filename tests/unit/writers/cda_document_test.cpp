@@ -1,0 +1,170 @@
+// The CDA writer on mapped records: well-formed, schema-valid, deterministic, and saying what
+// the model says (codes, precision of dates, unverified concepts as nullFlavor).
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include <filesystem>
+
+#include "mapping/mapper.hpp"
+#include "writers/cda_document.hpp"
+
+namespace netconv::cda {
+namespace {
+
+const MappingSet& tables() {
+  static MappingSet t = [] {
+    std::vector<Diagnostic> problems;
+    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
+  }();
+  return t;
+}
+
+const Context& context() {
+  static Context c(tables(), Config{});
+  return c;
+}
+
+model::PatientCases patient(std::initializer_list<std::pair<const char*, const char*>> fields) {
+  SourceRecord r;
+  r.location = {"t.csv", 2, 1, ""};
+  for (const auto& [k, v] : fields) {
+    RawField f;
+    f.name = k;
+    f.value = v;
+    f.location = {"t.csv", 2, 1, k};
+    r.fields.push_back(f);
+  }
+  Mapper m(tables(), {"urn:test:pid"});
+  auto o = m.map(r);
+  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted) << (o.reasons.empty() ? "" : o.reasons[0].message);
+  model::PatientCases pc;
+  pc.patient = o.net_case.patient;
+  pc.cases.push_back(o.net_case);
+  return pc;
+}
+
+model::PatientCases ileal() {
+  return patient({{"patient_id", "P1"}, {"birth_date", "1958-03"}, {"sex", "F"}, {"primary_site", "C17.2"},
+                  {"histology", "8240/3"}, {"diagnosis_date", "2019-06-11"}, {"ki67_percent", "7.5"}, {"grade", "G2"},
+                  {"metastatic_sites", "liver|lymph_node_regional"}, {"carcinoid_syndrome", "Y"}, {"symptoms", "flushing"},
+                  {"treatments", "surgery:small_bowel_resection@2019-07-02|ssa:octreotide@2019-08"}});
+}
+
+bool well_formed(const std::string& xml) {
+  xmlDocPtr d = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "t.xml", nullptr, XML_PARSE_NONET);
+  if (!d) return false;
+  xmlFreeDoc(d);
+  return true;
+}
+
+// Errors of the official SDTC schema, when ../shared is there (it is in CI and on dev machines).
+std::string schema_errors(const std::string& xml) {
+  std::string xsd = std::string(NETCONV_SHARED_DIR) + "/reference/cda-r2-schema/extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd";
+  if (!std::filesystem::exists(xsd)) return "";
+  static std::string errors;
+  errors.clear();
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd.c_str());
+  xmlSchemaPtr s = xmlSchemaParse(pc);
+  xmlSchemaFreeParserCtxt(pc);
+  if (!s) return "cannot parse " + xsd;
+  xmlDocPtr d = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "t.xml", nullptr, XML_PARSE_NONET);
+  xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s);
+  xmlSchemaSetValidStructuredErrors(vc, [](void*, xmlErrorPtr e) {
+    errors += std::to_string(e->line) + ": " + (e->message ? e->message : "") ;
+  }, nullptr);
+  int rc = d ? xmlSchemaValidateDoc(vc, d) : -1;
+  xmlSchemaFreeValidCtxt(vc);
+  if (d) xmlFreeDoc(d);
+  xmlSchemaFree(s);
+  if (rc != 0 && errors.empty()) errors = "invalid";
+  return errors;
+}
+
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+}  // namespace
+
+TEST(CdaDocument, IsWellFormedSchemaValidAndDeterministic) {
+  auto pc = ileal();
+  auto doc = render_document(context(), pc);
+  ASSERT_TRUE(well_formed(doc));
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_EQ(doc, render_document(context(), pc));
+  EXPECT_EQ(doc.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\"", 0), 0u);
+  EXPECT_FALSE(has(doc, "placeholder"));
+}
+
+TEST(CdaDocument, CarriesTheModelsCodesAndIds) {
+  auto pc = ileal();
+  auto doc = render_document(context(), pc);
+  const auto& tu = pc.cases[0].tumor;
+  EXPECT_TRUE(has(doc, "extension=\"" + tu.condition_id + "\"")) << "Problem Observation id = FHIR Condition id";
+  for (const auto& cd : tu.diagnosis.codings)
+    if (!cd.system_oid.empty()) EXPECT_TRUE(has(doc, "code=\"" + cd.code + "\" codeSystem=\"" + cd.system_oid + "\"")) << cd.code;
+  EXPECT_TRUE(has(doc, "code=\"C17.2\""));
+  EXPECT_TRUE(has(doc, "code=\"8240/3\""));
+  EXPECT_TRUE(has(doc, "xsi:type=\"PQ\" value=\"7.5\" unit=\"%\""));
+  for (const auto& m : tu.metastases) EXPECT_TRUE(has(doc, "extension=\"" + m.resource_id + "\""));
+  for (const auto& c : tu.conditions) EXPECT_TRUE(has(doc, "extension=\"" + c.resource_id + "\""));
+  EXPECT_FALSE(has(doc, pc.patient.file_key)) << "file key is for file names only";
+}
+
+TEST(CdaDocument, KeepsDatePrecisionAndNeverInventsDates) {
+  auto doc = render_document(context(), ileal());
+  EXPECT_TRUE(has(doc, "<birthTime value=\"195803\"/>"));
+  EXPECT_TRUE(has(doc, "<low value=\"20190611\"/>"));
+  EXPECT_TRUE(has(doc, "<low value=\"201908\"/>")) << "octreotide start keeps month precision";
+  EXPECT_TRUE(has(doc, "<effectiveTime nullFlavor=\"NI\"/>")) << "no clock time without --cda-config effective_time";
+  EXPECT_FALSE(has(doc, "2019-06-11\"")) << "ISO dates only in the narrative";
+}
+
+TEST(CdaDocument, RequiredSectionsWithoutDataAreNullFlavored) {
+  auto doc = render_document(context(), ileal());
+  for (const auto* key : {"cda.template.allergies_section", "cda.template.vital_signs_section"}) {
+    auto root = tables().constant(key).substr(0, tables().constant(key).find('^'));
+    auto at = doc.find("root=\"" + root + "\"");
+    ASSERT_NE(at, std::string::npos) << key;
+    auto section = doc.rfind("<section", at);
+    EXPECT_EQ(doc.compare(section, 25, "<section nullFlavor=\"NI\">"), 0) << key;
+  }
+}
+
+TEST(CdaDocument, UnverifiedConceptIsSentAsTextNotGuessed) {
+  model::Concept unverified;
+  unverified.key = "drug.unknown_agent";
+  unverified.text = "Unknown agent";
+  auto pc = ileal();
+  pc.cases[0].tumor.treatments[1].code = unverified;
+  auto doc = render_document(context(), pc);
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_TRUE(has(doc, "<code nullFlavor=\"OTH\">"));
+  EXPECT_TRUE(has(doc, "code=\"drug.unknown_agent\" codeSystem=\"" + context().local_system_oid + "\""));
+}
+
+TEST(CdaDocument, ConfiguredHeader) {
+  Config cfg;
+  cfg.effective_time = "20250102";
+  cfg.custodian.name = "Example Registry";
+  cfg.custodian.id_root = "2.16.840.1.113883.19.5";
+  Context c(tables(), cfg);
+  auto doc = render_document(c, ileal());
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_TRUE(has(doc, "<effectiveTime value=\"20250102\"/>"));
+  EXPECT_TRUE(has(doc, "<name>Example Registry</name>"));
+  EXPECT_TRUE(has(doc, "<id root=\"2.16.840.1.113883.19.5\"/>"));
+}
+
+TEST(CdaSectionFiles, OneFilePerSectionWithEntries) {
+  auto files = render_section_files(context(), ileal());
+  std::vector<std::string> names;
+  for (const auto& [name, xml] : files) {
+    names.push_back(name);
+    EXPECT_TRUE(well_formed(xml)) << name;
+    EXPECT_TRUE(has(xml, "<section xmlns=\"urn:hl7-org:v3\"")) << name;
+    EXPECT_FALSE(has(xml, "nullFlavor=\"NI\">")) << name;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"problems", "results", "medications", "procedures"}));
+}
+
+}  // namespace netconv::cda
