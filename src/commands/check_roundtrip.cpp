@@ -238,7 +238,9 @@ void round_trip(Checker& c, CheckReport& rep) {
     auto cda = make_writers({"cda"}, wo, m);
     for (auto& w : cda) writers.push_back(std::move(w));
   } catch (const ConfigError& e) {
-    rep.round_trip_note = std::string("C-CDA not rendered: ") + e.what();
+    std::string why = e.what();
+    if (why.find("not available") != std::string::npos) rep.round_trip_note = "C-CDA not rendered: " + why;
+    else c.error("NC-MAP-050", c.file_loc("cda-templates.tsv"), "the C-CDA writer cannot start: " + why);
   }
   const auto& validator = c.opt.validator ? c.opt.validator : round_trip_validator();
   Attribution at = attribution(c);

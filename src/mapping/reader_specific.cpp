@@ -215,6 +215,30 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
   if (o.value("naaccr.rxSummTreatmentStatus") == "2") o.out.counted.push_back("naaccr.treatment_status.active_surveillance");
 }
 
+// Cause of death is coded in whatever ICD revision was in force (ICD-7 to ICD-10); only WHO
+// ICD-10 codes (a letter and digits, sent without the dot as NAACCR writes them) become a coded
+// Observation. Older revisions and the special codes (0000 alive, 7777/7797 not available) are
+// counted, never guessed into ICD-10.
+void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
+  std::string v = o.value("naaccr.causeOfDeath");
+  if (v.empty()) return;
+  bool icd10 = v.size() >= 3 && v.size() <= 4 && v[0] >= 'A' && v[0] <= 'Z' &&
+               std::all_of(v.begin() + 1, v.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X'; });
+  const auto* sys = tables.system("icd10");
+  if (!icd10 || !sys) {
+    o.out.counted.push_back(v == "0000" ? "naaccr.cause_of_death.alive" : (v == "7777" || v == "7797")
+                                              ? "naaccr.cause_of_death.not_available"
+                                              : "naaccr.cause_of_death.not_icd10");
+    return;
+  }
+  model::Concept c;
+  c.key = "icd10." + v;
+  c.text = v;
+  c.codings.push_back({sys->uri, sys->oid, v, ""});
+  nc.patient.cause_of_death = c;
+  nc.patient.cause_of_death_id = Mapper::hash_id({"Observation", nc.patient.resource_id, "cause-of-death"});
+}
+
 }  // namespace
 
 void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& tables, model::NetCase& nc, RecordOutcome& out) {
@@ -226,6 +250,7 @@ void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& table
   ki67(o, tables, nc);
   identifiers(o, *nt, nc);
   treatments(o, *nt, tables, nc);
+  cause_of_death(o, tables, nc);
   if (rec.get("naaccr.tumor_key_collision"))
     o.warn(nullptr, "NC-NAACCR-035", "another tumor of this patient has the same site, histology and diagnosis date; the tumor record number keeps their ids apart");
 }

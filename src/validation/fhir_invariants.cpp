@@ -2,6 +2,7 @@
 // that resources netconv emits, or typical inputs, can break. Keys not listed here are not
 // evaluated and are reported by FhirValidator::stats().unimplemented_invariants.
 #include <array>
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -10,16 +11,19 @@
 namespace netconv::fhir {
 namespace {
 
+// FHIRPath exists(): a primitive that carries only extensions ("_key") exists too
 bool has(const Json& n, const char* key) {
   if (!n.is_object()) return false;
   auto it = n.find(key);
-  return it != n.end() && !it->is_null() && !(it->is_array() && it->empty());
+  if (it != n.end() && !it->is_null() && !(it->is_array() && it->empty())) return true;
+  return n.contains(std::string("_") + key);
 }
 // true when any key stem+Uppercase exists (a choice element)
 bool has_choice(const Json& n, std::string_view stem) {
   if (!n.is_object()) return false;
   for (auto it = n.begin(); it != n.end(); ++it) {
-    const auto& k = it.key();
+    std::string_view k = it.key();
+    if (!k.empty() && k[0] == '_') k.remove_prefix(1);
     if (k.size() > stem.size() && k.compare(0, stem.size(), stem) == 0 && std::isupper(static_cast<unsigned char>(k[stem.size()])))
       return true;
   }

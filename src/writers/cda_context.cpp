@@ -72,7 +72,7 @@ Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::
   realm = t.constant("cda.realm");
   language = t.constant("cda.language");
   instance_root = oid_constant(t, "cda.oid.instance_id");
-  patient_id_arc = oid_constant(t, "cda.oid.patient_id_system");
+  identifier_arc = oid_constant(t, "cda.oid.identifier_system");
   local_system_oid = oid_constant(t, "cda.oid.local_code_system");
   if (const auto* local = t.system("netconv"); local && !local->oid.empty()) local_system_oid = local->oid;
   problem_value_oid = system_oid(t, "cda.problem.value_system");
@@ -87,6 +87,8 @@ Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::
   social_history = section(t, "social-history", "social_history", loinc, true);
   vital_signs = section(t, "vital-signs", "vital_signs", loinc, true);
   grade_code = t.lookup("observation.histologic_grade");
+  diagnostic_category = t.lookup("category.diagnostic_procedure");
+  cause_of_death_code = t.lookup("observation.cause_of_death");
   if (config.software_name.empty()) config.software_name = std::string("netconv ") + NETCONV_VERSION;
 }
 

@@ -35,11 +35,12 @@ struct Context {
   std::string realm, language;
   std::string instance_root;      // id/@root of documents, entries and the author device
   std::string local_system_oid;   // codeSystem for registry keys without a verified code
-  std::string patient_id_arc;
+  std::string identifier_arc;     // roots for identifier systems given as URIs
   std::string problem_value_oid;  // preferred code system of problem values and body sites
   std::string result_code_oid;    // the code system a Result Observation code must come from
   SectionDef problems, results, medications, procedures, allergies, social_history, vital_signs;
   model::Concept grade_code;      // observation code of the histologic grade
+  model::Concept diagnostic_category, cause_of_death_code;
 
   // Name of a code system for the narrative ("SNOMED CT"), from the coding's URI.
   std::string system_name(const model::Coding& c) const;

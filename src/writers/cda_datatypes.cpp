@@ -58,14 +58,20 @@ void concept_cd(XmlOut& x, const Context& c, const char* element, const model::C
   if (o.xsi_cd) x.attr("xsi:type", "CD");
   if (primary) coding_attrs(x, *primary);
   else x.attr("nullFlavor", "OTH");
-  if (!o.ref.empty() || !primary) original_text(x, o.ref, cc.text);
+  if (!o.ref.empty() || !primary) {
+    // codes of systems without an OID cannot be coded in CDA: keep them readable at least
+    std::string text = cc.text;
+    for (const auto& cd : cc.codings)
+      if (cd.system_oid.empty() && !cd.code.empty()) text += " [" + c.system_name(cd) + " " + cd.code + "]";
+    original_text(x, o.ref, text);
+  }
   for (const auto* cd : codes) {
     if (cd == primary) continue;
     x.start("translation");
     coding_attrs(x, *cd);
     x.end();
   }
-  if (codes.empty()) {
+  if (cc.codings.empty()) {  // unverified: the registry's key; codings without an OID stay in originalText
     std::string key = cc.local.code.empty() ? cc.key : cc.local.code;
     x.start("translation").attr("code", key).attr("codeSystem", c.local_system_oid).attr_if("displayName", cc.text).end();
   }
@@ -73,12 +79,11 @@ void concept_cd(XmlOut& x, const Context& c, const char* element, const model::C
 }
 
 std::string codes_text(const Context& c, const model::Concept& cc) {
-  auto codes = usable(cc);
-  if (codes.empty()) return "no verified code (registry key " + (cc.local.code.empty() ? cc.key : cc.local.code) + ")";
+  if (cc.codings.empty()) return "no verified code (registry key " + (cc.local.code.empty() ? cc.key : cc.local.code) + ")";
   std::string out;
-  for (const auto* cd : codes) {
+  for (const auto& cd : cc.codings) {
     if (!out.empty()) out += "; ";
-    out += c.system_name(*cd) + " " + cd->code;
+    out += c.system_name(cd) + " " + cd.code;
   }
   return out;
 }

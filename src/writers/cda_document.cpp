@@ -49,7 +49,7 @@ void document_time(XmlOut& x, const Context& c, const char* element) {
 
 void record_target(XmlOut& x, const Context& c, const model::Patient& p) {
   x.start("recordTarget").start("patientRole");
-  std::string root = c.config.patient_id_root.empty() ? id_root_for_system(p.id_system, c.patient_id_arc) : c.config.patient_id_root;
+  std::string root = c.config.patient_id_root.empty() ? id_root_for_system(p.id_system, c.identifier_arc) : c.config.patient_id_root;
   x.start("id").attr("root", root).attr("extension", p.id_value).attr("assigningAuthorityName", p.id_system).end();
   // registry records carry no address, telephone or name: unknown, not absent
   x.start("addr").attr("nullFlavor", "UNK").end();
@@ -61,6 +61,10 @@ void record_target(XmlOut& x, const Context& c, const model::Patient& p) {
   if (has_cda_code(gender)) concept_cd(x, c, "administrativeGenderCode", gender, {false, "", ""});
   else x.start("administrativeGenderCode").attr("nullFlavor", "UNK").end();
   ts(x, "birthTime", p.birth_date);
+  // vital status as FHIR Patient.deceased[x] says it; unknown says nothing
+  if (p.vital_status == "dead" || p.vital_status == "alive")
+    x.start("sdtc:deceasedInd").attr("value", p.vital_status == "dead" ? "true" : "false").end();
+  if (p.vital_status == "dead" && p.death_date) ts(x, "sdtc:deceasedTime", p.death_date);
   x.start("raceCode").attr("nullFlavor", "UNK").end();
   x.start("ethnicGroupCode").attr("nullFlavor", "UNK").end();
   x.end().end().end();
@@ -101,6 +105,8 @@ void service_event(XmlOut& x, const model::PatientCases& pc) {
       see(tr.start);
       see(tr.end);
     }
+    for (const auto& d : nc.tumor.diagnostics) see(d.date);
+    for (const auto& l : nc.tumor.labs) see(l.date);
   }
   x.start("documentationOf").start("serviceEvent").attr("classCode", "PCPR").start("effectiveTime");
   ts(x, "low", lo);
@@ -112,7 +118,8 @@ void service_event(XmlOut& x, const model::PatientCases& pc) {
 
 std::string render_document(const Context& c, const model::PatientCases& pc) {
   XmlOut x(true);
-  x.start("ClinicalDocument").attr("xmlns", "urn:hl7-org:v3").attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+  x.start("ClinicalDocument").attr("xmlns", "urn:hl7-org:v3").attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+      .attr("xmlns:sdtc", "urn:hl7-org:sdtc");
   x.start("realmCode").attr("code", c.realm).end();
   x.start("typeId").attr("root", c.type_id.root).attr("extension", c.type_id.extension).end();
   template_id(x, c.us_realm_header);

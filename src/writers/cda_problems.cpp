@@ -2,6 +2,7 @@
 // Problem Observation of a concern would otherwise lose the others).
 #include "mapping/mapper.hpp"
 #include "writers/cda_builders.hpp"
+#include "writers/cda_ids.hpp"
 
 namespace netconv::cda {
 namespace {
@@ -64,6 +65,10 @@ void problem_entry(XmlOut& x, const Context& c, const Problem& p, const std::str
   x.start("entryRelationship").attr("typeCode", "SUBJ").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
   template_id(x, c.problem_obs);
   instance_id(x, c, p.id);
+  if (p.primary)  // registry tumor identifiers (NAACCR record numbers), as FHIR Condition.identifier
+    for (const auto& id : p.tumor->identifiers)
+      x.start("id").attr("root", id_root_for_system(id.system, c.identifier_arc)).attr("extension", id.value)
+          .attr_if("assigningAuthorityName", id.label).end();
   x.start("code").attr("code", c.problem_type.code).attr("codeSystem", c.problem_type.system)
       .attr("displayName", c.problem_type.display);
   fixed_code(x, "translation", c.problem_type_translation);

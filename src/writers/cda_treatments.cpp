@@ -1,22 +1,20 @@
-// Medications (Medication Activity + Medication Information) and Procedures (Procedure Activity
-// Procedure) from the registry's treatment items.
+// Medications (Medication Activity + Medication Information) from drug treatments, Procedures
+// (Procedure Activity Procedure) from surgical / liver-directed treatments and diagnostic tests.
 #include "writers/cda_builders.hpp"
 
 namespace netconv::cda {
 namespace {
 
-struct Item {
+struct Act {
   const model::Tumor* tumor;
-  const model::Treatment* tr;
+  const model::Concept* code;
+  std::string kind;
+  std::optional<model::PartialDate> start, end;
+  bool not_done = false;
+  const model::Concept* not_done_reason = nullptr;
+  std::string regimen;
+  std::string id;
 };
-
-std::vector<Item> collect(const model::PatientCases& pc, bool procedures) {
-  std::vector<Item> out;
-  for (const auto& nc : pc.cases)
-    for (const auto& tr : nc.tumor.treatments)
-      if ((tr.resource == "Procedure") == procedures) out.push_back({&nc.tumor, &tr});
-  return out;
-}
 
 std::string kind_text(const model::Treatment& tr) {
   if (tr.category && !tr.category->text.empty()) return tr.category->text;
@@ -25,17 +23,42 @@ std::string kind_text(const model::Treatment& tr) {
   return k;
 }
 
-void medication_entry(XmlOut& x, const Context& c, const Item& it, const std::string& row) {
-  const auto& tr = *it.tr;
+Act from_treatment(const model::Tumor& tu, const model::Treatment& tr) {
+  return {&tu, &tr.code, kind_text(tr), tr.start, tr.end, tr.status == "not-done",
+          tr.status_reason ? &*tr.status_reason : nullptr, tr.regimen, tr.resource_id};
+}
+
+std::vector<Act> collect(const Context& c, const model::PatientCases& pc, bool procedures) {
+  std::vector<Act> out;
+  for (const auto& nc : pc.cases) {
+    const auto& tu = nc.tumor;
+    for (const auto& tr : tu.treatments)
+      if ((tr.resource == "Procedure") == procedures) out.push_back(from_treatment(tu, tr));
+    if (procedures)
+      for (const auto& d : tu.diagnostics)
+        out.push_back({&tu, &d.code, c.diagnostic_category.text, d.date, std::nullopt, false, nullptr, "", d.resource_id});
+  }
+  return out;
+}
+
+void negation(XmlOut& x, const Act& a) {
+  if (a.not_done) x.attr("negationInd", "true");  // FHIR status not-done
+}
+
+void medication_entry(XmlOut& x, const Context& c, const Act& a, const std::string& row) {
   x.start("entry").attr("typeCode", "DRIV").start("substanceAdministration").attr("classCode", "SBADM").attr("moodCode", "EVN");
+  negation(x, a);
   template_id(x, c.medication_activity);
-  instance_id(x, c, tr.resource_id);
+  instance_id(x, c, a.id);
   x.start("text").start("reference").attr("value", "#" + row).end().end();
   x.start("statusCode").attr("code", "completed").end();
+  // as FHIR effective[x]: start only = the date given; both = the period; none = unknown
   x.start("effectiveTime").attr("xsi:type", "IVL_TS");
-  if (tr.start) {
-    ts(x, "low", tr.start);
-    ts(x, "high", tr.end);  // start without end: the end is unknown, not "ongoing"
+  if (a.start && !a.end) {
+    x.attr("value", a.start->hl7());
+  } else if (a.start || a.end) {
+    ts(x, "low", a.start);
+    ts(x, "high", a.end);
   } else {
     x.attr("nullFlavor", "UNK");
   }
@@ -44,54 +67,64 @@ void medication_entry(XmlOut& x, const Context& c, const Item& it, const std::st
   x.start("consumable").start("manufacturedProduct").attr("classCode", "MANU");
   template_id(x, c.medication_information);
   x.start("manufacturedMaterial");
-  concept_cd(x, c, "code", tr.code, {false, "#" + row + "-name", ""});
+  concept_cd(x, c, "code", *a.code, {false, "#" + row + "-name", ""});
   x.end().end().end();
-  indication(x, c, *it.tumor);
+  indication(x, c, *a.tumor);
   x.end().end();
 }
 
-void procedure_entry(XmlOut& x, const Context& c, const Item& it, const std::string& row) {
-  const auto& tr = *it.tr;
+void procedure_entry(XmlOut& x, const Context& c, const Act& a, const std::string& row) {
   x.start("entry").attr("typeCode", "DRIV").start("procedure").attr("classCode", "PROC").attr("moodCode", "EVN");
+  negation(x, a);
   template_id(x, c.procedure);
-  instance_id(x, c, tr.resource_id);
-  concept_cd(x, c, "code", tr.code, {false, "#" + row + "-name", ""});
+  instance_id(x, c, a.id);
+  concept_cd(x, c, "code", *a.code, {false, "#" + row + "-name", ""});
   x.start("text").start("reference").attr("value", "#" + row).end().end();
   x.start("statusCode").attr("code", "completed").end();
-  if (tr.start && tr.end) {
+  if (a.not_done) {
+    // no time for something not done (FHIR leaves performed[x] out too)
+  } else if (a.start && !a.end) {
+    ts(x, "effectiveTime", a.start);
+  } else if (a.start || a.end) {
     x.start("effectiveTime");
-    ts(x, "low", tr.start);
-    ts(x, "high", tr.end);
+    ts(x, "low", a.start);
+    ts(x, "high", a.end);
     x.end();
   } else {
-    ts(x, "effectiveTime", tr.start);
+    ts(x, "effectiveTime", std::nullopt);
   }
-  indication(x, c, *it.tumor);
+  indication(x, c, *a.tumor);
   x.end().end();
 }
 
-SectionBody treatments_body(const Context& c, const model::PatientCases& pc, bool procedures) {
+std::string note_text(const Act& a) {
+  std::string note;
+  if (a.not_done) note = "Not done" + (a.not_done_reason ? ": " + a.not_done_reason->text : std::string());
+  if (!a.regimen.empty()) note += (note.empty() ? "" : "; ") + std::string("Part of regimen ") + a.regimen;
+  return note;
+}
+
+SectionBody acts_body(const Context& c, const model::PatientCases& pc, bool procedures) {
   SectionBody b;
   b.def = procedures ? &c.procedures : &c.medications;
   const std::string prefix = procedures ? "procedure-" : "medication-";
   b.headers = {procedures ? "Procedure" : "Medication", "Kind", "Start", "End", "Reason", "Note", "Codes"};
-  auto items = collect(pc, procedures);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& tr = *items[i].tr;
+  auto acts = collect(c, pc, procedures);
+  for (std::size_t i = 0; i < acts.size(); ++i) {
+    const auto& a = acts[i];
     std::string row = prefix + std::to_string(i + 1);
-    std::string note = tr.regimen.empty() ? "" : "Part of regimen " + tr.regimen;
-    b.rows.push_back({row, {{tr.code.text, row + "-name"}, {kind_text(tr), ""}, {date_text(tr.start), ""},
-                            {tr.end ? tr.end->fhir() : "", ""}, {tumor_label(*items[i].tumor), ""}, {note, ""},
-                            {codes_text(c, tr.code), ""}}});
+    b.rows.push_back({row, {{a.code->text, row + "-name"}, {a.kind, ""}, {a.not_done ? "" : date_text(a.start), ""},
+                            {a.end ? a.end->fhir() : "", ""}, {tumor_label(*a.tumor), ""}, {note_text(a), ""},
+                            {codes_text(c, *a.code), ""}}});
   }
-  b.has_entries = !items.empty();
+  b.has_entries = !acts.empty();
   b.empty_text = procedures ? "No information: the registry record holds no procedures."
                             : "No information: the registry record holds no medications.";
-  b.entries = [&c, items, prefix, procedures](XmlOut& x) {
-    for (std::size_t i = 0; i < items.size(); ++i) {
+  b.entries = [&c, acts, prefix, procedures](XmlOut& x) {
+    for (std::size_t i = 0; i < acts.size(); ++i) {
       std::string row = prefix + std::to_string(i + 1);
-      if (procedures) procedure_entry(x, c, items[i], row);
-      else medication_entry(x, c, items[i], row);
+      if (procedures) procedure_entry(x, c, acts[i], row);
+      else medication_entry(x, c, acts[i], row);
     }
   };
   return b;
@@ -99,7 +132,7 @@ SectionBody treatments_body(const Context& c, const model::PatientCases& pc, boo
 
 }  // namespace
 
-SectionBody medications_body(const Context& c, const model::PatientCases& pc) { return treatments_body(c, pc, false); }
-SectionBody procedures_body(const Context& c, const model::PatientCases& pc) { return treatments_body(c, pc, true); }
+SectionBody medications_body(const Context& c, const model::PatientCases& pc) { return acts_body(c, pc, false); }
+SectionBody procedures_body(const Context& c, const model::PatientCases& pc) { return acts_body(c, pc, true); }
 
 }  // namespace netconv::cda

@@ -67,6 +67,14 @@ std::string finish(const std::string& type, const std::string& id, const std::st
   std::string out;
   JsonWriter w(out);
   w.begin_object().member("resourceType", type).member("id", id);
+  if (profile.empty() && !unverified) {  // FHIR JSON allows no empty objects: no meta at all
+    if (!body.empty()) {
+      out += ',';
+      out += body;
+    }
+    out += '}';
+    return out;
+  }
   w.key("meta").begin_object();
   if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
   if (unverified)
@@ -271,7 +279,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         w.key("code");
         codeable(w, tr.code, b.unverified);
         subject(w);
-        period_or_date(w, "performed", tr.start, tr.end, x_dar_);
+        if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_);
         w.key("reasonReference").begin_array();
         reference(w, "Condition", tu.condition_id);
         w.end_array();
