@@ -7,7 +7,7 @@
 #include <set>
 
 #include "commands/check_internal.hpp"
-#include "commands/ucum.hpp"
+#include "mapping/ucum.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/code_checks.hpp"

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/check_internal.hpp"
-#include "commands/ucum.hpp"
+#include "mapping/ucum.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/mapper.hpp"

@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "mapping/ucum.hpp"
+
 namespace netconv {
 
 bool verhoeff_valid(std::string_view digits) {
@@ -51,7 +53,7 @@ std::string code_format_problem(std::string_view format, std::string_view code) 
   static const std::regex snomed("[1-9][0-9]{5,17}"), loinc("[0-9]{1,7}-[0-9]"),
       icd10cm("[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?"), icd10("[A-Z][0-9]{2}(\\.?[0-9X])?"),
       icdo3("C[0-9]{2}\\.[0-9]|[89][0-9]{3}/[0-9]"), rxnorm("[0-9]{1,10}"), ncit("C[0-9]{1,7}"),
-      ucum("[!-~]{1,64}"), hl7("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), local("[!-~]{1,128}");
+      hl7("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), local("[!-~]{1,128}");
   std::string c(code);
   if (c.empty()) return "empty code";
   auto fits = [&](const std::regex& re) { return std::regex_match(c, re); };
@@ -72,7 +74,7 @@ std::string code_format_problem(std::string_view format, std::string_view code) 
   if (format == "icdo3-morphology") return fits(icdo3) && c[0] != 'C' ? "" : "not an ICD-O-3 morphology code (nnnn/n)";
   if (format == "rxnorm") return fits(rxnorm) ? "" : "not an RxNorm identifier (digits)";
   if (format == "ncit") return fits(ncit) ? "" : "not an NCIt code (Cnnnn)";
-  if (format == "ucum") return fits(ucum) ? "" : "not a UCUM code";
+  if (format == "ucum") return ucum_valid(c) ? "" : "not a UCUM code: " + ucum_problem(c);
   if (format == "hl7") return fits(hl7) ? "" : "not an HL7 code";
   if (format == "local") return fits(local) ? "" : "not a local code";
   return "unknown code format '" + std::string(format) + "'";

@@ -4,14 +4,14 @@
 
 namespace netconv {
 
-struct DateCase {
+struct PartialDateCase {
   const char* text;
   const char* fhir;  // nullptr = rejected
   const char* hl7;
 };
 
 TEST(PartialDate, TableOfValidAndInvalidDates) {
-  const DateCase cases[] = {
+  const PartialDateCase cases[] = {
       {"2021", "2021", "2021"},
       {"2021-03", "2021-03", "202103"},
       {"2021-03-15", "2021-03-15", "20210315"},

@@ -32,7 +32,7 @@ struct ItemCase {
   const char* name;
   std::string tumor_extra;    // items added to a valid NET tumor
   std::string patient_items;  // patient-level items
-  const char* expect_code;    // "" = the tumor is clean
+  std::string expect_code;    // "" = the tumor is clean
 };
 
 class ItemChecks : public ::testing::TestWithParam<ItemCase> {};

@@ -1,5 +1,5 @@
 // The UCUM syntax subset check-mappings applies to units in the tables and in round-trip output.
-#include "commands/ucum.hpp"
+#include "mapping/ucum.hpp"
 
 #include <gtest/gtest.h>
 

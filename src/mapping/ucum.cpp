@@ -1,4 +1,4 @@
-#include "commands/ucum.hpp"
+#include "mapping/ucum.hpp"
 
 #include <array>
 

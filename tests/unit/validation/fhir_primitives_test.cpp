@@ -1,0 +1,80 @@
+#include "validation/fhir_primitives.hpp"
+
+#include <gtest/gtest.h>
+
+#include "validation/json_locate.hpp"
+
+using namespace netconv::fhir;
+
+TEST(FhirPrimitives, DatesAreRealCalendarDays) {
+  EXPECT_TRUE(valid_date("2021"));
+  EXPECT_TRUE(valid_date("2021-02"));
+  EXPECT_TRUE(valid_date("2021-02-28"));
+  EXPECT_TRUE(valid_date("2020-02-29"));
+  EXPECT_FALSE(valid_date("2021-02-29"));
+  EXPECT_FALSE(valid_date("2021-02-30"));
+  EXPECT_FALSE(valid_date("1900-02-29"));
+  EXPECT_TRUE(valid_date("2000-02-29"));
+  EXPECT_FALSE(valid_date("2021-13-01"));
+  EXPECT_FALSE(valid_date("2021-00"));
+  EXPECT_FALSE(valid_date("0000"));
+  EXPECT_FALSE(valid_date("21-02-01"));
+  EXPECT_FALSE(valid_date("2021/02/01"));
+  EXPECT_FALSE(valid_date("2021-02-01T10:00:00Z"));
+  EXPECT_FALSE(valid_date(""));
+}
+
+TEST(FhirPrimitives, DateTimeNeedsZoneWhenTimed) {
+  EXPECT_TRUE(valid_date_time("2019"));
+  EXPECT_TRUE(valid_date_time("2019-06"));
+  EXPECT_TRUE(valid_date_time("2019-06-11"));
+  EXPECT_TRUE(valid_date_time("2019-06-11T10:30:00Z"));
+  EXPECT_TRUE(valid_date_time("2019-06-11T10:30:00.123+02:00"));
+  EXPECT_FALSE(valid_date_time("2019-06-11T10:30:00"));
+  EXPECT_FALSE(valid_date_time("2019-06-11T10:30Z"));
+  EXPECT_FALSE(valid_date_time("2019-06-11T24:00:00Z"));
+  EXPECT_FALSE(valid_date_time("2019-06T10:30:00Z"));
+  EXPECT_FALSE(valid_date_time("2012-09-25T11:30:+0500"));
+  EXPECT_FALSE(valid_date_time("2019-06-31"));
+  EXPECT_TRUE(valid_instant("2019-06-11T10:30:00Z"));
+  EXPECT_FALSE(valid_instant("2019-06-11"));
+  EXPECT_TRUE(valid_time("10:30:00"));
+  EXPECT_FALSE(valid_time("10:30"));
+}
+
+TEST(FhirPrimitives, StringForms) {
+  EXPECT_EQ(check_string_primitive(Prim::id, "abc-1.2"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::id, "pat_1"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::id, std::string(65, 'a')), nullptr);
+  EXPECT_EQ(check_string_primitive(Prim::code, "problem-list-item"), nullptr);
+  EXPECT_EQ(check_string_primitive(Prim::code, "a b"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::code, " a"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::code, "a  b"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::string, ""), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::uri, "http://x y"), nullptr);
+  EXPECT_EQ(check_string_primitive(Prim::oid, "urn:oid:2.16.840.1.113883.6.96"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::oid, "2.16.840"), nullptr);
+  EXPECT_EQ(check_string_primitive(Prim::uuid, "urn:uuid:0f2b4a64-7f3e-4d55-9c1e-6a1c2b3d4e51"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::uuid, "urn:uuid:0f2b4a64"), nullptr);
+  EXPECT_EQ(check_string_primitive(Prim::base64Binary, "aGVsbG8="), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::base64Binary, "aGVsbG8"), nullptr);
+}
+
+TEST(FhirPrimitives, Numbers) {
+  EXPECT_EQ(check_number_primitive(Prim::integer, true, true, -5), nullptr);
+  EXPECT_NE(check_number_primitive(Prim::integer, false, false, 1.5), nullptr);
+  EXPECT_NE(check_number_primitive(Prim::positiveInt, true, false, 0), nullptr);
+  EXPECT_EQ(check_number_primitive(Prim::unsignedInt, true, false, 0), nullptr);
+  EXPECT_NE(check_number_primitive(Prim::unsignedInt, true, true, -1), nullptr);
+  EXPECT_NE(check_number_primitive(Prim::integer, true, false, 3e9), nullptr);
+}
+
+TEST(JsonLocate, FindsLineOfPath) {
+  std::string text = "{\n  \"resourceType\": \"Condition\",\n  \"code\": {\n    \"coding\": [\n      {\"system\": \"a\"},\n"
+                     "      {\n        \"system\": \"b\"\n      }\n    ]\n  }\n}\n";
+  EXPECT_EQ(locate_json_path(text, "Condition.code"), 3u);
+  EXPECT_EQ(locate_json_path(text, "Condition.code.coding[0].system"), 5u);
+  EXPECT_EQ(locate_json_path(text, "Condition.code.coding[1].system"), 7u);
+  EXPECT_EQ(locate_json_path(text, "Condition.subject"), 1u);  // missing: the deepest step found
+  EXPECT_EQ(locate_json_path("not json", "Condition.code"), 0u);
+}
