@@ -3,10 +3,16 @@
 # what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared).
 set -euo pipefail
 pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev)
+# npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
+# image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [[ ${1:-} == --test ]]; then
   pkgs+=(libgtest-dev libxml2-utils python3)
-  # the oracles need node >= 20; the machine image may already have a newer one than Debian's
-  command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
+fi
+if [[ ${1:-} == --sanitize ]]; then
+  # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer
+  # runtimes, and what the test suite needs
+  pkgs+=(clang-14 libclang-rt-14-dev llvm-14 libgtest-dev libxml2-utils python3)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -52,4 +52,22 @@ for spec in "${pkgs[@]}"; do
   sha256sum "${tgz[0]}" | cut -d' ' -f1 > "$dest/.netconv-installed"
   rm -rf "$tmp"
 done
+# --with-schema: valijson headers only (Debian's libvalijson-dev without its Qt/Poco/MariaDB
+# dependencies: the .deb is downloaded and unpacked, not installed; see docs/validation.md)
+if ((with_schema)) && [[ ! -f "$dir/libvalijson-dev/.netconv-installed" ]] && [[ ! -f /usr/include/valijson/validator.hpp ]]; then
+  if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+    tmp="$(mktemp -d "$dir/.tmp.XXXXXX")"
+    echo "install-fhir-packages.sh: apt-get download libvalijson-dev (headers only) ..." >&2
+    if (cd "$tmp" && apt-get download libvalijson-dev >/dev/null 2>&1); then
+      rm -rf "$dir/libvalijson-dev"
+      dpkg-deb -x "$tmp"/libvalijson-dev_*.deb "$dir/libvalijson-dev"
+      sha256sum "$tmp"/libvalijson-dev_*.deb | cut -d' ' -f1 > "$dir/libvalijson-dev/.netconv-installed"
+    else
+      echo "install-fhir-packages.sh: could not download libvalijson-dev; --fhir-schema will be unavailable" >&2
+    fi
+    rm -rf "$tmp"
+  fi
+fi
+[[ -f "$dir/libvalijson-dev/usr/include/valijson/validator.hpp" ]] &&
+  echo "install-fhir-packages.sh: valijson headers: $dir/libvalijson-dev/usr/include (cmake -DNETCONV_VALIJSON_INCLUDE_DIR=...)" >&2
 echo "$dir"

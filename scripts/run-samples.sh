@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
+# FHIR definition packages (mCODE IG, R4 definitions) for the built-in validator, from npm
+bash "$root/scripts/install-fhir-packages.sh" >/dev/null
 bash "$root/scripts/build.sh"
 out=$root/out/samples
 mkdir -p "$out"

@@ -5,6 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh" --test
+# FHIR definition packages (mCODE IG, R4 definitions) for the built-in validator, from npm
+bash "$root/scripts/install-fhir-packages.sh" --with-schema >/dev/null
 if [[ -x $root/../shared/oracles/fhir/setup.sh || -f $root/../shared/oracles/fhir/setup.sh ]]; then
   bash "$root/../shared/oracles/fhir/setup.sh" >/dev/null
 fi

@@ -16,13 +16,17 @@ using namespace netconv;
 int run_check_mappings(const std::vector<std::string>& args);      // cli/mapping_commands.cpp
 int run_export_terminology(const std::vector<std::string>& args);  // cli/mapping_commands.cpp
 int run_explain(const std::vector<std::string>& args);             // cli/mapping_commands.cpp
+namespace netconv::cli {
+int run_validate(const std::vector<std::string>& args);  // cli/validate_command.cpp
+}
 
 namespace {
 
 const char* kUsage =
     "Usage: netconv COMMAND [options]\n\n"
     "Commands:\n"
-    "  convert             convert registry records to FHIR R4 JSON\n"
+    "  convert             convert registry records (CSV, NDJSON, NAACCR XML) to FHIR R4 JSON and C-CDA XML\n"
+    "  validate            check FHIR JSON/NDJSON and CDA XML files (R4, mCODE profiles, CDA schema)\n"
     "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
     "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
     "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n\n"
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (cmd == "convert") return run_convert(args);
+    if (cmd == "validate") return cli::run_validate(args);
     if (cmd == "check-mappings") return run_check_mappings(args);
     if (cmd == "export-terminology") return run_export_terminology(args);
     if (cmd == "explain") return run_explain(args);

@@ -15,6 +15,8 @@
 #include "pipeline/output_files.hpp"
 #include "pipeline/work_queue.hpp"
 #include "readers/reader.hpp"
+#include "validation/cda_validator.hpp"
+#include "validation/fhir_validator.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
@@ -52,15 +54,17 @@ std::string resolve_mappings_dir(const std::string& flag) {
 
 namespace {
 
-std::string reject_line(const RecordOutcome& o, const Location& where) {
+std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons) {
   std::string out;
   JsonWriter w(out);
   w.begin_object().member("input", where.file).member_number("line", std::to_string(where.line))
-      .member("record_key", o.patient_id + "/" + o.tumor_id).key("reasons").begin_array();
-  for (const auto& r : o.reasons) {
-    w.begin_object().member("code", r.code).member("field", r.location.field)
-        .member_number("line", std::to_string(r.location.line)).member_number("column", std::to_string(r.location.column))
-        .member("message", r.message).end_object();
+      .member("record_key", record_key).key("reasons").begin_array();
+  for (const auto& r : reasons) {
+    w.begin_object().member("code", r.code).member("field", r.location.field);
+    // an output check names the output it failed in; an input check names the input line/column
+    if (r.code.rfind("NC-OUT", 0) == 0 || r.code.rfind("NC-CDA", 0) == 0) w.member("output", r.location.file);
+    else w.member_number("line", std::to_string(r.location.line)).member_number("column", std::to_string(r.location.column));
+    w.member("message", r.message).end_object();
   }
   w.end_array().end_object();
   out += '\n';
@@ -101,6 +105,16 @@ class Run {
         writers_(make_writers(opt.to, opt.writer, t)),
         pipeline_(nullptr, 0, [this](WorkItem& w) { return process(w); }, [this](WorkResult& r) { write(r); }) {
     if (!opt.columns_file.empty()) columns_ = load_column_map(opt.columns_file);
+    if (opt.validate) {
+      for (const auto& f : opt.to) {
+        if (f == "fhir") {
+          FhirValidatorOptions vo;
+          vo.schema_file = opt.fhir_schema;
+          fhir_validator_ = std::make_unique<FhirValidator>(FhirValidator::load(resolve_fhir_packages_dir(opt.fhir_packages), vo));
+        }
+        if (f == "cda") cda_validator_ = std::make_unique<CdaValidator>(cda_schema_path(opt.cda_schema));
+      }
+    }
     unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (jobs > 1) {
       pool_ = std::make_unique<WorkerPool>(jobs);
@@ -249,7 +263,7 @@ class Run {
             r.diagnostics.push_back(reason);
             ++s.rejected_by_code[reason.code];
           }
-          r.rejects += reject_line(o, rec.location);
+          r.rejects += reject_line(o.patient_id + "/" + o.tumor_id, rec.location, o.reasons);
           continue;
         }
         if (group.cases.empty()) {
@@ -263,16 +277,69 @@ class Run {
         ++s.converted;
         group.cases.push_back(std::move(o.net_case));
       }
-      if (group.cases.empty()) continue;
-      for (const auto& w : writers_) {
-        RenderedPatient out;
-        w->render(group, out);
-        for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
-        for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
-      }
-      ++s.patients_written;
+      render_validated(group, r);
     }
     return r;
+  }
+
+  // Renders a patient with every writer and checks each output before anything is written. A
+  // record whose output fails is rejected with the violations and the patient is rendered
+  // again without it, so no invalid output is ever written as if it were good.
+  void render_validated(model::PatientCases& group, WorkResult& r) const {
+    auto& s = r.counts;
+    while (!group.cases.empty()) {
+      std::vector<RenderedPatient> rendered(writers_.size());
+      for (std::size_t i = 0; i < writers_.size(); ++i) writers_[i]->render(group, rendered[i]);
+      std::map<std::string, std::vector<Diagnostic>> failed;  // record key ("" = every record) -> violations
+      if (opt_.validate)
+        for (const auto& out : rendered) check(out, failed);
+      if (failed.empty()) {
+        for (auto& out : rendered) {
+          for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
+          for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
+        }
+        ++s.patients_written;
+        return;
+      }
+      std::vector<model::NetCase> kept;
+      for (auto& nc : group.cases) {
+        auto it = failed.find(nc.record_key);
+        bool all = failed.count("") > 0;
+        if (it == failed.end() && !all) {
+          kept.push_back(std::move(nc));
+          continue;
+        }
+        std::vector<Diagnostic> reasons;
+        if (it != failed.end()) reasons = it->second;
+        if (all) reasons.insert(reasons.end(), failed[""].begin(), failed[""].end());
+        --s.converted;
+        ++s.rejected;
+        for (const auto& d : reasons) {
+          r.diagnostics.push_back(d);
+          ++s.rejected_by_code[d.code];
+        }
+        r.rejects += reject_line(nc.record_key, nc.location, reasons);
+      }
+      group.cases = std::move(kept);
+    }
+  }
+
+  void check(const RenderedPatient& out, std::map<std::string, std::vector<Diagnostic>>& failed) const {
+    for (const auto& t : out.targets) {
+      if (t.media != "fhir-json" || !fhir_validator_) continue;
+      std::string_view json(out.chunks[t.chunk].bytes.data() + t.offset, t.length);
+      for (const auto& issue : fhir_validator_->validate(json)) {
+        if (issue.severity != Severity::error) continue;
+        failed[t.record_key].push_back({Severity::error, "NC-OUT-001", {t.label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
+      }
+    }
+    if (!out.targets.empty() || !cda_validator_) return;
+    for (const auto& c : out.chunks)  // writers without targets: each whole file is checked
+      if (c.whole_file && c.path.size() > 4 && c.path.compare(c.path.size() - 4, 4, ".xml") == 0)
+        for (auto d : cda_validator_->validate(c.bytes, c.path)) {
+          if (d.severity != Severity::error) continue;
+          failed[""].push_back(std::move(d));
+        }
   }
 
   // Runs on the producer thread, in input order.
@@ -367,6 +434,8 @@ class Run {
   OutputFiles files_;
   Mapper mapper_;
   std::vector<std::unique_ptr<OutputWriter>> writers_;
+  std::unique_ptr<FhirValidator> fhir_validator_;
+  std::unique_ptr<CdaValidator> cda_validator_;
   ColumnMap columns_;
   ConvertSummary s_;
   BufferSink reader_diags_;

@@ -25,6 +25,9 @@ struct ConvertOptions {
   WriterOptions writer;
   bool show_values = false;
   bool validate = true;       // every output checked before it is written (--no-validate)
+  std::string fhir_packages;  // FHIR definition packages (--fhir-packages; see scripts/install-fhir-packages.sh)
+  std::string fhir_schema;    // optional official fhir.schema.json checked as well
+  std::string cda_schema;     // CDA XSD (default: schemas/cda/netconv-ccda.xsd)
   unsigned jobs = 0;          // worker threads; 0 = the number of cores
   bool progress = false;      // progress line on stderr (the CLI sets it for terminals)
   std::size_t batch_records = 256;  // records per work item

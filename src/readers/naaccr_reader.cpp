@@ -107,6 +107,9 @@ class NaaccrReader : public RecordReader {
     self->xml_error_line_ = static_cast<std::uint64_t>(e->line > 0 ? e->line : 0);
     self->xml_error_col_ = static_cast<std::uint64_t>(e->int2 > 0 ? e->int2 : 0);
     std::string msg = e->message ? e->message : "XML error";
+    // libxml2 appends the offending input after a newline ("...UTF-8, indicate encoding !\nBytes:
+    // 0xFC 0x6C 0x6C 0x65"): patient data, and a second line in a one-line diagnostic. Keep the first line.
+    msg.erase(std::min(msg.size(), msg.find('\n')));
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     self->xml_error_msg_ = msg;
   }

@@ -95,6 +95,9 @@ class NdjsonReader : public RecordReader {
       loc.column = e.byte;
       rec.problems.push_back({Severity::error, "NC-JSON-003", loc, "malformed JSON", ""});
       return;
+    } catch (const nlohmann::json::out_of_range&) {
+      // a number beyond double's range (1e999): nlohmann throws out_of_range 406, not parse_error
+      return problem(rec, "NC-JSON-007", "number out of range");
     }
     if (!j.is_object()) return problem(rec, "NC-JSON-004", "line is not a JSON object");
     if (duplicate) problem(rec, "NC-JSON-006", "duplicate key in object");

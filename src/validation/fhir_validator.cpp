@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -593,7 +594,15 @@ void dedupe(std::vector<ValidationIssue>& v) {
 Json read_json_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw ConfigError("cannot read " + p.string());
-  Json j = Json::parse(in, nullptr, false);
+  // Definitions are large (profiles-resources.json is ~30 MB); the prose the checks never read
+  // is dropped while parsing, which keeps the peak memory of a run low.
+  static const std::set<std::string> kProse = {"text", "description", "definition", "comment", "requirements",
+                                               "mapping", "alias", "differential", "purpose", "copyright",
+                                               "meaning", "example", "contact", "jurisdiction"};
+  Json::parser_callback_t drop_prose = [](int, Json::parse_event_t event, Json& parsed) {
+    return !(event == Json::parse_event_t::key && parsed.is_string() && kProse.count(parsed.get_ref<const std::string&>()));
+  };
+  Json j = Json::parse(in, drop_prose, false);
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + p.string());
   return j;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -13,9 +14,9 @@
 #include "validation/fhir_validator.hpp"
 #include "validation/json_locate.hpp"
 
-// CDA hook: src/validation/cda_validator.{hpp,cpp} (another helper's work) provides CdaValidator.
-// When it is there, define NETCONV_HAVE_CDA_VALIDATOR and adapt validate_xml() below to its API.
-#if __has_include("validation/cda_validator.hpp") && defined(NETCONV_HAVE_CDA_VALIDATOR)
+// CDA: src/validation/cda_validator.{hpp,cpp} (written by another helper) provides CdaValidator.
+#if __has_include("validation/cda_validator.hpp")
+#define NETCONV_HAVE_CDA_VALIDATOR 1
 #include "validation/cda_validator.hpp"
 #endif
 
@@ -62,6 +63,7 @@ class Runner {
   Runner(const ValidateFilesOptions& o) : o_(o) {}
 
   const FhirValidator& fhir() {
+    if (o_.fhir_validator) return *o_.fhir_validator;
     if (!fhir_) {
       FhirValidatorOptions fo;
       fo.schema_file = o_.fhir_schema;
@@ -138,7 +140,12 @@ class Runner {
 
   void xml_file(const fs::path& p) {
 #if defined(NETCONV_HAVE_CDA_VALIDATOR)
-    // TODO(cda hook): call the CdaValidator here and convert its issues (XPath in `path`).
+    if (!cda_) cda_ = std::make_unique<CdaValidator>(cda_schema_path(o_.cda_schema));
+    Unit u{p.string(), 0, "CDA", {}};
+    for (const auto& d : cda_->validate(read_file(p), p.string()))
+      u.issues.push_back(ValidationIssue{d.location.field, d.code, d.message, d.severity, d.location.line});
+    emit(std::move(u));
+    return;
 #endif
     // HOOK: CDA validation lives in src/validation/cda_validator.{hpp,cpp} (written by another
     // helper). Until it is wired in here, .xml files are reported as not validated (a failure, so
@@ -197,6 +204,9 @@ class Runner {
  private:
   const ValidateFilesOptions& o_;
   std::optional<FhirValidator> fhir_;
+#if defined(NETCONV_HAVE_CDA_VALIDATOR)
+  std::unique_ptr<CdaValidator> cda_;
+#endif
   std::vector<Unit> units_;
   std::size_t passed_ = 0, failed_ = 0;
   std::ostream* out_ = nullptr;

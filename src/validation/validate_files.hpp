@@ -7,6 +7,8 @@
 
 namespace netconv {
 
+class FhirValidator;
+
 struct ValidateFilesOptions {
   std::vector<std::string> inputs;  // files or directories (searched recursively, sorted)
   std::string profile;              // --profile URL: also check every FHIR resource against it
@@ -15,6 +17,8 @@ struct ValidateFilesOptions {
   std::string fhir_packages;        // --fhir-packages DIR (else $NETCONV_FHIR_PACKAGES, else the cache default)
   enum class Format { text, json, github } format = Format::text;
   bool quiet = false;  // text: print failures only (plus the summary)
+  // optional: an already loaded validator (e.g. the one `convert` uses); else loaded on first FHIR file
+  const FhirValidator* fhir_validator = nullptr;
 };
 
 // Returns 0 when everything passed, 1 when something failed, 2 for usage problems (no input,

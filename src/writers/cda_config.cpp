@@ -67,6 +67,14 @@ Config parse_config(std::istream& in, const std::string& display_name) {
   if (in.bad()) throw IoError("cannot read " + display_name);
   if (!c.custodian.id_extension.empty() && c.custodian.id_root.empty())
     throw ConfigError(display_name + ": custodian.id_extension needs custodian.id_root");
+  // US Realm Address (C-CDA): street and city always, state and postal code for US addresses
+  const auto& a = c.custodian.addr;
+  if (!a.empty()) {
+    bool us = a.country.empty() || a.country == "US";
+    if (a.street.empty() || a.city.empty() || (us && (a.state.empty() || a.postal_code.empty())))
+      throw ConfigError(display_name + ": a custodian address needs custodian.street and custodian.city" +
+                        std::string(us ? ", and for the US custodian.state and custodian.postal_code" : ""));
+  }
   return c;
 }
 

@@ -9,27 +9,6 @@ namespace netconv {
 
 using model::Concept;
 
-FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
-  p_patient_ = t.constant("fhir.profile.cancer_patient");
-  p_primary_ = t.constant("fhir.profile.primary_condition");
-  p_secondary_ = t.constant("fhir.profile.secondary_condition");
-  p_grade_ = t.constant("fhir.profile.histologic_grade");
-  p_marker_ = t.constant("fhir.profile.tumor_marker_test");
-  p_surgery_ = t.constant("fhir.profile.surgical_procedure");
-  p_med_ = t.constant("fhir.profile.medication_administration");
-  p_uscore_cond_ = t.constant("fhir.profile.us_core_condition");
-  x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
-  x_related_ = t.constant("fhir.extension.related_condition");
-  x_dar_ = t.constant("fhir.extension.data_absent_reason");
-  x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
-  tag_system_ = t.constant("fhir.system.tag");
-  cat_problem_ = t.lookup("category.problem_list_item");
-  cat_lab_ = t.lookup("category.laboratory");
-  cat_diagnostic_ = t.lookup("category.diagnostic_procedure");
-  p_uscore_procedure_ = t.constant("fhir.profile.us_core_procedure");
-  ver_confirmed_ = t.lookup("status.confirmed");
-}
-
 namespace {
 
 void coding(JsonWriter& w, const model::Coding& c) {
@@ -38,12 +17,11 @@ void coding(JsonWriter& w, const model::Coding& c) {
   w.end_object();
 }
 
-void codeable(JsonWriter& w, const Concept& c, bool& unverified) {
+void render_codeable(JsonWriter& w, const Concept& c) {
   w.begin_object().key("coding").begin_array();
   if (c.verified()) {
     for (const auto& cd : c.codings) coding(w, cd);
   } else {
-    unverified = true;
     coding(w, c.local);
   }
   w.end_array();
@@ -51,6 +29,29 @@ void codeable(JsonWriter& w, const Concept& c, bool& unverified) {
   // (always for unverified concepts, whose text is all a reader gets)
   if (!c.text.empty() && (!c.verified() || c.text != c.codings.front().display)) w.member("text", c.text);
   w.end_object();
+}
+
+bool same_concept(const Concept& a, const Concept& b) {
+  if (a.text != b.text || a.codings.size() != b.codings.size() || a.local.code != b.local.code) return false;
+  for (std::size_t i = 0; i < a.codings.size(); ++i) {
+    const auto &x = a.codings[i], &y = b.codings[i];
+    if (x.code != y.code || x.system_uri != y.system_uri || x.display != y.display) return false;
+  }
+  return true;
+}
+
+// Concepts straight from the tables are rendered once, when the writer is made; a concept a
+// mapper changed afterwards (merged codings, other text) no longer matches and is rendered anew.
+void codeable(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, bool& unverified) {
+  if (!c.verified()) unverified = true;
+  auto it = cache.find(c.key);
+  if (it != cache.end())
+    for (const auto& [concept_value, json] : it->second)
+      if (same_concept(concept_value, c)) {
+        w.raw_number(json);  // a pre-rendered JSON value
+        return;
+      }
+  render_codeable(w, c);
 }
 
 void reference(JsonWriter& w, std::string_view type, std::string_view id) {
@@ -62,9 +63,10 @@ void reference(JsonWriter& w, std::string_view type, std::string_view id) {
 
 // The meta tag depends on what the body contained, so bodies are rendered first into a
 // separate buffer and joined behind resourceType, id and meta.
-std::string finish(const std::string& type, const std::string& id, const std::string& profile, const std::string& body,
+std::string finish(const std::string& type, const std::string& id, const std::string& profile, std::string_view body,
                    bool unverified, const std::string& tag_system) {
   std::string out;
+  out.reserve(body.size() + profile.size() + type.size() + id.size() + 64);
   JsonWriter w(out);
   w.begin_object().member("resourceType", type).member("id", id);
   if (profile.empty() && !unverified) {  // FHIR JSON allows no empty objects: no meta at all
@@ -94,10 +96,13 @@ struct Body {
   std::string buf;
   JsonWriter w{buf};
   bool unverified = false;
-  Body() { w.begin_object(); }
-  std::string take() {
+  Body() {
+    buf.reserve(2048);
+    w.begin_object();
+  }
+  std::string_view take() {  // the members, without the braces; valid while the Body lives
     w.end_object();
-    return buf.substr(1, buf.size() - 2);
+    return std::string_view(buf).substr(1, buf.size() - 2);
   }
 };
 
@@ -133,12 +138,40 @@ void effective(JsonWriter& w, const std::optional<model::PartialDate>& d) {
 
 }  // namespace
 
+FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
+  for (const auto& [key_slot, rows] : t.concept_rows()) {
+    auto c = t.lookup(key_slot.first, key_slot.second);
+    std::string json;
+    JsonWriter w(json);
+    render_codeable(w, c);
+    cache_[c.key].emplace_back(std::move(c), std::move(json));
+  }
+  p_patient_ = t.constant("fhir.profile.cancer_patient");
+  p_primary_ = t.constant("fhir.profile.primary_condition");
+  p_secondary_ = t.constant("fhir.profile.secondary_condition");
+  p_grade_ = t.constant("fhir.profile.histologic_grade");
+  p_marker_ = t.constant("fhir.profile.tumor_marker_test");
+  p_surgery_ = t.constant("fhir.profile.surgical_procedure");
+  p_med_ = t.constant("fhir.profile.medication_administration");
+  p_uscore_cond_ = t.constant("fhir.profile.us_core_condition");
+  x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
+  x_related_ = t.constant("fhir.extension.related_condition");
+  x_dar_ = t.constant("fhir.extension.data_absent_reason");
+  x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
+  tag_system_ = t.constant("fhir.system.tag");
+  cat_problem_ = t.lookup("category.problem_list_item");
+  cat_lab_ = t.lookup("category.laboratory");
+  cat_diagnostic_ = t.lookup("category.diagnostic_procedure");
+  p_uscore_procedure_ = t.constant("fhir.profile.us_core_procedure");
+  ver_confirmed_ = t.lookup("status.confirmed");
+}
+
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
   std::vector<FhirResource> out;
   std::set<std::string> written;
   auto emit = [&](const std::string& type, const std::string& id, const std::string& profile, Body& b,
                   const std::string& record_key) {
-    if (!written.insert(type + "/" + id).second) return;
+    if (!written.insert(id).second) return;  // ids are hashes over the type, so unique across types
     bool unverified = b.unverified;
     out.push_back({type, id, finish(type, id, profile, b.take(), unverified, tag_system_), record_key});
   };
@@ -178,9 +211,9 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     };
     auto condition_common = [&](Body& b) {
       b.w.key("verificationStatus");
-      codeable(b.w, ver_confirmed_, b.unverified);
+      codeable(cache_, b.w, ver_confirmed_, b.unverified);
       b.w.key("category").begin_array();
-      codeable(b.w, cat_problem_, b.unverified);
+      codeable(cache_, b.w, cat_problem_, b.unverified);
       b.w.end_array();
     };
 
@@ -197,17 +230,17 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         w.end_array();
       }
       w.key("extension").begin_array().begin_object().member("url", x_hmb_).key("valueCodeableConcept");
-      codeable(w, tu.morphology_concept, b.unverified);
+      codeable(cache_, w, tu.morphology_concept, b.unverified);
       w.end_object().end_array();
       condition_common(b);
       w.key("code");
-      codeable(w, tu.diagnosis, b.unverified);
+      codeable(cache_, w, tu.diagnosis, b.unverified);
       w.key("bodySite").begin_array();
       Concept site = tu.body_site ? *tu.body_site : Concept{};
       if (!tu.body_site) site.text = tu.topography_concept.text;
       for (const auto& c : tu.topography_concept.codings) site.codings.push_back(c);
       if (site.text.empty()) site.text = tu.topography_concept.text;
-      codeable(w, site, b.unverified);
+      codeable(cache_, w, site, b.unverified);
       w.end_array();
       subject(w);
       if (tu.diagnosis_date) w.member("onsetDateTime", tu.diagnosis_date->fhir());
@@ -218,10 +251,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       auto& w = b.w;
       w.member("status", "final");
       w.key("category").begin_array();
-      codeable(w, cat_lab_, b.unverified);
+      codeable(cache_, w, cat_lab_, b.unverified);
       w.end_array();
       w.key("code");
-      codeable(w, code, b.unverified);
+      codeable(cache_, w, code, b.unverified);
       subject(w);
       effective(w, tu.diagnosis_date);
     };
@@ -231,7 +264,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       related(b.w);
       lab_observation(b, t_.lookup("observation.histologic_grade"));
       b.w.key("valueCodeableConcept");
-      codeable(b.w, *tu.grade_value, b.unverified);
+      codeable(cache_, b.w, *tu.grade_value, b.unverified);
       emit("Observation", tu.grade_observation_id, p_grade_, b, nc.record_key);
     }
     for (const auto& o : tu.observations) {
@@ -247,7 +280,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
             .member("code", o.quantity->unit).end_object();
       } else if (o.value) {
         b.w.key("valueCodeableConcept");
-        codeable(b.w, *o.value, b.unverified);
+        codeable(cache_, b.w, *o.value, b.unverified);
       }
       emit("Observation", o.resource_id, marker ? p_marker_ : "", b, nc.record_key);
     }
@@ -256,8 +289,8 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       related(b.w);
       condition_common(b);
       b.w.key("code");
-      codeable(b.w, m.code, b.unverified);
-      if (m.body_site) { b.w.key("bodySite").begin_array(); codeable(b.w, *m.body_site, b.unverified); b.w.end_array(); }
+      codeable(cache_, b.w, m.code, b.unverified);
+      if (m.body_site) { b.w.key("bodySite").begin_array(); codeable(cache_, b.w, *m.body_site, b.unverified); b.w.end_array(); }
       subject(b.w);
       emit("Condition", m.resource_id, p_secondary_, b, nc.record_key);
     }
@@ -265,7 +298,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       Body b;
       condition_common(b);
       b.w.key("code");
-      codeable(b.w, c.code, b.unverified);
+      codeable(cache_, b.w, c.code, b.unverified);
       subject(b.w);
       emit("Condition", c.resource_id, p_uscore_cond_, b, nc.record_key);
     }
@@ -274,10 +307,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       auto& w = b.w;
       if (tr.resource == "Procedure") {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
-        if (tr.status_reason) { w.key("statusReason"); codeable(w, *tr.status_reason, b.unverified); }
-        if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
+        if (tr.status_reason) { w.key("statusReason"); codeable(cache_, w, *tr.status_reason, b.unverified); }
+        if (tr.category) { w.key("category"); codeable(cache_, w, *tr.category, b.unverified); }
         w.key("code");
-        codeable(w, tr.code, b.unverified);
+        codeable(cache_, w, tr.code, b.unverified);
         subject(w);
         if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_);
         w.key("reasonReference").begin_array();
@@ -286,10 +319,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
         emit("Procedure", tr.resource_id, tr.profile_key.empty() ? p_surgery_ : t_.constant(tr.profile_key), b, nc.record_key);
       } else {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
-        if (tr.status_reason) { w.key("statusReason").begin_array(); codeable(w, *tr.status_reason, b.unverified); w.end_array(); }
-        if (tr.category) { w.key("category"); codeable(w, *tr.category, b.unverified); }
+        if (tr.status_reason) { w.key("statusReason").begin_array(); codeable(cache_, w, *tr.status_reason, b.unverified); w.end_array(); }
+        if (tr.category) { w.key("category"); codeable(cache_, w, *tr.category, b.unverified); }
         w.key("medicationCodeableConcept");
-        codeable(w, tr.code, b.unverified);
+        codeable(cache_, w, tr.code, b.unverified);
         subject(w);
         period_or_date(w, "effective", tr.start, tr.end, x_dar_);
         w.key("reasonReference").begin_array();
@@ -304,9 +337,9 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       auto& w = b.w;
       w.member("status", "completed");
       w.key("category");
-      codeable(w, cat_diagnostic_, b.unverified);
+      codeable(cache_, w, cat_diagnostic_, b.unverified);
       w.key("code");
-      codeable(w, d.code, b.unverified);
+      codeable(cache_, w, d.code, b.unverified);
       subject(w);
       period_or_date(w, "performed", d.date, std::nullopt, x_dar_);
       w.key("reasonReference").begin_array();
@@ -320,10 +353,10 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       related(w);
       w.member("status", "final");
       w.key("category").begin_array();
-      codeable(w, cat_lab_, b.unverified);
+      codeable(cache_, w, cat_lab_, b.unverified);
       w.end_array();
       w.key("code");
-      codeable(w, l.code, b.unverified);
+      codeable(cache_, w, l.code, b.unverified);
       subject(w);
       effective(w, l.date);
       w.key("valueQuantity").begin_object().member_number("value", l.quantity.value.text);
@@ -337,25 +370,28 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     auto& w = b.w;
     w.member("status", "final");
     w.key("code");
-    codeable(w, t_.lookup("observation.cause_of_death"), b.unverified);
+    codeable(cache_, w, t_.lookup("observation.cause_of_death"), b.unverified);
     w.key("subject");
     reference(w, "Patient", p.resource_id);
     effective(w, p.death_date);
     w.key("valueCodeableConcept");
-    codeable(w, *p.cause_of_death, b.unverified);
+    codeable(cache_, w, *p.cause_of_death, b.unverified);
     emit("Observation", p.cause_of_death_id, "", b, "");
   }
   return out;
 }
 
-std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources) const {
+std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources,
+                                   std::vector<std::size_t>* offsets) const {
   std::string out;
   out.reserve(256 + resources.size() * 512);
   JsonWriter w(out);
   w.begin_object().member("resourceType", "Bundle").member("id", Mapper::hash_id({"Bundle", pc.patient.resource_id}))
       .member("type", "transaction").key("entry").begin_array();
   for (const auto& r : resources) {
-    w.begin_object().key("resource").raw_number(r.json);
+    w.begin_object().key("resource");
+    if (offsets) offsets->push_back(out.size());
+    w.raw_number(r.json);
     w.key("request").begin_object().member("method", "PUT").member("url", r.type + "/" + r.id).end_object();
     w.end_object();
   }

@@ -3,6 +3,7 @@
 // can run on any thread; framing (bulk NDJSON or a Bundle per patient) is done by the caller.
 #pragma once
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mapping/mapping_set.hpp"
@@ -17,6 +18,9 @@ struct FhirResource {
   std::string record_key;  // which input record it came from ("" for the Patient)
 };
 
+// Pre-rendered CodeableConcept JSON of the table concepts, by concept key.
+using ConceptJsonCache = std::unordered_map<std::string, std::vector<std::pair<model::Concept, std::string>>>;
+
 class FhirJsonWriter {
  public:
   explicit FhirJsonWriter(const MappingSet& tables);
@@ -24,10 +28,13 @@ class FhirJsonWriter {
   // other Conditions, Procedures, MedicationAdministrations. Duplicate ids are written once.
   std::vector<FhirResource> render(const model::PatientCases& pc) const;
   // A transaction Bundle of the resources, every entry a PUT to its own id.
-  std::string bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources) const;
+  // `offsets`, when given, receives where each resource's JSON starts inside the Bundle text.
+  std::string bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources,
+                     std::vector<std::size_t>* offsets = nullptr) const;
 
  private:
   const MappingSet& t_;
+  ConceptJsonCache cache_;
   std::string p_patient_, p_uscore_procedure_, p_primary_, p_secondary_, p_grade_, p_marker_, p_surgery_, p_med_, p_uscore_cond_;
   std::string x_hmb_, x_related_, x_dar_, x_birthsex_, tag_system_;
   model::Concept cat_problem_, cat_lab_, cat_diagnostic_, ver_confirmed_;

@@ -17,10 +17,27 @@ class FhirOutputWriter : public OutputWriter {
     auto resources = json_.render(pc);
     for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
     if (layout_ == "bundle") {
-      out.chunks.push_back({"fhir/bundles.ndjson", json_.bundle(pc, resources) + "\n", false});
+      std::vector<std::size_t> offsets;
+      std::string line = json_.bundle(pc, resources, &offsets) + "\n";
+      std::size_t chunk = out.chunks.size();
+      for (std::size_t i = 0; i < resources.size(); ++i)
+        out.targets.push_back({"fhir-json", resources[i].record_key, "fhir/bundles.ndjson " + resources[i].type + "/" + resources[i].id,
+                               chunk, offsets[i], resources[i].json.size()});
+      out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
-    for (auto& r : resources) out.chunks.push_back({"fhir/" + r.type + ".ndjson", std::move(r.json) + "\n", false});
+    // one chunk per resource type and patient: fewer, larger appends
+    for (auto& r : resources) {
+      auto path = "fhir/" + r.type + ".ndjson";
+      std::size_t chunk = out.chunks.size();
+      for (std::size_t i = 0; i < out.chunks.size(); ++i)
+        if (out.chunks[i].path == path) chunk = i;
+      if (chunk == out.chunks.size()) out.chunks.push_back({path, "", false});
+      auto& bytes = out.chunks[chunk].bytes;
+      out.targets.push_back({"fhir-json", r.record_key, path + " " + r.type + "/" + r.id, chunk, bytes.size(), r.json.size()});
+      bytes += r.json;
+      bytes += '\n';
+    }
   }
 
  private:

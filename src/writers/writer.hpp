@@ -18,8 +18,17 @@ struct OutputChunk {
   bool whole_file = false;  // true: the chunk is a complete file (CDA documents)
 };
 
+// A piece of a chunk the validators check on its own (one FHIR resource, one CDA document).
+struct ValidationTarget {
+  std::string media;       // fhir-json | cda-xml
+  std::string record_key;  // input record it belongs to; "" = the whole patient (e.g. Patient)
+  std::string label;       // how diagnostics name it, e.g. fhir/Condition.ndjson Condition/<id>
+  std::size_t chunk = 0, offset = 0, length = 0;
+};
+
 struct RenderedPatient {
   std::vector<OutputChunk> chunks;
+  std::vector<ValidationTarget> targets;  // writers that leave this empty get whole-file checks
   std::map<std::string, std::uint64_t> resource_counts;  // e.g. "fhir:Condition" -> 3
 };
 

@@ -10,7 +10,38 @@
 #                                         (needs --to fhir,cda; skipped with a note otherwise)
 # usage: cda_oracles.sh [--sections] OUT_DIR [SHARED_DIR]   exit 0 = all passed, 1 = findings, 2 = usage
 #   --sections  also run the Schematron on section files (entries layout; ~2 s per file)
+#        cda_oracles.sh --samples NETCONV REPO_ROOT   converts every sample (--to fhir,cda, both
+#        CDA layouts) and runs the checks above on each output (the CI entry point)
 set -uo pipefail
+if [[ ${1:-} == --samples ]]; then
+  netconv=${2:?usage: cda_oracles.sh --samples NETCONV REPO_ROOT} root=${3:?usage: cda_oracles.sh --samples NETCONV REPO_ROOT}
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  status=0 n=0
+  for sample in "$root"/samples/*/; do
+    name=$(basename "$sample")
+    input=$(ls "$sample"input.* 2>/dev/null | head -n 1)
+    [[ -n $input ]] || continue
+    args=()
+    [[ -f $sample/args ]] && mapfile -t args < "$sample/args"
+    for layout in document entries; do
+      out=$work/$name-$layout
+      (cd "$sample" && "$netconv" convert "${args[@]}" --quiet --to fhir,cda --cda-layout "$layout" -o "$out" "$(basename "$input")") 2>/dev/null
+      code=$?
+      if ((code > 1)); then echo "FAIL: $name ($layout) exited $code"; status=1; continue; fi
+      [[ -d $out/cda ]] || continue
+      ((++n))
+      if r=$(bash "$0" "$out" "${4:-$root/../shared}" 2>&1); then
+        echo "ok   $name ($layout): $(grep -E ' passed, | matched, |^skipped' <<<"$r" | paste -sd ';' -)"
+      else
+        status=1; echo "FAIL $name ($layout)"; grep -vE '^(==|cda_oracles:)' <<<"$r" | head -n 30
+      fi
+    done
+  done
+  ((n > 0)) || { echo "cda_oracles: no CDA output to check"; exit 1; }
+  ((status == 0)) && echo "cda_oracles: $n output folder(s), all passed" || echo "cda_oracles: FAILED"
+  exit $status
+fi
 sections=0; [[ ${1:-} == --sections ]] && { sections=1; shift; }
 out=${1:?usage: cda_oracles.sh [--sections] OUT_DIR [SHARED_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -39,7 +39,7 @@ const FhirValidator* validator() {
 
 #define NEED_PACKAGES()                                                                                    \
   if (!validator()) GTEST_SKIP() << "FHIR packages not installed: run scripts/install-fhir-packages.sh"; \
-  const FhirValidator& v = *validator()
+  [[maybe_unused]] const FhirValidator& v = *validator()
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -76,6 +76,7 @@ int run_validate(const std::vector<std::string>& inputs, std::string* text = nul
   o.inputs = inputs;
   o.format = fmt;
   o.profile = profile;
+  o.fhir_validator = validator();
   std::ostringstream out;
   int rc = netconv::validate_files(o, out);
   if (text) *text = out.str();

@@ -42,7 +42,10 @@ TEST(CdaConfig, ReadsKeysCommentsAndCrlf) {
       "custodian.id_root=2.16.840.1.113883.19.5\n"
       "custodian.id_extension = REG-1\n"
       "custodian.telecom = tel:+1-555-0100\n"
+      "custodian.street = 1 Main St\n"
       "custodian.city = Springfield\n"
+      "custodian.state = MA\n"
+      "custodian.postal_code = 01101\n"
       "\n"
       "effective_time = 202501011200+0000\n"
       "title = NET summary\n");
@@ -71,6 +74,8 @@ TEST(CdaConfig, RejectsBadValues) {
   EXPECT_NE(error_of("custodian.id_extension = X\n"), "") << "extension without root";
   EXPECT_NE(error_of("title = a\ntitle = b\n"), "");
   EXPECT_NE(error_of("just text\n"), "");
+  EXPECT_NE(error_of("custodian.city = Springfield\n"), "") << "US Realm Address needs street, state, postal code";
+  EXPECT_EQ(error_of("custodian.street = Hauptstr. 1\ncustodian.city = Bern\ncustodian.country = CH\n"), "");
 }
 
 TEST(CdaIds, DecimalOfBigEndianBytes) {

@@ -1,0 +1,43 @@
+// XSD validation of CDA output with libxml2: netconv's own profile (schemas/cda/netconv-ccda.xsd)
+// or an official CDA schema a user brings (CDA.xsd, CDA_SDTC.xsd). The schema is compiled once;
+// validate() is const and thread-safe: each thread gets its own xmlSchemaValidCtxt.
+//
+//   CdaValidator v(cda_schema_path(""));
+//   for (const auto& d : v.validate(xml, "cda/abc.xml")) ...   // d.location.line, .field = XPath
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+
+namespace netconv {
+
+// netconv's schema: the flag, else $NETCONV_CDA_SCHEMA, else schemas/cda/netconv-ccda.xsd beside
+// the installed binary (share/netconv/...), else in the source tree the binary was built from.
+std::string cda_schema_path(const std::string& flag);
+
+class CdaValidator {
+ public:
+  // Throws ConfigError naming the file when the schema cannot be read or does not compile.
+  // Schema files are read locally only (XML_PARSE_NONET): an import pointing at the network fails.
+  explicit CdaValidator(const std::string& xsd_path);
+  ~CdaValidator();
+  CdaValidator(const CdaValidator&) = delete;
+  CdaValidator& operator=(const CdaValidator&) = delete;
+
+  // Problems of one document or section file: NC-CDA-001 not well-formed, NC-CDA-002 schema
+  // violation. Location: display_name, line, XPath of the element in `field`. Empty = valid.
+  std::vector<Diagnostic> validate(const std::string& xml, const std::string& display_name) const;
+  const std::string& schema_path() const { return path_; }
+
+  struct Compiled;  // the compiled schema, shared with the per-thread contexts
+
+ private:
+  std::string path_;
+  std::shared_ptr<Compiled> compiled_;
+  std::uint64_t serial_;  // tells this validator's per-thread contexts from another's
+};
+
+}  // namespace netconv
