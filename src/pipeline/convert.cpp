@@ -1,5 +1,7 @@
 #include "pipeline/convert.hpp"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -110,10 +112,16 @@ class Run {
         if (f == "fhir") {
           FhirValidatorOptions vo;
           vo.schema_file = opt.fhir_schema;
+          // the types the FHIR writer emits (and the base types every resource derives from)
+          vo.resource_types = {"Resource", "DomainResource", "Patient", "Condition", "Observation", "Procedure",
+                               "MedicationAdministration", "Bundle"};
           fhir_validator_ = std::make_unique<FhirValidator>(FhirValidator::load(resolve_fhir_packages_dir(opt.fhir_packages), vo));
         }
         if (f == "cda") cda_validator_ = std::make_unique<CdaValidator>(cda_schema_path(opt.cda_schema));
       }
+      // the definitions were parsed into large temporary documents: give that memory back before
+      // the records start, so the run's peak is the compiled rules plus the records in flight
+      malloc_trim(0);
     }
     unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (jobs > 1) {

@@ -142,16 +142,16 @@ class CsvReader : public RecordReader {
     }
     RawRow row;
     if (!read_row(row)) { fail("NC-CSV-002", "empty file: no header row"); return; }
-    if (!row.problem_code.empty()) { fail(row.problem_code.c_str(), "header row: " + row.problem); return; }
+    if (!row.problem_code.empty()) { fail(row.problem_code.c_str(), "header row: " + row.problem, row.line); return; }
     std::set<std::string> seen;
     for (std::size_t i = 0; i < row.cells.size(); ++i) {
       std::string name(trim(row.cells[i].text));
       if (cfg_.columns) name = std::string(cfg_.columns->rename(name));
-      if (find_invalid_utf8(name) != std::string::npos) { fail("NC-CSV-003", "header row is not valid UTF-8"); return; }
+      if (find_invalid_utf8(name) != std::string::npos) { fail("NC-CSV-003", "header row is not valid UTF-8", row.line); return; }
       bool known = false;
       for (const auto& c : contract_columns()) known = known || c == name;
       if (!seen.insert(name).second) {
-        fail("NC-CSV-008", "duplicate header name in column " + std::to_string(i + 1));
+        fail("NC-CSV-008", "duplicate header name in column " + std::to_string(i + 1), row.line);
         return;
       }
       if (!known) {
@@ -163,12 +163,13 @@ class CsvReader : public RecordReader {
     }
     bool has_pid = false;
     for (const auto& h : header_) has_pid = has_pid || h == "patient_id";
-    if (!has_pid) fail("NC-CSV-009", "header has no patient_id column");
+    if (!has_pid) fail("NC-CSV-009", "header has no patient_id column", row.line);
   }
 
-  void fail(const char* code, std::string msg) {
+  // `line`: where the problem is (header problems: the header's line, not the line after it)
+  void fail(const char* code, std::string msg, std::uint64_t line = 0) {
     failed_ = true;
-    diags_.report({Severity::error, code, {cfg_.display_name, line_, 0, ""}, std::move(msg), ""});
+    diags_.report({Severity::error, code, {cfg_.display_name, line ? line : line_, 0, ""}, std::move(msg), ""});
   }
 
   void build_record(const RawRow& row, SourceRecord& rec) {

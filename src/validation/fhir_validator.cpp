@@ -1,5 +1,6 @@
 #include "validation/fhir_validator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -591,16 +592,27 @@ void dedupe(std::vector<ValidationIssue>& v) {
   v.swap(out);
 }
 
-Json read_json_file(const fs::path& p) {
+Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_types = {}) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw ConfigError("cannot read " + p.string());
   // Definitions are large (profiles-resources.json is ~30 MB); the prose the checks never read
   // is dropped while parsing, which keeps the peak memory of a run low.
   static const std::set<std::string> kProse = {"text", "description", "definition", "comment", "requirements",
                                                "mapping", "alias", "differential", "purpose", "copyright",
-                                               "meaning", "example", "contact", "jurisdiction"};
-  Json::parser_callback_t drop_prose = [](int, Json::parse_event_t event, Json& parsed) {
-    return !(event == Json::parse_event_t::key && parsed.is_string() && kProse.count(parsed.get_ref<const std::string&>()));
+                                               "meaning", "example", "contact", "jurisdiction", "xpath", "designation",
+                                               "publisher", "useContext"};
+  Json::parser_callback_t drop_prose = [&keep_types](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::key)
+      return !(parsed.is_string() && kProse.count(parsed.get_ref<const std::string&>()));
+    // a Bundle entry of a resource definition that was not asked for is dropped as soon as it
+    // is parsed, so only one such entry is ever in memory
+    if (event == Json::parse_event_t::object_end && !keep_types.empty() && parsed.is_object() && parsed.contains("fullUrl")) {
+      auto r = parsed.find("resource");
+      if (r != parsed.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
+          r->value("kind", "") == "resource")
+        return std::find(keep_types.begin(), keep_types.end(), r->value("id", "")) != keep_types.end();
+    }
+    return true;
   };
   Json j = Json::parse(in, drop_prose, false);
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + p.string());
@@ -662,7 +674,7 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   fhir::Compiler c(m);
   {
     auto types = fhir::read_json_file(r4 / "profiles-types.json");
-    auto resources = fhir::read_json_file(r4 / "profiles-resources.json");
+    auto resources = fhir::read_json_file(r4 / "profiles-resources.json", options.resource_types);
     c.add_base_bundle(types);
     c.add_base_bundle(resources);
     c.compile_base();
@@ -674,6 +686,7 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
       if (e.contains("resource")) c.add_profile(std::move(e["resource"]));
   }
   c.finish();
+  m.terminology.release_sources();
 
   if (!options.schema_file.empty()) v.schema_ = fhir::SchemaValidator::load(options.schema_file);
 

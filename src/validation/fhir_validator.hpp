@@ -41,6 +41,9 @@ struct FhirValidatorStats {
 
 struct FhirValidatorOptions {
   std::string schema_file;  // optional: HL7 R4 fhir.schema.json, checked in addition (valijson)
+  // Resource types to compile; empty = all of R4. `convert` names the types it writes, which keeps
+  // the definitions' memory small.
+  std::vector<std::string> resource_types;
 };
 
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
