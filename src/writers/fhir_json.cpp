@@ -55,10 +55,17 @@ void codeable(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, bo
 }
 
 void reference(JsonWriter& w, std::string_view type, std::string_view id) {
-  std::string r(type);
-  r += '/';
-  r += id;
-  w.begin_object().member("reference", r).end_object();
+  // type and id are plain ASCII ([A-Za-z] and hex digits): no escaping, no temporary string
+  w.begin_object().key("reference");
+  std::string quoted;
+  quoted.reserve(type.size() + id.size() + 3);
+  quoted += '"';
+  quoted += type;
+  quoted += '/';
+  quoted += id;
+  quoted += '"';
+  w.raw_number(quoted);
+  w.end_object();
 }
 
 // The meta tag depends on what the body contained, so bodies are rendered first into a
