@@ -62,12 +62,13 @@ class CsvReader : public RecordReader {
     return static_cast<unsigned char>(buf_[pos_]);
   }
 
-  void flag(RawRow& row, const char* code, std::string msg) {
+  // at the current position, or at `line`:`column` when given
+  void flag(RawRow& row, const char* code, std::string msg, std::uint64_t line = 0, std::uint64_t column = 0) {
     if (!row.problem_code.empty()) return;
     row.problem_code = code;
     row.problem = std::move(msg);
-    row.problem_line = line_;
-    row.problem_column = col_;
+    row.problem_line = line ? line : line_;
+    row.problem_column = line ? column : col_;
   }
 
   // Reads one physical record (quoted fields may span lines). Returns false at end of input.
@@ -81,7 +82,8 @@ class CsvReader : public RecordReader {
     while (true) {
       c = get();
       if (c < 0) {
-        if (in_quotes) flag(row, "NC-CSV-004", "unterminated quoted field at end of file");
+        // located where the quoted field starts, not at the end of the file
+        if (in_quotes) flag(row, "NC-CSV-004", "unterminated quoted field at end of file", row.cells.back().line, row.cells.back().column);
         break;
       }
       ++col_;
@@ -125,7 +127,7 @@ class CsvReader : public RecordReader {
       append(row, total, static_cast<char>(c));
     }
     if (total > cfg_.max_record_bytes)
-      flag(row, "NC-CSV-007", "record longer than " + std::to_string(cfg_.max_record_bytes) + " bytes");
+      flag(row, "NC-CSV-007", "record longer than " + std::to_string(cfg_.max_record_bytes) + " bytes", row.line, 1);
     return true;
   }
 

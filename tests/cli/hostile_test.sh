@@ -25,7 +25,9 @@ print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 PY
 }
 report() { tr -d '\n' < "$1/report.json" | grep -o "\"$2\":[0-9]*" | cut -d: -f2; }
-convert() { run "$netconv" convert --no-progress -j 2 "$@"; }
+# --no-validate: output validation is not what these tests are about, and loading the FHIR
+# definitions costs seconds per run under the sanitizers
+convert() { run "$netconv" convert --no-progress --no-validate -j 2 "$@"; }
 
 header='patient_id,sex,tumor_id,primary_site,histology,behavior,diagnosis_date'
 good() { echo "$1,F,1,C17.2,8240,3,2019-06-11"; }
@@ -53,12 +55,12 @@ limit=$((base_rss + 64))
 } > "$work/broken.csv"
 read -r code rss < <(convert -o "$work/o1" "$work/broken.csv")
 check "broken CSV rows: exit 1" 1 "$code"
-has "100 MiB field located" "$work/err.txt" 'broken\.csv:3:[0-9]+.*NC-CSV-007'
+has "100 MiB field located" "$work/err.txt" 'broken\.csv:3:1: .*NC-CSV-007'
 has "NUL byte located" "$work/err.txt" 'broken\.csv:5:[0-9]+.*NC-CSV-005'
 has "invalid UTF-8 located" "$work/err.txt" 'broken\.csv:6:[0-9]+ \[diagnosis_date\].*NC-CSV-003'
 has "too few fields located" "$work/err.txt" 'broken\.csv:7:1.*NC-CSV-011'
 has "too many fields located" "$work/err.txt" 'broken\.csv:9:1.*NC-CSV-011'
-has "unterminated quote located" "$work/err.txt" 'broken\.csv:1[23]:[0-9]+.*NC-CSV-004'
+has "unterminated quote located" "$work/err.txt" 'broken\.csv:12:29: .*NC-CSV-004'
 check "rows after broken rows converted" 5 "$(report "$work/o1" converted)"
 check "broken rows rejected" 6 "$(report "$work/o1" rejected)"
 ((rss <= limit)) && r=bounded || r="${rss} MiB (baseline ${base_rss})"

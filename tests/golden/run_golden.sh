@@ -12,7 +12,7 @@ args=()
 # paths in args are relative to the sample folder; so is the input, so diagnostics name
 # files the same way on every machine
 set +e
-(cd "$sample" && "$netconv" convert "${args[@]}" -o "$work/out" "$(basename "$input")") 2> "$work/stderr.txt"
+(cd "$sample" && "$netconv" convert --to fhir,cda "${args[@]}" -o "$work/out" "$(basename "$input")") 2> "$work/stderr.txt"
 code=$?
 set -e
 echo "$code" > "$work/out/exit_code"
@@ -21,12 +21,15 @@ sed -i 's/^,"timing":.*/}/' "$work/out/report.json"
 sed "s|$work|WORK|g" "$work/stderr.txt" > "$work/out/stderr.txt"
 # the same bytes whatever the thread count and work-unit size
 for jobs in "-j 1" "-j 4 --batch 1"; do
-  (cd "$sample" && "$netconv" convert "${args[@]}" $jobs --quiet -o "$work/alt" "$(basename "$input")") 2>/dev/null || true
+  (cd "$sample" && "$netconv" convert --to fhir,cda "${args[@]}" $jobs --quiet -o "$work/alt" "$(basename "$input")") 2>/dev/null || true
   sed -i 's/^,"timing":.*/}/' "$work/alt/report.json"
   for f in $(cd "$work/out" && find . -type f ! -name exit_code ! -name stderr.txt); do
     cmp -s "$work/out/$f" "$work/alt/$f" || { echo "output differs with $jobs: $f"; exit 1; }
   done
 done
+# CDA section files ("entries" layout) are golden too
+(cd "$sample" && "$netconv" convert --to cda --cda-layout entries "${args[@]}" --quiet -o "$work/entries" "$(basename "$input")") 2>/dev/null || true
+if [[ -d $work/entries/cda ]]; then cp -r "$work/entries/cda" "$work/out/cda-entries"; fi
 if [[ $update == --update ]]; then
   rm -rf "$sample/expected"
   cp -r "$work/out" "$sample/expected"

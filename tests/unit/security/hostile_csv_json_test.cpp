@@ -25,6 +25,9 @@ TEST(SecurityCsv, UnterminatedQuoteAtEndOfFile) {
   ASSERT_NE(problem(r.records[1]), nullptr);
   EXPECT_EQ(problem(r.records[1])->code, "NC-CSV-004");
   EXPECT_EQ(r.records[1].location.line, 3u);
+  // regression csv-framing-errors-located-after-the-record: the quote was reported at the end of the file
+  EXPECT_EQ(problem(r.records[1])->location.line, 3u);
+  EXPECT_EQ(problem(r.records[1])->location.column, 4u);
 }
 
 TEST(SecurityCsv, HundredMegabyteFieldIsRejectedAndTheNextRowRead) {
@@ -37,6 +40,7 @@ TEST(SecurityCsv, HundredMegabyteFieldIsRejectedAndTheNextRowRead) {
   ASSERT_NE(problem(r.records[0]), nullptr);
   EXPECT_EQ(problem(r.records[0])->code, "NC-CSV-007");
   EXPECT_EQ(r.records[0].location.line, 2u);
+  EXPECT_EQ(problem(r.records[0])->location.line, 2u) << "located on the record, not the line after it";
   EXPECT_TRUE(r.records[1].problems.empty());
   EXPECT_EQ(field(r.records[1], "sex"), "M");
   EXPECT_EQ(r.records[1].location.line, 3u);
@@ -86,7 +90,7 @@ TEST(SecurityCsv, DuplicateHeaderNamesStopTheFile) {
   EXPECT_TRUE(r.failed);
   EXPECT_TRUE(r.records.empty());
   EXPECT_TRUE(r.has("NC-CSV-008"));
-  EXPECT_EQ(r.sink.items.back().location.line, 1u);
+  EXPECT_EQ(r.sink.items.back().location.line, 1u) << "regression csv-header-errors-located-on-line-2";
 }
 
 TEST(SecurityCsv, TooManyAndTooFewFieldsRejectTheRowOnly) {
