@@ -117,6 +117,8 @@ def naaccr_value(field, value):
         return value.split("/")[0]
     if field == "tumor_id":
         return value.zfill(2)
+    if field == "patient_id":  # NAACCR Patient ID Number is 8 digits
+        return value[-8:]
     return value
 
 

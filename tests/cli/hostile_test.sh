@@ -60,7 +60,7 @@ has "NUL byte located" "$work/err.txt" 'broken\.csv:5:[0-9]+.*NC-CSV-005'
 has "invalid UTF-8 located" "$work/err.txt" 'broken\.csv:6:[0-9]+ \[diagnosis_date\].*NC-CSV-003'
 has "too few fields located" "$work/err.txt" 'broken\.csv:7:1.*NC-CSV-011'
 has "too many fields located" "$work/err.txt" 'broken\.csv:9:1.*NC-CSV-011'
-has "unterminated quote located" "$work/err.txt" 'broken\.csv:12:29: .*NC-CSV-004'
+has "unterminated quote located" "$work/err.txt" 'broken\.csv:12:22: .*NC-CSV-004'
 check "rows after broken rows converted" 5 "$(report "$work/o1" converted)"
 check "broken rows rejected" 6 "$(report "$work/o1" rejected)"
 ((rss <= limit)) && r=bounded || r="${rss} MiB (baseline ${base_rss})"
