@@ -21,20 +21,7 @@ namespace {
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
                         const po::positional_options_description* pos = nullptr, const po::options_description* hidden = nullptr) {
-  po::options_description all;
-  all.add(desc);
-  if (hidden) all.add(*hidden);
-  po::variables_map vm;
-  try {
-    auto parser = po::command_line_parser(args).options(all);
-    if (pos) parser.positional(*pos);
-    else parser.positional(po::positional_options_description());
-    po::store(parser.run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw cli::UsageError(e.what());
-  }
-  return vm;
+  return cli::parse_command(args, desc, hidden, pos);
 }
 
 std::string help_of(const po::options_description& d) {

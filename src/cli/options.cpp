@@ -18,6 +18,23 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+po::variables_map parse_command(const std::vector<std::string>& args, const po::options_description& desc,
+                                const po::options_description* hidden, const po::positional_options_description* pos) {
+  po::options_description all;
+  all.add(desc);
+  if (hidden) all.add(*hidden);
+  po::variables_map vm;
+  try {
+    auto parser = po::command_line_parser(args).options(all);
+    parser.positional(pos ? *pos : po::positional_options_description());
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
   std::string to = "fhir";
@@ -49,17 +66,9 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&p.convert.inputs)->multitoken());
-  po::options_description all;
-  all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("input", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  auto vm = parse_command(args, desc, &hidden, &pos);
   std::ostringstream h;
   h << desc;
   p.help_text = h.str();

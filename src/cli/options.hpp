@@ -1,6 +1,7 @@
 // Command-line parsing with Boost.Program_options. Parsing opens no files; it only fills the
 // library's option structs or reports a usage error.
 #pragma once
+#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,12 @@ struct UsageError : std::runtime_error {
 };
 
 std::vector<std::string> split_list(const std::string& s);
+
+// Parses a command's arguments: `desc` are the documented options, `hidden` the positional one
+// (may be null); Boost errors become UsageError (exit 2).
+boost::program_options::variables_map parse_command(const std::vector<std::string>& args,
+                                                    const boost::program_options::options_description& desc,
+                                                    const boost::program_options::options_description* hidden,
+                                                    const boost::program_options::positional_options_description* pos);
 
 }  // namespace netconv::cli

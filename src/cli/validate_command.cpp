@@ -30,17 +30,9 @@ int run_validate(const std::vector<std::string>& args) {
       ("quiet,q", po::bool_switch(&o.quiet), "print failures and the summary only");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&o.inputs)->multitoken());
-  po::options_description all;
-  all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("input", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  auto vm = parse_command(args, desc, &hidden, &pos);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
