@@ -41,6 +41,7 @@ void compress(std::uint32_t h[8], const std::uint8_t* block) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 // The SHA extensions compute the same compression function in hardware (Intel SHA-NI); ids are
 // derived for every resource, so this is on the hot path. Chosen at run time; same results.
@@ -82,7 +83,14 @@ __attribute__((target("sha,sse4.1"))) void compress_shani(std::uint32_t h[8], co
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
 }
 bool have_shani() {
-  static const bool yes = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+  // CPUID leaf 7 EBX bit 29: SHA extensions; leaf 1 ECX bit 19: SSE4.1 (clang 14 has no
+  // __builtin_cpu_supports("sha"))
+  static const bool yes = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19))) return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return (b & (1u << 29)) != 0;
+  }();
   return yes;
 }
 #else

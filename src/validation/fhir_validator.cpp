@@ -727,10 +727,13 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
       auto discard = Json::parse(text.begin(), text.end());
       (void)discard;
     } catch (const nlohmann::json::parse_error& e) {
-      msg = std::string("invalid JSON: ") + e.what();
+      // e.what() quotes the input it read; only the position is reported
       std::size_t byte = e.byte ? e.byte - 1 : 0;
+      msg = "invalid JSON at byte " + std::to_string(byte + 1);
       line = 1;
       for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
+      msg = "invalid JSON (error " + std::to_string(e.id) + ")";
     }
     return {ValidationIssue{"", "json", msg, Severity::error, line}};
   }
