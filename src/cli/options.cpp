@@ -25,8 +25,10 @@ po::variables_map parse_command(const std::vector<std::string>& args, const po::
   if (hidden) all.add(*hidden);
   po::variables_map vm;
   try {
+    // the parser keeps a reference to the positional description: it must outlive run()
+    const po::positional_options_description none;
     auto parser = po::command_line_parser(args).options(all);
-    parser.positional(pos ? *pos : po::positional_options_description());
+    parser.positional(pos ? *pos : none);
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
