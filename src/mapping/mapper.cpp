@@ -396,9 +396,6 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   map_reader_specific_fields(rec, t_, nc, out);
 
-  // unverified terminology anywhere marks the record's resources
-  auto unverified = [](const Concept& c) { return !c.verified(); };
-  nc.unverified_terminology = unverified(tu.diagnosis);
   out.kind = out.reasons.empty() ? RecordOutcome::Kind::converted : RecordOutcome::Kind::rejected;
   return out;
 }

@@ -119,7 +119,6 @@ struct NetCase {
   std::string record_key;
   Patient patient;
   Tumor tumor;
-  bool unverified_terminology = false;
 };
 
 // The unit writers render: a patient and the tumors of that patient that converted.

@@ -40,7 +40,7 @@ struct ConvertSummary {
       counted;
   std::vector<std::string> outputs;
   double seconds = 0;
-  std::uint64_t input_bytes = 0, output_bytes = 0;
+  std::uint64_t output_bytes = 0;
   bool interrupted = false;
   int exit_code = 0;
 };
