@@ -255,8 +255,9 @@ void Compiler::fill_pnode(PNode& n, const Json& ed, bool is_slice) {
     bool fx = k.rfind("fixed", 0) == 0 && k.size() > 5;
     bool pt = k.rfind("pattern", 0) == 0 && k.size() > 7;
     if (fx || pt) {
-      m_.owned.push_back(it.value());
-      n.fixed = &m_.owned.back();
+      auto& tree = m_.fixed_values.emplace_back();
+      tree.parse_owned(it.value().dump());
+      n.fixed = &tree.root();
       n.is_pattern = pt;
       n.fixed_name = k;
     }

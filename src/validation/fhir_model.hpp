@@ -18,16 +18,18 @@
 #include <nlohmann/json.hpp>
 
 #include "validation/fhir_primitives.hpp"
+#include "validation/json_tree.hpp"
 #include "validation/fhir_terminology.hpp"
 
 namespace netconv::fhir {
 
-using Json = nlohmann::json;
+using Json = nlohmann::json;  // the definitions, while compiling
+using JNode = JsonNode;       // what is validated
 constexpr std::uint32_t kUnbounded = 0xFFFFFFFFu;
 
 // A hand-written invariant: returns true when it holds. `node` is the element value (an object,
 // or a primitive for invariants on a choice/primitive element), `type_suffix` its choice suffix.
-using InvariantFn = bool (*)(const Json& node, std::string_view type_suffix, const Json& root);
+using InvariantFn = bool (*)(const JNode& node, std::string_view type_suffix, const JNode& root);
 struct Invariant {
   std::string key;
   std::string human;
@@ -64,12 +66,20 @@ struct KeyRef {
   std::uint16_t type = 0;
 };
 
+// Lets the validator look names up by string_view without building a std::string per member.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using NameMap = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+
 struct TypeDef {
   std::string name;  // "Condition", "CodeableConcept", "Condition.stage"
   bool is_resource = false;
   bool is_extension = false;  // the Extension datatype
   std::vector<ElemDef> elems;
-  std::unordered_map<std::string, KeyRef> keys;
+  NameMap<KeyRef> keys;
   std::vector<std::uint16_t> required;  // elems with min > 0
   std::vector<const Invariant*> invariants;
 };
@@ -80,7 +90,7 @@ struct PNode;
 struct DiscTarget {  // one discriminator resolved for one slice at compile time
   enum Kind : std::uint8_t { unknown, fixed, pattern, binding, url, type } kind = unknown;
   std::vector<std::string> path;  // relative path steps ($this = empty)
-  const Json* value = nullptr;    // fixed / pattern
+  const JNode* value = nullptr;   // fixed / pattern
   const Expansion* exp = nullptr;
   std::string type_code;  // element type for binding membership / type discriminator
   std::vector<std::string> urls;
@@ -95,7 +105,7 @@ struct PNode {
   bool check_min = false, check_max = false;
   std::vector<std::string> type_codes;  // as in the snapshot
   bool restrict_types = false;          // choice restricted to type_codes
-  const Json* fixed = nullptr;
+  const JNode* fixed = nullptr;
   bool is_pattern = false;
   std::string fixed_name;  // "fixedUri", "patternCodeableConcept"
   const Expansion* binding = nullptr;
@@ -122,11 +132,12 @@ struct Profile {
 
 struct Model {
   std::deque<TypeDef> types;  // stable addresses
-  std::unordered_map<std::string, const TypeDef*> by_name;       // types and resources
-  std::unordered_map<std::string, std::unique_ptr<Profile>> profiles;  // url -> profile (resource + extension)
+  NameMap<const TypeDef*> by_name;                // types and resources
+  NameMap<std::unique_ptr<Profile>> profiles;  // url -> profile (resource + extension)
   std::unordered_map<std::string, std::string> known_unavailable;      // url -> why (e.g. US Core parents)
   std::deque<Invariant> invariants;
-  std::deque<Json> owned;  // fixed/pattern values referenced by PNodes
+  std::deque<Json> owned;          // definitions kept while compiling
+  std::deque<JsonTree> fixed_values;  // fixed/pattern values referenced by PNodes (never moved)
   Terminology terminology;
   // statistics
   std::vector<std::string> unexpandable;  // distinct required-binding ValueSets that cannot be expanded

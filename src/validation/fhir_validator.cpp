@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,15 +26,18 @@ namespace {
 const char* kMcodeBase = "http://hl7.org/fhir/us/mcode/";
 const char* kCorePrefix = "http://hl7.org/fhir/StructureDefinition/";
 
-std::string short_coded(const Json& v) {
-  auto one = [](const Json& c) {
+std::string short_coded(const JNode& v) {
+  auto one = [](const JNode& c) {
     if (!c.is_object()) return c.dump();
-    return (c.contains("system") && c["system"].is_string() ? c["system"].get<std::string>() : std::string("(no system)")) + "|" +
-           (c.contains("code") && c["code"].is_string() ? c["code"].get<std::string>() : std::string("(no code)"));
+    const JNode* s = c.find("system");
+    const JNode* k = c.find("code");
+    return (s && s->is_string() ? std::string(s->str()) : std::string("(no system)")) + "|" +
+           (k && k->is_string() ? std::string(k->str()) : std::string("(no code)"));
   };
-  if (v.is_object() && v.contains("coding") && v["coding"].is_array()) {
+  const JNode* coding = v.find("coding");
+  if (coding && coding->is_array()) {
     std::string s;
-    for (const auto& c : v["coding"]) s += (s.empty() ? "" : ", ") + one(c);
+    for (const auto& c : *coding) s += (s.empty() ? "" : ", ") + one(c);
     return s.empty() ? "(no coding)" : s;
   }
   if (v.is_object() && (v.contains("system") || v.contains("code"))) return one(v);
@@ -41,7 +45,9 @@ std::string short_coded(const Json& v) {
   return d.size() > 120 ? d.substr(0, 117) + "..." : d;
 }
 
-bool deep_includes(const Json& value, const Json& pattern) {
+// FHIR pattern[x]: every member of the pattern is present with an including value; arrays: each
+// pattern item is included by some value item.
+bool deep_includes(const JNode& value, const JNode& pattern) {
   if (pattern.is_array()) {
     if (!value.is_array()) return false;
     for (const auto& p : pattern) {
@@ -57,65 +63,88 @@ bool deep_includes(const Json& value, const Json& pattern) {
   }
   if (pattern.is_object()) {
     if (!value.is_object()) return false;
-    for (auto it = pattern.begin(); it != pattern.end(); ++it) {
-      auto v = value.find(it.key());
-      if (v == value.end() || !deep_includes(*v, it.value())) return false;
+    for (const auto& p : pattern) {
+      const JNode* v = value.find(p.key());
+      if (!v || !deep_includes(*v, p)) return false;
     }
     return true;
   }
-  if (pattern.is_number() && value.is_number()) return pattern.get<double>() == value.get<double>();
-  return value == pattern;
+  return json_equal(value, pattern);
 }
 
 // membership of a coded value: 1 in, 0 not in, -1 not a coded value
-int in_value_set(const Json& v, const std::string& type, const Expansion& e) {
-  auto has = [&](const Json& c) {
-    if (!c.is_object()) return false;
-    auto s = c.find("system");
-    auto k = c.find("code");
-    if (s == c.end() || k == c.end() || !s->is_string() || !k->is_string()) return false;
-    return e.system_codes.count(s->get_ref<const std::string&>() + "|" + k->get_ref<const std::string&>()) > 0;
+int in_value_set(const JNode& v, std::string_view type, const Expansion& e) {
+  thread_local std::string key;  // "system|code", without an allocation per lookup
+  auto has = [&](const JNode& c) {
+    const JNode* s = c.find("system");
+    const JNode* k = c.find("code");
+    if (!s || !k || !s->is_string() || !k->is_string()) return false;
+    key.assign(s->str());
+    key += '|';
+    key += k->str();
+    return e.system_codes.count(key) > 0;
   };
   if (type == "CodeableConcept") {
     if (!v.is_object()) return -1;
-    auto c = v.find("coding");
-    if (c == v.end() || !c->is_array()) return 0;
+    const JNode* c = v.find("coding");
+    if (!c || !c->is_array()) return 0;
     for (const auto& x : *c)
       if (has(x)) return 1;
     return 0;
   }
   if (type == "Coding") return v.is_object() ? (has(v) ? 1 : 0) : -1;
-  if (type == "code" || type == "string" || type == "uri") return v.is_string() ? (e.codes.count(v.get<std::string>()) ? 1 : 0) : -1;
+  if (type == "code" || type == "string" || type == "uri") {
+    if (!v.is_string()) return -1;
+    key.assign(v.str());
+    return e.codes.count(key) ? 1 : 0;
+  }
   return -1;
 }
 
+// The datatype a binding applies to: the element's single type, else the choice suffix.
+std::string_view binding_type(const PNode& n, std::string_view suffix) {
+  if (n.type_codes.size() == 1) return n.type_codes[0];
+  if (suffix == "CodeableConcept" || suffix == "Coding") return suffix;
+  if (suffix == "Code") return "code";
+  if (suffix == "String") return "string";
+  if (suffix == "Uri") return "uri";
+  return {};
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+std::string clip(std::string_view s) { return std::string(s.size() > 60 ? std::string(s.substr(0, 57)) + "..." : s); }
+
 struct Val {
-  const Json* v;
-  const std::string* key;  // JSON key (choice: full key)
+  const JNode* v;
+  std::string_view key;  // JSON key (choice: full key)
   std::string_view suffix;
-  int index;  // -1 when not in an array
-  const Json* ext;  // "_key" companion (primitive extensions), may be null
+  int index;         // -1 when not in an array
+  const JNode* ext;  // "_key" companion (primitive extensions), may be null
 };
 
 class Walker {
  public:
-  Walker(const Model& m, std::vector<ValidationIssue>& out) : m_(m), out_(out) {}
+  Walker(const Model& m, std::vector<ValidationIssue>& out) : m_(m), out_(out) {
+    auto element = m_.by_name.find("Element");
+    element_ = element == m_.by_name.end() ? nullptr : element->second;
+  }
 
-  void resource(const Json& r, const std::string& path, const Json* root, const std::string& extra_profile) {
+  void resource(const JNode& r, const std::string& path, const JNode* root, const std::string& extra_profile) {
     if (!r.is_object()) return issue(path, "type", "a resource must be a JSON object");
-    auto rt = r.find("resourceType");
-    if (rt == r.end() || !rt->is_string()) return issue(path, "resourceType", "missing or non-string \"resourceType\"");
-    const std::string& type = rt->get_ref<const std::string&>();
+    const JNode* rt = r.find("resourceType");
+    if (!rt || !rt->is_string()) return issue(path, "resourceType", "missing or non-string \"resourceType\"");
+    const std::string_view type = rt->str();
     auto td = m_.by_name.find(type);
     if (td == m_.by_name.end() || !td->second->is_resource)
-      return issue(path, "resourceType", "unknown resourceType '" + type + "'");
-    std::string here = path.empty() ? type : path;  // `path` may alias path_
+      return issue(path, "resourceType", "unknown resourceType '" + clip(type) + "'");
+    std::string here = path.empty() ? std::string(type) : path;  // `path` may alias path_
     std::string saved = std::move(path_);
-    const Json* saved_root = root_;
+    const JNode* saved_root = root_;
     path_ = std::move(here);
     root_ = root ? root : &r;
     object(r, *td->second, true);
-    profiles(r, type, extra_profile);
+    profiles(r, std::string(type), extra_profile);
     path_ = std::move(saved);
     root_ = saved_root;
   }
@@ -125,15 +154,24 @@ class Walker {
     out_.push_back(ValidationIssue{path, rule, std::move(msg), sev, 0});
   }
   void issue(const char* rule, std::string msg, Severity sev = Severity::error) { issue(path_, rule, std::move(msg), sev); }
+  // An issue on member `key` of the current path.
+  void member_issue(std::string_view key, const char* rule, std::string msg) {
+    const std::size_t base_len = path_.size();
+    path_ += '.';
+    path_ += key;
+    issue(rule, std::move(msg));
+    path_.resize(base_len);
+  }
 
   // ---------------- base layer ----------------
-  void object(const Json& obj, const TypeDef& td, bool is_resource) {
+  void object(const JNode& obj, const TypeDef& td, bool is_resource) {
     if (!obj.is_object()) {
       return issue("type", std::string(obj.is_array() ? "an array" : obj.is_string() ? "a string" : "a scalar") +
                                " where a " + td.name + " object is expected");
     }
     if (obj.empty() || (obj.size() == 1 && obj.contains("id") && !is_resource))
       issue("ele-1", "All FHIR elements must have a @value or children (empty object)");
+    // per element: 1 present (either form), 2 value form seen, 4 "_" form seen
     std::uint8_t seen_small[96] = {};
     std::vector<std::uint8_t> seen_big;
     std::uint8_t* seen = seen_small;
@@ -142,45 +180,39 @@ class Walker {
       seen = seen_big.data();
     }
     const std::size_t base_len = path_.size();
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      const std::string& key = it.key();
+    for (const JNode& member : obj) {
+      const std::string_view key = member.key();
       if (is_resource && key == "resourceType") continue;
-      bool underscore = !key.empty() && key[0] == '_';
+      const bool underscore = !key.empty() && key[0] == '_';
       auto k = td.keys.find(underscore ? key.substr(1) : key);
       if (k == td.keys.end()) {
-        path_ += '.';
-        path_ += key;
-        issue("unknown-element", "unknown element '" + key + "' in " + td.name);
-        path_.resize(base_len);
+        member_issue(key, "unknown-element", "unknown element '" + clip(key) + "' in " + td.name);
         continue;
       }
       const ElemDef& el = td.elems[k->second.elem];
       const TypeRef& tr = el.types[k->second.type];
+      std::uint8_t& s = seen[k->second.elem];
       if (underscore) {
         if (tr.prim == Prim::none) {
-          path_ += '.';
-          path_ += key;
-          issue("unknown-element", "'" + key + "': '_' form is only for primitive elements");
-          path_.resize(base_len);
+          member_issue(key, "unknown-element", "'" + std::string(key) + "': '_' form is only for primitive elements");
         } else {
-          primitive_extension(obj, key, it.value(), el);
-          seen[k->second.elem] |= 1;
+          if (s & 4) member_issue(key, "json-duplicate-key", "member '" + std::string(key) + "' appears more than once");
+          primitive_extension(obj, key, member, el);
+          s |= 5;
         }
         continue;
       }
-      if (el.choice) {
-        // choice exclusivity: another key of the same choice element already seen
-        if (seen[k->second.elem] & 2) {
-          path_ += '.';
-          path_ += key;
-          issue("choice", "only one of " + el.name + "[x] may be present");
-          path_.resize(base_len);
-        }
+      if (s & 2) {
+        // a choice element has one key per type; a second one is a second value
+        if (el.choice && obj.find(key) == &member)
+          member_issue(key, "choice", "only one of " + el.name + "[x] may be present");
+        else
+          member_issue(key, "json-duplicate-key", "member '" + std::string(key) + "' appears more than once");
       }
-      seen[k->second.elem] |= 3;
+      s |= 3;
       path_ += '.';
       path_ += key;
-      value(obj, key, it.value(), el, tr);
+      value(obj, key, member, el, tr);
       path_.resize(base_len);
     }
     for (auto idx : td.required) {
@@ -195,7 +227,7 @@ class Walker {
     if (td.is_extension) extension(obj);
   }
 
-  void value(const Json& parent, const std::string& key, const Json& v, const ElemDef& el, const TypeRef& tr) {
+  void value(const JNode& parent, std::string_view key, const JNode& v, const ElemDef& el, const TypeRef& tr) {
     if (el.array) {
       if (!v.is_array()) {
         issue("type", "a single value where an array is expected (" + el.name + " repeats)");
@@ -206,12 +238,14 @@ class Walker {
       if (v.size() > el.max)
         issue("cardinality", "maximum cardinality " + std::to_string(el.max) + " exceeded (found " + std::to_string(v.size()) + ")");
       const std::size_t base_len = path_.size();
-      for (std::size_t i = 0; i < v.size(); ++i) {
+      int i = 0;
+      for (const JNode& x : v) {
         path_ += '[';
         path_ += std::to_string(i);
         path_ += ']';
-        item(parent, key, v[i], el, tr, static_cast<int>(i));
+        item(parent, key, x, el, tr, i);
         path_.resize(base_len);
+        ++i;
       }
       return;
     }
@@ -219,10 +253,10 @@ class Walker {
     item(parent, key, v, el, tr, -1);
   }
 
-  void item(const Json& parent, const std::string& key, const Json& v, const ElemDef& el, const TypeRef& tr, int index) {
+  void item(const JNode& parent, std::string_view key, const JNode& v, const ElemDef& el, const TypeRef& tr, int index) {
     if (v.is_null()) {
       // null is only allowed in primitive arrays with a matching "_key" entry
-      bool ok = index >= 0 && tr.prim != Prim::none && parent.contains("_" + key);
+      bool ok = index >= 0 && tr.prim != Prim::none && parent.find_underscored(key);
       if (!ok) issue("type", "null is not allowed here");
       return;
     }
@@ -240,69 +274,69 @@ class Walker {
       if (!inv->fn(v, tr.suffix, *root_)) issue(inv->key.c_str(), inv->key + ": " + inv->human);
   }
 
-  void primitive(const Json& v, Prim p) {
+  void primitive(const JNode& v, Prim p) {
     switch (json_kind(p)) {
       case JsonKind::boolean:
         if (!v.is_boolean()) issue("type", std::string("boolean expected, found ") + v.type_name());
         return;
       case JsonKind::number: {
         if (!v.is_number()) return issue("type", std::string("JSON number expected for ") + prim_name(p) + ", found " + v.type_name());
-        double d = v.get<double>();
-        bool integral = v.is_number_integer() || (d == static_cast<double>(static_cast<long long>(d)));
-        bool neg = d < 0;
-        if (const char* why = check_number_primitive(p, integral, neg, d)) issue("format", why);
+        double d = v.number();
+        bool integral = v.is_number_integer() || (std::isfinite(d) && std::trunc(d) == d);
+        if (const char* why = check_number_primitive(p, integral, d < 0, d)) issue("format", why);
         return;
       }
       case JsonKind::string:
         if (!v.is_string()) return issue("type", std::string("JSON string expected for ") + prim_name(p) + ", found " + v.type_name());
-        if (const char* why = check_string_primitive(p, v.get_ref<const std::string&>()))
-          issue("format", std::string(prim_name(p)) + " '" + clip(v.get_ref<const std::string&>()) + "': " + why);
+        if (const char* why = check_string_primitive(p, v.str()))
+          issue("format", std::string(prim_name(p)) + " '" + clip(v.str()) + "': " + why);
         return;
     }
   }
 
-  static std::string clip(const std::string& s) { return s.size() > 60 ? s.substr(0, 57) + "..." : s; }
-
-  void primitive_extension(const Json& parent, const std::string& key, const Json& v, const ElemDef& el) {
+  void primitive_extension(const JNode& parent, std::string_view key, const JNode& v, const ElemDef& el) {
     const std::size_t base_len = path_.size();
     path_ += '.';
     path_ += key;
-    auto element = m_.by_name.find("Element");
-    const TypeDef* ed = element == m_.by_name.end() ? nullptr : element->second;
     if (el.array) {
       if (!v.is_array()) {
-        issue("type", "an array is expected for '" + key + "' (" + el.name + " repeats)");
+        issue("type", "an array is expected for '" + std::string(key) + "' (" + el.name + " repeats)");
       } else {
-        auto plain = parent.find(key.substr(1));
-        if (plain != parent.end() && plain->is_array() && plain->size() != v.size())
-          issue("type", "'" + key + "' and '" + key.substr(1) + "' must have the same number of items");
-        for (std::size_t i = 0; i < v.size(); ++i) {
-          if (v[i].is_null()) continue;
-          std::size_t l2 = path_.size();
-          path_ += "[" + std::to_string(i) + "]";
-          if (ed) object(v[i], *ed, false);
-          path_.resize(l2);
+        const JNode* plain = parent.find(key.substr(1));
+        if (plain && plain->is_array() && plain->size() != v.size())
+          issue("type", "'" + std::string(key) + "' and '" + std::string(key.substr(1)) + "' must have the same number of items");
+        int i = 0;
+        for (const JNode& x : v) {
+          if (!x.is_null() && element_) {
+            std::size_t l2 = path_.size();
+            path_ += "[" + std::to_string(i) + "]";
+            object(x, *element_, false);
+            path_.resize(l2);
+          }
+          ++i;
         }
       }
-    } else if (ed) {
-      object(v, *ed, false);
+    } else if (element_) {
+      object(v, *element_, false);
     }
     path_.resize(base_len);
   }
 
-  void binding(const Json& v, const std::string& type, const Expansion& e) {
+  void binding(const JNode& v, std::string_view type, const Expansion& e) {
     if (in_value_set(v, type, e) == 0)
       issue("binding", short_coded(v) + " is not in the required ValueSet " + e.url);
   }
 
   // every extension whose url has a definition is checked against it; unknown mCODE urls fail
-  void extension(const Json& ext) {
-    auto u = ext.find("url");
-    if (u == ext.end() || !u->is_string()) return;
-    const std::string url = strip_version(u->get<std::string>());
+  void extension(const JNode& ext) {
+    const JNode* u = ext.find("url");
+    if (!u || !u->is_string()) return;
+    std::string_view url = u->str();
+    std::string unversioned;
+    if (url.find('|') != std::string_view::npos) url = unversioned = strip_version(std::string(url));
     auto p = m_.profiles.find(url);
     if (p == m_.profiles.end() || !p->second->is_extension) {
-      if (url.rfind(kMcodeBase, 0) == 0) issue("extension-unknown", "unknown mCODE extension url " + url);
+      if (starts_with(url, kMcodeBase)) issue("extension-unknown", "unknown mCODE extension url " + clip(url));
       return;
     }
     const Profile* saved = profile_;
@@ -313,24 +347,22 @@ class Walker {
   }
 
   // ---------------- profile layer ----------------
-  void profiles(const Json& r, const std::string& type, const std::string& extra) {
+  void profiles(const JNode& r, const std::string& type, const std::string& extra) {
     std::vector<std::string> urls;
-    auto meta = r.find("meta");
-    if (meta != r.end() && meta->is_object()) {
-      auto pr = meta->find("profile");
-      if (pr != meta->end() && pr->is_array())
-        for (const auto& u : *pr)
-          if (u.is_string()) urls.push_back(u.get<std::string>());
-    }
+    const JNode* meta = r.find("meta");
+    const JNode* pr = meta ? meta->find("profile") : nullptr;
+    if (pr && pr->is_array())
+      for (const auto& u : *pr)
+        if (u.is_string()) urls.emplace_back(u.str());
     if (!extra.empty()) urls.push_back(extra);
     for (std::size_t i = 0; i < urls.size(); ++i) {
       bool from_meta = !(i + 1 == urls.size() && !extra.empty());
-      std::string where = from_meta ? path_ + ".meta.profile" : path_;
-      const std::string url = strip_version(urls[i]);
+      auto where_ = [&] { return from_meta ? path_ + ".meta.profile" : path_; };
+      const std::string url = urls[i].find('|') == std::string::npos ? std::move(urls[i]) : strip_version(urls[i]);
       auto p = m_.profiles.find(url);
       if (p != m_.profiles.end() && !p->second->is_extension) {
         if (p->second->type != type) {
-          issue(where, "profile-type", "profile " + p->second->id + " is a profile on " + p->second->type + ", not " + type);
+          issue(where_(), "profile-type", "profile " + p->second->id + " is a profile on " + p->second->type + ", not " + type);
           continue;
         }
         const Profile* saved = profile_;
@@ -340,86 +372,101 @@ class Walker {
         profile_ = saved;
         continue;
       }
-      if (url.rfind(kCorePrefix, 0) == 0) {
-        auto td = m_.by_name.find(url.substr(std::string(kCorePrefix).size()));
+      if (starts_with(url, kCorePrefix)) {
+        auto td = m_.by_name.find(std::string_view(url).substr(std::string_view(kCorePrefix).size()));
         if (td != m_.by_name.end() && td->second->is_resource) {
           if (td->second->name != type)
-            issue(where, "profile-type", "profile " + url + " is the base definition of " + td->second->name + ", not " + type);
+            issue(where_(), "profile-type", "profile " + url + " is the base definition of " + td->second->name + ", not " + type);
           continue;
         }
       }
       if (p != m_.profiles.end()) {
-        issue(where, "profile-type", "profile " + url + " is an extension definition, not a profile on " + type);
+        issue(where_(), "profile-type", "profile " + url + " is an extension definition, not a profile on " + type);
         continue;
       }
       auto ku = m_.known_unavailable.find(url);
       if (ku != m_.known_unavailable.end()) {
-        issue(where, "profile-unchecked", "profile " + url + " not checked (" + ku->second + ")", Severity::warning);
+        issue(where_(), "profile-unchecked", "profile " + url + " not checked (" + ku->second + ")", Severity::warning);
         continue;
       }
-      issue(where, "profile-unknown", "unknown profile " + url + " (not in the installed packages)");
+      issue(where_(), "profile-unknown", "unknown profile " + clip(url) + " (not in the installed packages)");
     }
   }
 
   std::string pmsg(const std::string& s) const { return s + (profile_ ? " (profile " + profile_->id + ")" : ""); }
 
-  void gather(const Json& obj, const PNode& n, std::vector<Val>& out) {
+  // Appends the values of profile element n found in obj to vals_ (arrays item by item).
+  void gather(const JNode& obj, const PNode& n) {
     if (!obj.is_object()) return;
-    auto add = [&](const std::string& key, const Json& v, std::string_view suffix) {
-      auto u = obj.find("_" + key);
-      const Json* ext = u == obj.end() ? nullptr : &*u;
+    auto add = [&](const JNode& v, std::string_view suffix) {
+      const JNode* ext = obj.find_underscored(v.key());
       if (v.is_array()) {
-        for (std::size_t i = 0; i < v.size(); ++i)
-          out.push_back(Val{&v[i], &key, suffix, static_cast<int>(i), ext && ext->is_array() && i < ext->size() ? &(*ext)[i] : nullptr});
+        const bool ext_items = ext && ext->is_array();
+        auto e = ext_items ? ext->begin() : v.end();
+        const std::size_t ext_count = ext_items ? ext->size() : 0;
+        int i = 0;
+        for (const JNode& x : v) {
+          const bool has_ext = static_cast<std::size_t>(i) < ext_count;
+          vals_.push_back(Val{&x, v.key(), suffix, i, has_ext ? &*e : nullptr});
+          if (has_ext) ++e;
+          ++i;
+        }
       } else {
-        out.push_back(Val{&v, &key, suffix, -1, ext});
+        vals_.push_back(Val{&v, v.key(), suffix, -1, ext});
       }
     };
     if (n.choice) {
-      for (auto it = obj.begin(); it != obj.end(); ++it) {
-        const auto& k = it.key();
+      for (const JNode& m : obj) {
+        std::string_view k = m.key();
         if (k.size() > n.name.size() && k.compare(0, n.name.size(), n.name) == 0 &&
             std::isupper(static_cast<unsigned char>(k[n.name.size()])))
-          add(k, it.value(), std::string_view(k).substr(n.name.size()));
+          add(m, k.substr(n.name.size()));
       }
     } else {
-      auto it = obj.find(n.name);
-      if (it != obj.end()) add(it.key(), it.value(), {});
-      else {
-        auto u = obj.find("_" + n.name);  // primitive with extensions only
-        if (u != obj.end()) out.push_back(Val{&*u, &u.key(), {}, -1, &*u});
-      }
+      if (const JNode* v = obj.find(n.name)) add(*v, {});
+      else if (const JNode* u = obj.find_underscored(n.name))  // primitive with extensions only
+        vals_.push_back(Val{u, u->key(), {}, -1, u});
     }
   }
 
-  void children(const Json& obj, const PNode& n) {
+  void children(const JNode& obj, const PNode& n) {
     for (const auto& c : n.children)
       if (c->interesting) element(obj, *c);
   }
 
-  void element(const Json& parent, const PNode& n) {
-    std::vector<Val> vals;
-    gather(parent, n, vals);
+  std::string element_path(std::size_t base_len, const PNode& n) const {
+    return path_.substr(0, base_len) + "." + n.name + (n.choice ? "[x]" : "");
+  }
+
+  void element(const JNode& parent, const PNode& n) {
+    // vals_ is a stack shared by the recursion: this call's values are [first, last)
+    const std::size_t first = vals_.size();
+    gather(parent, n);
+    const std::size_t last = vals_.size();
+    const std::size_t found = last - first;
     const std::size_t base_len = path_.size();
-    std::string here = path_ + "." + n.name + (n.choice ? "[x]" : "");
-    if (n.check_min && vals.size() < n.min)
-      issue(here, "cardinality", pmsg("minimum cardinality " + std::to_string(n.min) + " not met (found " + std::to_string(vals.size()) + ")"));
-    if (n.check_max && vals.size() > n.max)
-      issue(here, "cardinality", pmsg("maximum cardinality " + std::to_string(n.max) + " exceeded (found " + std::to_string(vals.size()) + ")"));
-    for (const auto& val : vals) {
+    if (n.check_min && found < n.min)
+      issue(element_path(base_len, n), "cardinality",
+            pmsg("minimum cardinality " + std::to_string(n.min) + " not met (found " + std::to_string(found) + ")"));
+    if (n.check_max && found > n.max)
+      issue(element_path(base_len, n), "cardinality",
+            pmsg("maximum cardinality " + std::to_string(n.max) + " exceeded (found " + std::to_string(found) + ")"));
+    for (std::size_t i = first; i < last; ++i) {
+      const Val val = vals_[i];  // a copy: the recursion may grow vals_
       set_path(base_len, val);
       check_value(*val.v, n, &val, val.suffix);
       if (val.v->is_object()) children(*val.v, n);
       else if (val.ext && val.ext->is_object()) children(*val.ext, n);
       path_.resize(base_len);
     }
-    if (n.sliced && !n.slices.empty()) slices(n, vals, here);
+    if (n.sliced && !n.slices.empty()) slices(n, first, last, base_len);
+    vals_.resize(first);
   }
 
   void set_path(std::size_t base_len, const Val& val) {
     path_.resize(base_len);
     path_ += '.';
-    path_ += *val.key;
+    path_ += val.key;
     if (val.index >= 0) {
       path_ += '[';
       path_ += std::to_string(val.index);
@@ -427,7 +474,7 @@ class Walker {
     }
   }
 
-  void check_value(const Json& v, const PNode& n, const Val* val, std::string_view suffix) {
+  void check_value(const JNode& v, const PNode& n, const Val* val, std::string_view suffix) {
     if (n.restrict_types && val && !suffix.empty()) {
       bool ok = false;
       for (const auto& t : n.type_codes) {
@@ -442,20 +489,13 @@ class Walker {
       }
     }
     if (n.fixed && val) {
-      bool ok = n.is_pattern ? deep_includes(v, *n.fixed) : (v == *n.fixed);
+      bool ok = n.is_pattern ? deep_includes(v, *n.fixed) : json_equal(v, *n.fixed);
       if (!ok)
         issue(n.is_pattern ? "pattern" : "fixed",
               pmsg("value " + short_coded(v) + " does not match the " + n.fixed_name + " " + short_coded(*n.fixed)));
     }
     if (n.binding && n.binding->ok && val) {
-      std::string type = n.type_codes.size() == 1 ? n.type_codes[0] : std::string();
-      if (type.empty() && !suffix.empty()) {
-        type = std::string(suffix);
-        type[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(type[0])));
-        if (type == "codeableConcept") type = "CodeableConcept";
-        if (type == "coding") type = "Coding";
-      }
-      if (in_value_set(v, type, *n.binding) == 0)
+      if (in_value_set(v, binding_type(n, suffix), *n.binding) == 0)
         issue("binding", pmsg(short_coded(v) + " is not in the required ValueSet " + n.binding->url));
     }
     for (const auto* inv : n.invariants)
@@ -463,7 +503,7 @@ class Walker {
   }
 
   // 1 match, 0 no match, -1 undecidable
-  int matches(const PNode& slice, const std::vector<DiscTarget>& disc, const Val& val) {
+  static int matches(const std::vector<DiscTarget>& disc, const Val& val) {
     bool unknown = false;
     for (const auto& d : disc) {
       switch (d.kind) {
@@ -479,31 +519,30 @@ class Walker {
           break;
         }
         case DiscTarget::url: {
-          auto u = val.v->is_object() ? val.v->find("url") : val.v->end();
-          if (!val.v->is_object() || u == val.v->end() || !u->is_string()) return 0;
+          const JNode* u = val.v->find("url");
+          if (!u || !u->is_string()) return 0;
           bool any = false;
-          for (const auto& x : d.urls) any = any || x == u->get_ref<const std::string&>();
+          for (const auto& x : d.urls) any = any || x == u->str();
           if (!any) return 0;
           break;
         }
         default: {
-          std::vector<const Json*> cur{val.v}, next;
+          std::vector<const JNode*> cur{val.v}, next;
           for (const auto& step : d.path) {
             next.clear();
-            for (const Json* c : cur) {
-              if (!c->is_object()) continue;
-              auto it = c->find(step);
-              if (it == c->end()) continue;
+            for (const JNode* c : cur) {
+              const JNode* it = c->find(step);
+              if (!it) continue;
               if (it->is_array())
                 for (const auto& x : *it) next.push_back(&x);
               else
-                next.push_back(&*it);
+                next.push_back(it);
             }
             cur.swap(next);
           }
           bool any = false;
-          for (const Json* c : cur) {
-            if (d.kind == DiscTarget::fixed) any = any || *c == *d.value;
+          for (const JNode* c : cur) {
+            if (d.kind == DiscTarget::fixed) any = any || json_equal(*c, *d.value);
             else if (d.kind == DiscTarget::pattern) any = any || deep_includes(*c, *d.value);
             else if (d.kind == DiscTarget::binding) any = any || in_value_set(*c, d.type_code, *d.exp) == 1;
           }
@@ -511,19 +550,18 @@ class Walker {
         }
       }
     }
-    (void)slice;
     return unknown ? -1 : 1;
   }
 
-  void slices(const PNode& n, const std::vector<Val>& vals, const std::string& here) {
+  void slices(const PNode& n, std::size_t first, std::size_t last, std::size_t base_len) {
     const std::size_t ns = n.slices.size();
     std::vector<std::uint32_t> counts(ns, 0);
     std::vector<bool> unknown(ns, false);
-    const std::size_t base_len = path_.size();
-    for (const auto& val : vals) {
+    for (std::size_t i = first; i < last; ++i) {
+      const Val val = vals_[i];
       bool matched = false;
       for (std::size_t s = 0; s < ns; ++s) {
-        int r = matches(*n.slices[s], n.slice_disc[s], val);
+        int r = matches(n.slice_disc[s], val);
         if (r == 1) {
           ++counts[s];
           matched = true;
@@ -552,11 +590,11 @@ class Walker {
       const PNode& sl = *n.slices[s];
       if (unknown[s]) continue;  // membership not decidable locally (profile / type discriminators)
       if (counts[s] < sl.min)
-        issue(here, "slice-cardinality",
+        issue(element_path(base_len, n), "slice-cardinality",
               pmsg("slice '" + sl.slice_name + "' needs at least " + std::to_string(sl.min) + ", found " + std::to_string(counts[s]) +
                    hint(sl)));
       if (counts[s] > sl.max)
-        issue(here, "slice-cardinality",
+        issue(element_path(base_len, n), "slice-cardinality",
               pmsg("slice '" + sl.slice_name + "' allows at most " + std::to_string(sl.max) + ", found " + std::to_string(counts[s]) + hint(sl)));
     }
   }
@@ -570,9 +608,11 @@ class Walker {
 
   const Model& m_;
   std::vector<ValidationIssue>& out_;
+  const TypeDef* element_ = nullptr;
   std::string path_;
-  const Json* root_ = nullptr;
+  const JNode* root_ = nullptr;
   const Profile* profile_ = nullptr;
+  std::vector<Val> vals_;
 };
 
 // the same violation found by the base layer and again by a profile: keep the first
@@ -707,37 +747,30 @@ bool FhirValidator::knows_profile(const std::string& url) const {
 }
 
 std::vector<ValidationIssue> FhirValidator::validate_parsed(const nlohmann::json& resource, const std::string& profile_url) const {
-  std::vector<ValidationIssue> out;
-  fhir::Walker w(*model_, out);
-  w.resource(resource, "", nullptr, profile_url);
-  if (schema_) schema_->validate(resource, out);
-  fhir::dedupe(out);
-  return out;
+  return validate(resource.dump(), profile_url);
 }
 
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return validate(text, std::string()); }
 
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
-  Json j = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) {
-    // re-parse with exceptions for the position
-    std::string msg = "invalid JSON";
-    std::uint64_t line = 0;
-    try {
-      auto discard = Json::parse(text.begin(), text.end());
-      (void)discard;
-    } catch (const nlohmann::json::parse_error& e) {
-      // e.what() quotes the input it read; only the position is reported
-      std::size_t byte = e.byte ? e.byte - 1 : 0;
-      msg = "invalid JSON at byte " + std::to_string(byte + 1);
-      line = 1;
-      for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
-    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
-      msg = "invalid JSON (error " + std::to_string(e.id) + ")";
-    }
-    return {ValidationIssue{"", "json", msg, Severity::error, line}};
+  thread_local fhir::JsonTree tree;  // reused: its storage grows to the largest resource seen
+  fhir::JsonParseError error;
+  if (!tree.parse(text, &error)) {
+    // only the position and the kind of error: the message never quotes the input
+    std::uint64_t line = 1;
+    for (std::size_t i = 0; i < error.byte && i < text.size(); ++i) line += text[i] == '\n';
+    return {ValidationIssue{"", "json", "invalid JSON at byte " + std::to_string(error.byte + 1) + ": " + error.what,
+                            Severity::error, line}};
   }
-  auto out = validate_parsed(j, profile_url);
+  std::vector<ValidationIssue> out;
+  fhir::Walker w(*model_, out);
+  w.resource(tree.root(), "", nullptr, profile_url);
+  if (schema_) {
+    // the official JSON schema is checked through valijson, which needs an nlohmann DOM
+    auto j = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (!j.is_discarded()) schema_->validate(j, out);
+  }
+  fhir::dedupe(out);
   for (auto& i : out) i.line = fhir::locate_json_path(text, i.path);
   return out;
 }

@@ -1,0 +1,111 @@
+// A read-only JSON tree for validation: one flat vector of nodes in document order, strings as
+// views into the parsed text (or into an arena when they had escapes). Parsing a resource into it
+// costs a fraction of building an nlohmann DOM (no allocation per node or per string), which is
+// what lets every output be validated at conversion speed (issues C, I, F).
+//
+// Unlike nlohmann/json, members keep their document order and duplicate keys are kept (the
+// validator reports them). The parser is iterative with a depth limit, checks UTF-8, and treats
+// numbers beyond double range as errors, so hostile input gives an error, never a crash.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netconv::fhir {
+
+class JsonParser;
+
+enum class JsonType : std::uint8_t { null, boolean, number, string, array, object };
+
+class JsonNode {
+ public:
+  JsonType type() const { return type_; }
+  bool is_null() const { return type_ == JsonType::null; }
+  bool is_boolean() const { return type_ == JsonType::boolean; }
+  bool is_number() const { return type_ == JsonType::number; }
+  bool is_number_integer() const { return type_ == JsonType::number && integer_; }
+  bool is_string() const { return type_ == JsonType::string; }
+  bool is_array() const { return type_ == JsonType::array; }
+  bool is_object() const { return type_ == JsonType::object; }
+  const char* type_name() const;
+
+  bool boolean() const { return boolean_; }
+  double number() const { return number_; }
+  std::string_view str() const { return text_; }  // string value; empty for other types
+  std::string_view key() const { return key_; }   // member name when inside an object
+
+  std::size_t size() const { return count_; }  // members / items; 0 for scalars
+  bool empty() const { return count_ == 0; }
+
+  // Children (members or items) in document order.
+  class Iterator {
+   public:
+    explicit Iterator(const JsonNode* n) : n_(n) {}
+    const JsonNode& operator*() const { return *n_; }
+    const JsonNode* operator->() const { return n_; }
+    Iterator& operator++() {
+      n_ += n_->span_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return n_ != o.n_; }
+    bool operator==(const Iterator& o) const { return n_ == o.n_; }
+
+   private:
+    const JsonNode* n_;
+  };
+  Iterator begin() const { return Iterator(this + 1); }
+  Iterator end() const { return Iterator(this + span_); }
+
+  // First member with this name (objects only), else nullptr.
+  const JsonNode* find(std::string_view name) const;
+  // The member "_name" (a primitive's extensions), without building the string.
+  const JsonNode* find_underscored(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+  // Item i of an array (linear), else nullptr.
+  const JsonNode* at(std::size_t i) const;
+  // String member value, or "" when absent or not a string.
+  std::string_view string_member(std::string_view name) const;
+
+  // Compact JSON text (for messages).
+  std::string dump() const;
+
+ private:
+  friend class JsonParser;
+  std::string_view key_;
+  std::string_view text_;
+  double number_ = 0;
+  std::uint32_t span_ = 1;   // nodes in this subtree, itself included: the next sibling is this + span_
+  std::uint32_t count_ = 0;  // direct children
+  JsonType type_ = JsonType::null;
+  bool integer_ = false;  // number written without fraction or exponent
+  bool boolean_ = false;
+};
+
+// JSON equality as FHIR fixed[x] means it: same members regardless of order, numbers by value.
+bool json_equal(const JsonNode& a, const JsonNode& b);
+
+struct JsonParseError {
+  std::size_t byte = 0;  // 0-based offset of the offending byte
+  const char* what = "";
+};
+
+class JsonTree {
+ public:
+  static constexpr std::size_t kMaxDepth = 512;
+
+  // Parses text; the tree refers to it, so text must outlive the tree's use. Returns false with
+  // *error set on malformed JSON. The tree's storage is reused by the next parse.
+  bool parse(std::string_view text, JsonParseError* error = nullptr);
+  // Parses text the tree keeps its own copy of (definitions' fixed values).
+  bool parse_owned(std::string text, JsonParseError* error = nullptr);
+  const JsonNode& root() const { return nodes_.front(); }
+
+ private:
+  std::vector<JsonNode> nodes_;
+  std::string arena_;  // unescaped strings; reserved to the text size so views stay valid
+  std::string owned_text_;
+};
+
+}  // namespace netconv::fhir

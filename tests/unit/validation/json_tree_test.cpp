@@ -1,0 +1,122 @@
+// The validator's JSON tree: what it accepts and rejects (as RFC 8259 and nlohmann/json do, so
+// `netconv validate` keeps its verdicts), where it says the error is, and what it keeps.
+#include "validation/json_tree.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using netconv::fhir::JsonNode;
+using netconv::fhir::JsonParseError;
+using netconv::fhir::JsonTree;
+using netconv::fhir::JsonType;
+
+struct Malformed {
+  const char* name;
+  std::string text;
+  std::size_t byte;  // where the error is reported
+};
+
+class JsonTreeRejects : public ::testing::TestWithParam<Malformed> {};
+
+TEST_P(JsonTreeRejects, WithItsPosition) {
+  const auto& c = GetParam();
+  JsonTree t;
+  JsonParseError e;
+  EXPECT_FALSE(t.parse(c.text, &e)) << c.name;
+  EXPECT_EQ(e.byte, c.byte) << c.name << ": " << e.what;
+  EXPECT_FALSE(nlohmann::json::accept(c.text)) << c.name << ": nlohmann/json accepts it, the tree must too";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, JsonTreeRejects,
+    ::testing::Values(Malformed{"empty", "", 0}, Malformed{"blank", "  \n", 3}, Malformed{"unterminated_object", R"({"a":1)", 6},
+                      Malformed{"trailing_comma_object", R"({"a":1,})", 7}, Malformed{"trailing_comma_array", "[1,]", 3},
+                      Malformed{"missing_colon", R"({"a" 1})", 5}, Malformed{"unquoted_key", "{a:1}", 1},
+                      Malformed{"single_quotes", "['a']", 1}, Malformed{"leading_zero", "[01]", 2},
+                      Malformed{"bare_minus", "[-]", 2}, Malformed{"dot_without_digits", "[1.]", 3},
+                      Malformed{"exponent_without_digits", "[1e]", 3}, Malformed{"overflow", "[1e999]", 1},
+                      Malformed{"huge_integer_literal", "[" + std::string(400, '9') + "]", 1},
+                      Malformed{"bad_literal", "[tru]", 1}, Malformed{"two_values", "{} {}", 3},
+                      Malformed{"control_character", "[\"a\tb\"]", 3}, Malformed{"bad_escape", R"(["\x"])", 3},
+                      Malformed{"short_unicode_escape", R"(["\u12"])", 6}, Malformed{"lone_high_surrogate", R"(["\ud800"])", 8},
+                      Malformed{"lone_low_surrogate", R"(["\udc00"])", 8},
+                      Malformed{"invalid_utf8_byte", "[\"a\xFF\"]", 3}, Malformed{"overlong_utf8", "[\"\xC0\xAF\"]", 2},
+                      Malformed{"utf8_surrogate", "[\"\xED\xA0\x80\"]", 2}, Malformed{"truncated_utf8", "[\"\xE2\x82\"]", 2},
+                      Malformed{"unterminated_string", "[\"abc", 5}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(JsonTree, NestingIsLimitedNotRecursive) {
+  JsonTree t;
+  JsonParseError e;
+  std::string deep(JsonTree::kMaxDepth + 1, '[');
+  EXPECT_FALSE(t.parse(deep + std::string(JsonTree::kMaxDepth + 1, ']'), &e));
+  EXPECT_STREQ(e.what, "nesting too deep");
+  std::string ok(JsonTree::kMaxDepth, '[');
+  EXPECT_TRUE(t.parse(ok + std::string(JsonTree::kMaxDepth, ']')));
+  std::string hostile(1'000'000, '[');  // answered quickly, without a stack overflow
+  EXPECT_FALSE(t.parse(hostile, &e));
+}
+
+TEST(JsonTree, KeepsDocumentOrderDuplicatesAndTypes) {
+  JsonTree t;
+  ASSERT_TRUE(t.parse(R"({"z":1,"a":[true,false,null],"z":"x","n":-1.5e2,"o":{}})"));
+  const JsonNode& r = t.root();
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r.size(), 5u);
+  std::string keys;
+  for (const auto& m : r) keys += std::string(m.key()) + ",";
+  EXPECT_EQ(keys, "z,a,z,n,o,");
+  EXPECT_EQ(r.find("z")->number(), 1);  // the first of duplicates
+  EXPECT_TRUE(r.find("z")->is_number_integer());
+  const JsonNode* a = r.find("a");
+  ASSERT_TRUE(a && a->is_array());
+  EXPECT_EQ(a->size(), 3u);
+  EXPECT_TRUE(a->at(0)->boolean());
+  EXPECT_FALSE(a->at(1)->boolean());
+  EXPECT_TRUE(a->at(2)->is_null());
+  EXPECT_EQ(a->at(3), nullptr);
+  EXPECT_EQ(r.find("n")->number(), -150);
+  EXPECT_FALSE(r.find("n")->is_number_integer());
+  EXPECT_TRUE(r.find("o")->is_object() && r.find("o")->empty());
+  EXPECT_EQ(r.find("missing"), nullptr);
+  EXPECT_EQ(r.string_member("z"), "");  // first "z" is a number
+}
+
+TEST(JsonTree, DecodesEscapesAndKeepsEarlierStringsValid) {
+  JsonTree t;
+  ASSERT_TRUE(t.parse(R"(["a\"b","\u00e9\n","\ud83d\ude00","plain","\/x"])"));
+  const JsonNode& r = t.root();
+  EXPECT_EQ(r.at(0)->str(), "a\"b");
+  EXPECT_EQ(r.at(1)->str(), "\xC3\xA9\n");
+  EXPECT_EQ(r.at(2)->str(), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(r.at(3)->str(), "plain");
+  EXPECT_EQ(r.at(4)->str(), "/x");
+  ASSERT_TRUE(t.parse("\xEF\xBB\xBF{\"k\":\"\xE2\x82\xAC\"}"));  // byte order mark, valid UTF-8
+  EXPECT_EQ(t.root().string_member("k"), "\xE2\x82\xAC");
+}
+
+TEST(JsonTree, TinyNumbersRoundToZero) {
+  JsonTree t;
+  ASSERT_TRUE(t.parse("[1e-999,-0.0e-400]"));
+  EXPECT_EQ(t.root().at(0)->number(), 0.0);
+}
+
+TEST(JsonTree, UnderscoredLookupAndEquality) {
+  JsonTree a, b;
+  ASSERT_TRUE(a.parse(R"({"given":["A"],"_given":[{"id":"x"}],"c":{"s":"1","k":[1,2]}})"));
+  ASSERT_TRUE(b.parse(R"({"k":[1.0,2],"s":"1"})"));
+  ASSERT_NE(a.root().find_underscored("given"), nullptr);
+  EXPECT_EQ(a.root().find_underscored("c"), nullptr);
+  EXPECT_TRUE(netconv::fhir::json_equal(*a.root().find("c"), b.root())) << "members in any order, numbers by value";
+  JsonTree c;
+  ASSERT_TRUE(c.parse(R"({"k":[2,1],"s":"1"})"));
+  EXPECT_FALSE(netconv::fhir::json_equal(c.root(), b.root())) << "array order matters";
+  EXPECT_EQ(a.root().find("c")->dump(), R"({"s":"1","k":[1,2]})");
+}
+
+}  // namespace
