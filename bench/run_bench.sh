@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: netconv and the reference peers on the same generated records, in one run.
 # usage: bench/run_bench.sh [SIZES]      (default "10000 100000 1000000"; e.g. "10000" for a quick run)
-# Prints a Markdown table (rows/s, output MB/s, peak RSS) and writes it to bench/results/latest.md.
+# Prints a Markdown table (rows/s, output MB/s, peak RSS) and the netconv ÷ peer ratios, and
+# writes them to bench/results/latest.md. The peers (JavaScript, ~1,000 rows/s) run only for sizes
+# up to NETCONV_BENCH_PEER_MAX rows (default 100000): at 1 M rows peer A alone takes ~20 minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${1:-"10000 100000 1000000"}
@@ -10,6 +12,7 @@ bash "$root/scripts/build.sh" >/dev/null
 nc=$root/build/netconv
 data=${NETCONV_BENCH_DATA:-$root/bench/data}
 peers=$root/../shared/bench-peers
+peer_max=${NETCONV_BENCH_PEER_MAX:-100000}
 mkdir -p "$data" "$root/bench/results"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -44,11 +47,14 @@ for n in $sizes; do
   for j in 1 2; do
     measure "CSV → FHIR, -j $j, no validation" "$n" "$out/f" "$nc" convert -q -j $j --no-validate -o "$out/f" "$csv" >> "$table" || true
     measure "CSV → FHIR, -j $j, validation" "$n" "$out/f" "$nc" convert -q -j $j -o "$out/f" "$csv" >> "$table" || true
+    measure "CSV → CDA, -j $j, no validation" "$n" "$out/c" "$nc" convert -q -j $j --no-validate --to cda -o "$out/c" "$csv" >> "$table" || true
+    rm -rf "$out/c"
     measure "CSV → CDA, -j $j, validation" "$n" "$out/c" "$nc" convert -q -j $j --to cda -o "$out/c" "$csv" >> "$table" || true
+    measure "NAACCR XML → FHIR, -j $j, no validation" "$n" "$out/x" "$nc" convert -q -j $j --no-validate -o "$out/x" "$xml" >> "$table" || true
     measure "NAACCR XML → FHIR, -j $j, validation" "$n" "$out/x" "$nc" convert -q -j $j -o "$out/x" "$xml" >> "$table" || true
     rm -rf "$out/f" "$out/c" "$out/x"
   done
-  if [[ -f $peers/gen_net_rows.py ]]; then
+  if [[ -f $peers/gen_net_rows.py ]] && ((n <= peer_max)); then
     pcsv=$data/peer-$n.csv
     [[ -f $pcsv ]] || python3 "$peers/gen_net_rows.py" "$n" --seed 11 -o "$pcsv"
     python3 "$peers/to_contract.py" < "$pcsv" > "$data/peer-$n.netconv.csv"
@@ -66,4 +72,22 @@ done
   echo "netconv $("$nc" --version | cut -d' ' -f2), $(date -u +%Y-%m-%d)"
   echo
   cat "$table"
+  echo
+  python3 - "$table" <<'PY'
+# netconv ÷ peer on the same records, per size (rows/s and peak RSS)
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    c = [x.strip() for x in line.strip().strip("|").split("|")]
+    if len(c) == 7 and c[1].replace(",", "").isdigit():
+        rows[(c[0], c[1])] = (float(c[2].replace(",", "")), float(c[4].replace(",", "")))
+pairs = [("netconv same rows → FHIR, -j 1", "peer A (Liquid) → FHIR, validation", "FHIR, both validating"),
+         ("netconv same rows → FHIR, -j 1", "peer A (Liquid) → FHIR", "FHIR, netconv validating, peer A not"),
+         ("netconv same rows → CDA, -j 1", "peer B (medplum FHIR → C-CDA)", "CDA")]
+for size in sorted({s for _, s in rows}, key=lambda s: int(s.replace(",", ""))):
+    for a, b, what in pairs:
+        if (a, size) in rows and (b, size) in rows and rows[(b, size)][0] > 0:
+            (ra, ma), (rb, mb) = rows[(a, size)], rows[(b, size)]
+            print(f"- {size} rows, {what}: netconv ÷ peer = {ra / rb:.1f}× rows/s, {ma / mb:.2f}× peak RSS")
+PY
 } | tee "$root/bench/results/latest.md"
