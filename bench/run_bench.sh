@@ -19,6 +19,7 @@ trap 'rm -rf "$out"' EXIT
 
 measure() { # label rows outdir cmd... -> one table row
   local label=$1 rows=$2 dir=$3; shift 3
+  rm -rf "$dir"  # an earlier run's output is removed outside the timing
   python3 - "$label" "$rows" "$dir" "$@" <<'PY'
 import os, resource, subprocess, sys, time
 label, rows, outdir, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
@@ -48,7 +49,6 @@ for n in $sizes; do
     measure "CSV → FHIR, -j $j, no validation" "$n" "$out/f" "$nc" convert -q -j $j --no-validate -o "$out/f" "$csv" >> "$table" || true
     measure "CSV → FHIR, -j $j, validation" "$n" "$out/f" "$nc" convert -q -j $j -o "$out/f" "$csv" >> "$table" || true
     measure "CSV → CDA, -j $j, no validation" "$n" "$out/c" "$nc" convert -q -j $j --no-validate --to cda -o "$out/c" "$csv" >> "$table" || true
-    rm -rf "$out/c"
     measure "CSV → CDA, -j $j, validation" "$n" "$out/c" "$nc" convert -q -j $j --to cda -o "$out/c" "$csv" >> "$table" || true
     measure "NAACCR XML → FHIR, -j $j, no validation" "$n" "$out/x" "$nc" convert -q -j $j --no-validate -o "$out/x" "$xml" >> "$table" || true
     measure "NAACCR XML → FHIR, -j $j, validation" "$n" "$out/x" "$nc" convert -q -j $j -o "$out/x" "$xml" >> "$table" || true
