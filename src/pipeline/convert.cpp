@@ -297,7 +297,10 @@ class Run {
     auto& s = r.counts;
     while (!group.cases.empty()) {
       std::vector<RenderedPatient> rendered(writers_.size());
-      for (std::size_t i = 0; i < writers_.size(); ++i) writers_[i]->render(group, rendered[i]);
+      for (std::size_t i = 0; i < writers_.size(); ++i) {
+        rendered[i].describe_targets = opt_.validate;
+        writers_[i]->render(group, rendered[i]);
+      }
       std::map<std::string, std::vector<Diagnostic>> failed;  // record key ("" = every record) -> violations
       if (opt_.validate)
         for (const auto& out : rendered) check(out, failed);

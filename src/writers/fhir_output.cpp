@@ -1,4 +1,6 @@
 // The FHIR output writer: bulk NDJSON per resource type, or a transaction Bundle per patient.
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "writers/fhir_json.hpp"
 #include "writers/writer.hpp"
@@ -14,9 +16,9 @@ class FhirOutputWriter : public OutputWriter {
   std::string name() const override { return "fhir"; }
   std::string directory() const override { return "fhir"; }
   void render(const model::PatientCases& pc, RenderedPatient& out) const override {
-    auto resources = json_.render(pc);
-    for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
     if (layout_ == "bundle") {
+      auto resources = json_.render(pc);
+      for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
       std::vector<std::size_t> offsets;
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
       std::size_t chunk = out.chunks.size();
@@ -27,17 +29,27 @@ class FhirOutputWriter : public OutputWriter {
       return;
     }
     // one chunk per resource type and patient: fewer, larger appends
-    for (auto& r : resources) {
-      auto path = "fhir/" + r.type + ".ndjson";
-      std::size_t chunk = out.chunks.size();
-      for (std::size_t i = 0; i < out.chunks.size(); ++i)
-        if (out.chunks[i].path == path) chunk = i;
-      if (chunk == out.chunks.size()) out.chunks.push_back({path, "", false});
-      auto& bytes = out.chunks[chunk].bytes;
-      out.targets.push_back({"fhir-json", r.record_key, path + " " + r.type + "/" + r.id, chunk, bytes.size(), r.json.size()});
-      bytes += r.json;
-      bytes += '\n';
-    }
+    struct TypeChunk {
+      std::string_view type;  // the writer's own literals: valid beyond the call
+      std::size_t chunk;
+      std::uint64_t count;
+    };
+    std::vector<TypeChunk> types;
+    json_.render_each(pc, [&](const FhirResourceView& r) {
+      auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
+      if (it == types.end()) {
+        out.chunks.push_back({"fhir/" + std::string(r.type) + ".ndjson", "", false});
+        it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0});
+      }
+      ++it->count;
+      auto& chunk = out.chunks[it->chunk];
+      if (out.describe_targets)
+        out.targets.push_back({"fhir-json", std::string(r.record_key), chunk.path + " " + std::string(r.type) + "/" + std::string(r.id),
+                               it->chunk, chunk.bytes.size(), r.json.size()});
+      chunk.bytes += r.json;
+      chunk.bytes += '\n';
+    });
+    for (const auto& t : types) out.resource_counts["fhir:" + std::string(t.type)] += t.count;
   }
 
  private:
