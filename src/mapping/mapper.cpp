@@ -12,13 +12,15 @@ namespace netconv {
 
 using model::Concept;
 
+// SHA-256 of "netconv/1" and the parts, each behind a 0x1f separator; the first 16 bytes in hex.
 std::string Mapper::hash_id(std::initializer_list<std::string_view> parts) {
-  std::string buf = "netconv/1";
+  Sha256 h;
+  h.update("netconv/1");
   for (auto p : parts) {
-    buf += '\x1f';
-    buf += p;
+    h.update("\x1f");
+    h.update(p);
   }
-  return sha256_hex(buf).substr(0, 32);
+  return hex_prefix(h.finish(), 16);
 }
 
 Mapper::Mapper(const MappingSet& tables, MapperOptions options) : t_(tables), opt_(std::move(options)) {
