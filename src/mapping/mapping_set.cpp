@@ -264,7 +264,9 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       c.text = dot == std::string::npos ? c.key : c.key.substr(dot + 1);
       for (auto& ch : c.text) if (ch == '_') ch = ' ';
     }
-    if (const auto* local = m.system("netconv")) c.local = {local->uri, local->oid, c.key, c.text};
+    // the local coding stands in for missing verified codes only (model/values.hpp); a verified
+    // concept without it is four strings fewer to copy each time a record maps to it
+    if (const auto* local = m.system("netconv"); local && c.codings.empty()) c.local = {local->uri, local->oid, c.key, c.text};
     m.resolved_[ks.first + '\x1f' + ks.second] = std::move(c);
   }
   return m;
