@@ -28,28 +28,43 @@ class FhirOutputWriter : public OutputWriter {
       out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
-    // one chunk per resource type and patient: fewer, larger appends
+    // one chunk per resource type and patient: fewer, larger appends. Resources are staged in
+    // a buffer this thread keeps, so that each chunk is allocated once at its final size
+    // instead of growing (and being copied) a dozen times from empty.
     struct TypeChunk {
       std::string_view type;  // the writer's own literals: valid beyond the call
       std::size_t chunk;
       std::uint64_t count;
+      std::size_t bytes;
     };
+    struct Piece {
+      std::size_t type, offset, length;  // length includes the newline
+    };
+    thread_local std::string staged;
+    thread_local std::vector<Piece> pieces;
+    staged.clear();
+    pieces.clear();
     std::vector<TypeChunk> types;
     json_.render_each(pc, [&](const FhirResourceView& r) {
       auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
       if (it == types.end()) {
         out.chunks.push_back({"fhir/" + std::string(r.type) + ".ndjson", "", false});
-        it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0});
+        it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0, 0});
       }
-      ++it->count;
-      auto& chunk = out.chunks[it->chunk];
       if (out.describe_targets)
-        out.targets.push_back({"fhir-json", std::string(r.record_key), chunk.path + " " + std::string(r.type) + "/" + std::string(r.id),
-                               it->chunk, chunk.bytes.size(), r.json.size()});
-      chunk.bytes += r.json;
-      chunk.bytes += '\n';
+        out.targets.push_back({"fhir-json", std::string(r.record_key), out.chunks[it->chunk].path + " " + std::string(r.type) + "/" + std::string(r.id),
+                               it->chunk, it->bytes, r.json.size()});
+      pieces.push_back({static_cast<std::size_t>(it - types.begin()), staged.size(), r.json.size() + 1});
+      staged += r.json;
+      staged += '\n';
+      ++it->count;
+      it->bytes += r.json.size() + 1;
     });
+    for (const auto& t : types) out.chunks[t.chunk].bytes.reserve(t.bytes);
+    for (const auto& p : pieces) out.chunks[types[p.type].chunk].bytes.append(staged, p.offset, p.length);
     for (const auto& t : types) out.resource_counts["fhir:" + std::string(t.type)] += t.count;
+    // a very large patient should not pin its staging memory to the thread for the whole run
+    if (staged.capacity() > (std::size_t(1) << 20)) std::string().swap(staged);
   }
 
  private:
