@@ -148,6 +148,7 @@ void effective(JsonWriter& w, const std::optional<model::PartialDate>& d) {
 // past a few hundred ids (registries with very many tumors per patient) a hash set takes over.
 class IdsWritten {
  public:
+  IdsWritten() { few_.reserve(32); }
   bool insert(std::string_view id) {
     if (many_.empty()) {
       if (std::find(few_.begin(), few_.end(), id) != few_.end()) return false;

@@ -45,6 +45,7 @@ class FhirOutputWriter : public OutputWriter {
     staged.clear();
     pieces.clear();
     std::vector<TypeChunk> types;
+    types.reserve(8);  // the resource types the writer emits
     json_.render_each(pc, [&](const FhirResourceView& r) {
       auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
       if (it == types.end()) {
