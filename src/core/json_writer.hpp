@@ -2,6 +2,7 @@
 // fixed key order, instead of through a DOM: output is deterministic and decimals keep the
 // exact text they had in the source (FHIR decimals are not floats).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,8 +29,14 @@ class JsonWriter {
 
  private:
   void before_value();
+  void push();
+  void pop();
   std::string& out_;
-  std::vector<bool> first_;  // one flag per open container
+  // "no member yet" flag per open container: a bit per level, so that a writer per resource
+  // allocates nothing; levels deeper than 64 spill into deep_
+  std::uint64_t first_bits_ = 0;
+  std::size_t depth_ = 0;
+  std::vector<bool> deep_;
   bool after_key_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "core/sha256.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace netconv {
@@ -105,38 +106,56 @@ void compress_block(std::uint32_t h[8], const std::uint8_t* block) {
 
 }  // namespace
 
-std::array<std::uint8_t, 32> sha256(std::string_view data) {
-  std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+void Sha256::update(std::string_view data) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
   std::size_t n = data.size();
-  std::size_t full = n / 64;
-  for (std::size_t i = 0; i < full; ++i) compress_block(h, p + 64 * i);
+  total_ += n;
+  if (used_) {
+    std::size_t take = std::min(n, 64 - used_);
+    std::memcpy(block_ + used_, p, take);
+    used_ += take;
+    p += take;
+    n -= take;
+    if (used_ < 64) return;
+    compress_block(h_, block_);
+    used_ = 0;
+  }
+  for (; n >= 64; p += 64, n -= 64) compress_block(h_, p);
+  std::memcpy(block_, p, n);
+  used_ = n;
+}
+
+std::array<std::uint8_t, 32> Sha256::finish() {
   std::uint8_t tail[128] = {};
-  std::size_t rem = n - full * 64;
-  std::memcpy(tail, p + full * 64, rem);
-  tail[rem] = 0x80;
-  std::size_t tail_len = rem < 56 ? 64 : 128;
-  std::uint64_t bits = std::uint64_t(n) * 8;
+  std::memcpy(tail, block_, used_);
+  tail[used_] = 0x80;
+  std::size_t tail_len = used_ < 56 ? 64 : 128;
+  std::uint64_t bits = total_ * 8;
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = std::uint8_t(bits >> (8 * i));
-  compress_block(h, tail);
-  if (tail_len == 128) compress_block(h, tail + 64);
+  compress_block(h_, tail);
+  if (tail_len == 128) compress_block(h_, tail + 64);
   std::array<std::uint8_t, 32> out{};
   for (int i = 0; i < 8; ++i)
-    for (int j = 0; j < 4; ++j) out[4 * i + j] = std::uint8_t(h[i] >> (24 - 8 * j));
+    for (int j = 0; j < 4; ++j) out[4 * i + j] = std::uint8_t(h_[i] >> (24 - 8 * j));
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::array<std::uint8_t, 32> sha256(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+std::string hex_prefix(const std::array<std::uint8_t, 32>& digest, std::size_t bytes) {
   static const char* hex = "0123456789abcdef";
-  auto d = sha256(data);
-  std::string s;
-  s.reserve(64);
-  for (auto b : d) {
-    s += hex[b >> 4];
-    s += hex[b & 15];
+  std::string s(2 * bytes, '\0');
+  for (std::size_t i = 0; i < bytes; ++i) {
+    s[2 * i] = hex[digest[i] >> 4];
+    s[2 * i + 1] = hex[digest[i] & 15];
   }
   return s;
 }
+
+std::string sha256_hex(std::string_view data) { return hex_prefix(sha256(data), 32); }
 
 }  // namespace netconv

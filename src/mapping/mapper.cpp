@@ -12,13 +12,15 @@ namespace netconv {
 
 using model::Concept;
 
+// SHA-256 of "netconv/1" and the parts, each behind a 0x1f separator; the first 16 bytes in hex.
 std::string Mapper::hash_id(std::initializer_list<std::string_view> parts) {
-  std::string buf = "netconv/1";
+  Sha256 h;
+  h.update("netconv/1");
   for (auto p : parts) {
-    buf += '\x1f';
-    buf += p;
+    h.update("\x1f");
+    h.update(p);
   }
-  return sha256_hex(buf).substr(0, 32);
+  return hex_prefix(h.finish(), 16);
 }
 
 Mapper::Mapper(const MappingSet& tables, MapperOptions options) : t_(tables), opt_(std::move(options)) {
@@ -49,9 +51,10 @@ struct Ctx {
   void warn(const RawField* f, std::string_view field, const char* code, std::string msg) {
     out.warnings.push_back({Severity::warning, code, loc(f, field), std::move(msg), f ? f->value : ""});
   }
-  std::string value(std::string_view name) const {
+  const std::string& value(std::string_view name) const {
+    static const std::string none;
     const auto* f = rec.get(name);
-    return f ? f->value : "";
+    return f ? f->value : none;
   }
   std::vector<std::string> items(std::string_view name) const {
     const auto* f = rec.get(name);
@@ -135,11 +138,11 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   pt.id_value = out.patient_id;
   pt.resource_id = hash_id({"Patient", pt.id_system, pt.id_value});
   pt.file_key = hash_id({"file", pt.id_system, pt.id_value}).substr(0, 24);
-  if (auto b = cx.value("birth_date"); !b.empty()) {
+  if (const auto& b = cx.value("birth_date"); !b.empty()) {
     pt.birth_date = parse_partial_date(b);
     if (!pt.birth_date) cx.reject(rec.get("birth_date"), "birth_date", "NC-DATE-001", "birth_date is not a valid date (YYYY, YYYY-MM, YYYY-MM-DD, YYYYMMDD)");
   }
-  if (auto s = cx.value("sex"); !s.empty()) {
+  if (const auto& s = cx.value("sex"); !s.empty()) {
     const auto* key = t_.value_concept("sex", s);
     if (!key) cx.reject(rec.get("sex"), "sex", "NC-VAL-001", "sex is not one of the contract's values");
     else if (!key->empty()) pt.gender = t_.lookup(*key);
@@ -150,7 +153,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   // a reader may give a stabler tumor key than the sequence number (NAACCR: site, histology, date)
   tu.key = hash_id({"Tumor", pt.resource_id, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key")});
   tu.condition_id = hash_id({"Condition", tu.key, "primary"});
-  if (auto d = cx.value("diagnosis_date"); !d.empty()) {
+  if (const auto& d = cx.value("diagnosis_date"); !d.empty()) {
     tu.diagnosis_date = parse_partial_date(d);
     if (!tu.diagnosis_date) cx.reject(rec.get("diagnosis_date"), "diagnosis_date", "NC-DATE-001", "diagnosis_date is not a valid date");
     else if (pt.birth_date && tu.diagnosis_date->compare(*pt.birth_date) < 0)
@@ -179,14 +182,14 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   // measurements
   std::optional<model::Decimal> ki67, mitoses;
-  if (auto v = cx.value("ki67_percent"); !v.empty()) {
+  if (const auto& v = cx.value("ki67_percent"); !v.empty()) {
     ki67 = parse_decimal(v);
     if (!ki67 || ki67->value < 0 || ki67->value > 100) {
       cx.reject(rec.get("ki67_percent"), "ki67_percent", "NC-VAL-002", "ki67_percent must be a decimal from 0 to 100");
       ki67.reset();
     }
   }
-  if (auto v = cx.value("mitotic_count"); !v.empty()) {
+  if (const auto& v = cx.value("mitotic_count"); !v.empty()) {
     mitoses = parse_decimal(v);
     if (!mitoses || mitoses->value < 0) {
       cx.reject(rec.get("mitotic_count"), "mitotic_count", "NC-VAL-003", "mitotic_count must be a decimal of 0 or more");
@@ -196,7 +199,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   // grade: given codes are read through the site's grade schema
   std::string given_grade, grade_differentiation;
-  if (auto g = cx.value("grade"); !g.empty()) {
+  if (const auto& g = cx.value("grade"); !g.empty()) {
     std::string schema = (g[0] == 'G' || g[0] == 'g') ? "who" : t_.grade_schema(tu.site_group, tu.tumor_class);
     std::string code = schema == "who" ? "G" + g.substr(1) : g;
     if (schema == "who") for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -244,7 +247,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     tu.observations.push_back(std::move(o));
   }
   std::string diff_key;
-  if (auto d = cx.value("differentiation"); !d.empty()) {
+  if (const auto& d = cx.value("differentiation"); !d.empty()) {
     const auto* key = t_.value_concept("differentiation", d);
     if (!key) cx.reject(rec.get("differentiation"), "differentiation", "NC-VAL-001", "differentiation is not one of the contract's values");
     else diff_key = *key;
@@ -259,11 +262,18 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
 
   // lists
   std::string icd_slot = tu.tumor_class == "net" ? "icd10cm.net" : "icd10cm.nec";
-  std::set<std::string> seen;
+  // concept keys (table strings) already mapped; at most the table's keys, so a scan is enough
+  std::vector<const std::string*> seen;
+  auto first_time = [&](const std::string& key) {
+    for (const auto* k : seen)
+      if (*k == key) return false;
+    seen.push_back(&key);
+    return true;
+  };
   for (const auto& item : cx.items("metastatic_sites")) {
     const auto* key = t_.value_concept("metastatic_sites", item);
     if (!key) { cx.reject(rec.get("metastatic_sites"), "metastatic_sites", "NC-VAL-001", "metastatic site is not one of the contract's values"); continue; }
-    if (key->empty() || !seen.insert(*key).second) continue;
+    if (key->empty() || !first_time(*key)) continue;
     model::Metastasis m;
     m.key = to_lower(item);
     m.code = t_.lookup(*key);
@@ -276,12 +286,12 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     for (const auto& item : cx.items(field)) {
       const auto* key = t_.value_concept(field, item);
       if (!key) { cx.reject(rec.get(field), field, "NC-VAL-001", std::string(field) + ": value is not one of the contract's values"); continue; }
-      if (key->empty() || !seen.insert(*key).second) continue;
+      if (key->empty() || !first_time(*key)) continue;
       tu.conditions.push_back({kind, to_lower(item), t_.lookup(*key), hash_id({"Condition", tu.key, kind, *key})});
     }
   };
   add_conditions("syndromes", "syndrome");
-  if (auto cs = cx.value("carcinoid_syndrome"); !cs.empty()) {
+  if (const auto& cs = cx.value("carcinoid_syndrome"); !cs.empty()) {
     const auto* key = t_.value_concept("carcinoid_syndrome", cs);
     if (!key) cx.reject(rec.get("carcinoid_syndrome"), "carcinoid_syndrome", "NC-VAL-001", "carcinoid_syndrome must be Y, N or U");
     else if (!key->empty())
@@ -379,11 +389,11 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     tu.labs.push_back({test, t_.lookup(*key), model::Quantity{*value, comparator, unit, unit}, date, id});
   }
   // follow-up (contract 1.1)
-  if (auto vs = cx.value("vital_status"); !vs.empty()) {
+  if (const auto& vs = cx.value("vital_status"); !vs.empty()) {
     if (!t_.value_concept("vital_status", vs)) cx.reject(rec.get("vital_status"), "vital_status", "NC-VAL-001", "vital_status must be alive, dead or unknown");
     else pt.vital_status = to_lower(vs) == "unknown" ? "" : to_lower(vs);
   }
-  if (auto lc = cx.value("last_contact_date"); !lc.empty()) {
+  if (const auto& lc = cx.value("last_contact_date"); !lc.empty()) {
     auto d = parse_partial_date(lc);
     if (!d) cx.reject(rec.get("last_contact_date"), "last_contact_date", "NC-DATE-001", "last_contact_date is not a valid date");
     else if (pt.birth_date && d->compare(*pt.birth_date) < 0)

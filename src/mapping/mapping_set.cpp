@@ -1,5 +1,6 @@
 #include "mapping/mapping_set.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "core/errors.hpp"
@@ -263,7 +264,9 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       c.text = dot == std::string::npos ? c.key : c.key.substr(dot + 1);
       for (auto& ch : c.text) if (ch == '_') ch = ' ';
     }
-    if (const auto* local = m.system("netconv")) c.local = {local->uri, local->oid, c.key, c.text};
+    // the local coding stands in for missing verified codes only (model/values.hpp); a verified
+    // concept without it is four strings fewer to copy each time a record maps to it
+    if (const auto* local = m.system("netconv"); local && c.codings.empty()) c.local = {local->uri, local->oid, c.key, c.text};
     m.resolved_[ks.first + '\x1f' + ks.second] = std::move(c);
   }
   return m;
@@ -280,15 +283,31 @@ const CodeSystemRow* MappingSet::system_by_uri(const std::string& uri) const {
   return nullptr;
 }
 bool MappingSet::has_concept(const std::string& key) const { return concept_keys_.count(key) > 0; }
-bool MappingSet::has_slot(const std::string& key, const std::string& slot) const { return resolved_.count(key + '\x1f' + slot) > 0; }
+const model::Concept* MappingSet::resolved(std::string_view key, std::string_view slot) const {
+  char buf[160];
+  std::string long_key;
+  std::string_view joined;
+  if (key.size() + slot.size() + 1 <= sizeof buf) {
+    std::copy(key.begin(), key.end(), buf);
+    buf[key.size()] = '\x1f';
+    std::copy(slot.begin(), slot.end(), buf + key.size() + 1);
+    joined = std::string_view(buf, key.size() + slot.size() + 1);
+  } else {
+    long_key.append(key).append(1, '\x1f').append(slot);
+    joined = long_key;
+  }
+  auto it = resolved_.find(joined);
+  return it == resolved_.end() ? nullptr : &it->second;
+}
 
-model::Concept MappingSet::lookup(const std::string& key, const std::string& slot) const {
-  auto it = resolved_.find(key + '\x1f' + slot);
-  if (it != resolved_.end()) return it->second;
+bool MappingSet::has_slot(std::string_view key, std::string_view slot) const { return resolved(key, slot) != nullptr; }
+
+model::Concept MappingSet::lookup(std::string_view key, std::string_view slot) const {
+  if (const auto* c = resolved(key, slot)) return *c;
   model::Concept c;  // a concept without rows for this slot: unverified by definition
-  c.key = key;
-  c.text = key;
-  if (const auto* local = system("netconv")) c.local = {local->uri, local->oid, key, key};
+  c.key = std::string(key);
+  c.text = std::string(key);
+  if (const auto* local = system("netconv")) c.local = {local->uri, local->oid, std::string(key), std::string(key)};
   return c;
 }
 
@@ -339,8 +358,19 @@ const GradeCodeRow* MappingSet::grade_code(const std::string& schema, const std:
   return nullptr;
 }
 
-const std::string* MappingSet::value_concept(const std::string& field, const std::string& value) const {
-  auto it = values_.find({field, to_lower(value)});
+const std::string* MappingSet::value_concept(std::string_view field, std::string_view value) const {
+  char buf[64];  // contract values are short words; a longer value is lowercased into a string
+  std::string long_value;
+  std::string_view lower;
+  if (value.size() <= sizeof buf) {
+    for (std::size_t i = 0; i < value.size(); ++i)  // ASCII only, as to_lower()
+      buf[i] = value[i] >= 'A' && value[i] <= 'Z' ? static_cast<char>(value[i] - 'A' + 'a') : value[i];
+    lower = std::string_view(buf, value.size());
+  } else {
+    long_value = to_lower(value);
+    lower = long_value;
+  }
+  auto it = values_.find(std::pair<std::string_view, std::string_view>(field, lower));
   return it == values_.end() ? nullptr : &it->second;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -47,8 +48,8 @@ class MappingSet {
   const CodeSystemRow* system_by_uri(const std::string& uri) const;
   bool has_concept(const std::string& key) const;
   // Resolved concept for a slot: verified codings only; unverified → text + local coding.
-  model::Concept lookup(const std::string& key, const std::string& slot = "code") const;
-  bool has_slot(const std::string& key, const std::string& slot) const;
+  model::Concept lookup(std::string_view key, std::string_view slot = "code") const;
+  bool has_slot(std::string_view key, std::string_view slot) const;
 
   bool valid_topography(const std::string& dotted) const { return topography_.count(dotted) > 0; }
   std::string topography_display(const std::string& dotted) const;
@@ -62,7 +63,7 @@ class MappingSet {
   std::string grade_schema(const std::string& site_group, const std::string& tumor_class) const;
   const GradeCodeRow* grade_code(const std::string& schema, const std::string& code) const;
   // Allowed value of an enumerated input field (case-insensitive); nullptr when not allowed.
-  const std::string* value_concept(const std::string& field, const std::string& value) const;
+  const std::string* value_concept(std::string_view field, std::string_view value) const;
   const AgentRow* agent(const std::string& key) const;
   // Concept key of a lab test measured in `unit` (exact UCUM code); nullptr when the test is
   // unknown or does not take that unit.
@@ -95,12 +96,27 @@ class MappingSet {
   std::vector<DiagnosisRow> diagnoses_;
   std::vector<std::pair<std::pair<std::string, std::string>, std::string>> grade_schemas_;
   std::vector<GradeCodeRow> grade_codes_;
-  std::map<std::pair<std::string, std::string>, std::string> values_;
+  // (field, lowercase value) -> concept key; looked up by views on the hot path
+  struct PairLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::string_view(a.first) != std::string_view(b.first) ? std::string_view(a.first) < std::string_view(b.first)
+                                                                    : std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, std::string, PairLess> values_;
   std::unordered_map<std::string, AgentRow> agents_;
   std::unordered_map<std::string, KindRow> kinds_;
   std::map<std::pair<std::string, std::string>, std::string> lab_tests_;  // (test, unit) -> concept
   std::unordered_map<std::string, std::string> constants_;
-  std::unordered_map<std::string, model::Concept> resolved_;  // key + '\x1f' + slot
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // key + '\x1f' + slot; found without building that string (a lookup per coded value)
+  std::unordered_map<std::string, model::Concept, ViewHash, std::equal_to<>> resolved_;
+  const model::Concept* resolved(std::string_view key, std::string_view slot) const;
 };
 
 // Enumerated values the input contracts accept, by field: check-mappings and the loader

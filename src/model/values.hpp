@@ -15,7 +15,8 @@ struct Coding {
 
 // A concept as the mapping tables resolved it. `codings` holds only verified codes; when it is
 // empty the concept is unverified and writers emit `text` plus `local` (the registry's own key
-// in netconv's local code system) and tag the resource.
+// in netconv's local code system) and tag the resource. Verified table concepts carry no `local`
+// (codings are only ever added to a concept, so it would never be used).
 struct Concept {
   std::string key;  // mapping-table concept key, e.g. symptom.flushing
   std::vector<Coding> codings;

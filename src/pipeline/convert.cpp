@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -297,7 +298,10 @@ class Run {
     auto& s = r.counts;
     while (!group.cases.empty()) {
       std::vector<RenderedPatient> rendered(writers_.size());
-      for (std::size_t i = 0; i < writers_.size(); ++i) writers_[i]->render(group, rendered[i]);
+      for (std::size_t i = 0; i < writers_.size(); ++i) {
+        rendered[i].describe_targets = opt_.validate;
+        writers_[i]->render(group, rendered[i]);
+      }
       std::map<std::string, std::vector<Diagnostic>> failed;  // record key ("" = every record) -> violations
       if (opt_.validate)
         for (const auto& out : rendered) check(out, failed);
@@ -353,10 +357,19 @@ class Run {
   // Runs on the producer thread, in input order.
   void write(WorkResult& r) {
     for (const auto& d : r.diagnostics) diags_.report(d);
+    // the item's pieces of each appended file (a few KiB per patient) go out in one gathered
+    // write per file: this thread orders and writes for every worker
+    std::vector<std::pair<const std::string*, std::vector<std::string_view>>> appends;
     for (const auto& c : r.chunks) {
-      if (c.whole_file) files_.write_whole(c.path, c.bytes);
-      else files_.append(c.path, c.bytes);
+      if (c.whole_file) {
+        files_.write_whole(c.path, c.bytes);
+        continue;
+      }
+      auto it = std::find_if(appends.begin(), appends.end(), [&](const auto& a) { return *a.first == c.path; });
+      if (it == appends.end()) it = appends.insert(appends.end(), {&c.path, {}});
+      it->second.push_back(c.bytes);
     }
+    for (const auto& [path, pieces] : appends) files_.append(*path, pieces);
     if (!r.rejects.empty()) files_.append("rejects.ndjson", r.rejects);
     const auto& c = r.counts;
     s_.read += c.read;

@@ -1,7 +1,11 @@
 #include "pipeline/output_files.hpp"
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 
@@ -42,6 +46,32 @@ std::FILE* OutputFiles::open(const std::string& rel) {
 void OutputFiles::append(const std::string& rel, const std::string& bytes) {
   std::FILE* f = open(rel);
   if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) throw IoError("write failed: " + dir_ + "/" + rel);
+}
+
+void OutputFiles::append(const std::string& rel, const std::vector<std::string_view>& pieces) {
+  std::FILE* f = open(rel);
+  if (std::fflush(f) != 0) throw IoError("write failed: " + dir_ + "/" + rel);  // keep earlier stdio bytes first
+  int fd = fileno(f);
+  std::vector<iovec> iov;
+  iov.reserve(pieces.size());
+  for (auto p : pieces)
+    if (!p.empty()) iov.push_back({const_cast<char*>(p.data()), p.size()});
+  std::size_t next = 0;
+  while (next < iov.size()) {
+    int count = static_cast<int>(std::min<std::size_t>(iov.size() - next, IOV_MAX));
+    ssize_t n = ::writev(fd, iov.data() + next, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError("write failed: " + dir_ + "/" + rel + ": " + std::strerror(errno));
+    }
+    // a partial write: skip what was written, resume inside the piece it stopped in
+    auto done = static_cast<std::size_t>(n);
+    while (next < iov.size() && done >= iov[next].iov_len) done -= iov[next++].iov_len;
+    if (next < iov.size()) {
+      iov[next].iov_base = static_cast<char*>(iov[next].iov_base) + done;
+      iov[next].iov_len -= done;
+    }
+  }
 }
 
 void OutputFiles::ensure(const std::string& rel) { open(rel); }

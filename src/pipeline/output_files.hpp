@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netconv {
@@ -16,6 +17,9 @@ class OutputFiles {
   OutputFiles& operator=(const OutputFiles&) = delete;
 
   void append(const std::string& rel, const std::string& bytes);      // throws IoError
+  // The pieces, in order, in as few system calls as the kernel takes (writev), without
+  // copying them into a buffer first; for the many small per-patient pieces of one file.
+  void append(const std::string& rel, const std::vector<std::string_view>& pieces);  // throws IoError
   void write_whole(const std::string& rel, const std::string& bytes);  // throws IoError
   void ensure(const std::string& rel);  // create even when empty (rejects.ndjson)
   // Renames every file into place; returns the relative paths written, sorted.

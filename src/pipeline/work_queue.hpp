@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -70,8 +71,15 @@ class OrderedPipeline {
       sink_(r);
       return;
     }
+    // The task's callable lives in the future's shared state until the producer takes the
+    // result; the item is freed on the worker as soon as it is processed, not on the producer
+    // (the serial part of a run), and not after it has waited in the queue of results.
     auto task = std::make_shared<std::packaged_task<Result()>>(
-        [this, it = std::make_shared<Item>(std::move(item))]() mutable { return work_(*it); });
+        [this, it = std::make_unique<Item>(std::move(item))]() mutable {
+          Result r = work_(*it);
+          it.reset();
+          return r;
+        });
     pending_.push_back(task->get_future());
     pool_->post([task] { (*task)(); });
     while (pending_.size() > max_) drain_one();

@@ -20,7 +20,9 @@ class CsvReader : public RecordReader {
     rec.clear();
     if (failed_) return false;
     while (true) {
-      RawRow row;
+      // one row buffer for the whole file: its cell list keeps its capacity
+      RawRow& row = row_;
+      row.clear();
       if (!read_row(row)) return false;
       if (row.cells.size() == 1 && row.cells[0].text.empty() && !row.problem_code.size()) continue;  // blank line
       build_record(row, rec);
@@ -40,6 +42,12 @@ class CsvReader : public RecordReader {
     std::uint64_t line = 0;
     std::string problem_code, problem;
     std::uint64_t problem_line = 0, problem_column = 0;
+    void clear() {
+      cells.clear();
+      line = problem_line = problem_column = 0;
+      problem_code.clear();
+      problem.clear();
+    }
   };
 
   int get() {
@@ -174,8 +182,9 @@ class CsvReader : public RecordReader {
     diags_.report({Severity::error, code, {cfg_.display_name, line ? line : line_, 0, ""}, std::move(msg), ""});
   }
 
-  void build_record(const RawRow& row, SourceRecord& rec) {
+  void build_record(RawRow& row, SourceRecord& rec) {
     rec.location = {cfg_.display_name, row.line, 1, ""};
+    rec.fields.reserve(header_.size());
     if (!row.problem_code.empty()) {
       rec.problems.push_back({Severity::error, row.problem_code, {cfg_.display_name, row.problem_line, row.problem_column, ""},
                               row.problem, ""});
@@ -187,7 +196,7 @@ class CsvReader : public RecordReader {
     }
     for (std::size_t i = 0; i < row.cells.size() && i < header_.size(); ++i) {
       if (header_[i].empty()) continue;
-      const auto& cell = row.cells[i];
+      auto& cell = row.cells[i];
       Location loc{cfg_.display_name, cell.line, cell.column, header_[i]};
       auto bad = find_invalid_utf8(cell.text);
       if (bad != std::string::npos) {
@@ -196,7 +205,9 @@ class CsvReader : public RecordReader {
       }
       RawField f;
       f.name = header_[i];
-      f.value = std::string(trim(cell.text));
+      auto value = trim(cell.text);
+      if (value.size() == cell.text.size()) f.value = std::move(cell.text);  // the row is read again from scratch
+      else f.value = std::string(value);
       f.location = loc;
       rec.fields.push_back(std::move(f));
     }
@@ -209,6 +220,7 @@ class CsvReader : public RecordReader {
   std::size_t pos_ = 0, len_ = 0;
   std::uint64_t bytes_ = 0, line_ = 1, col_ = 0;
   std::vector<std::string> header_;
+  RawRow row_;
   bool failed_ = false;
 };
 

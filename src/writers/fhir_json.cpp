@@ -1,6 +1,7 @@
 #include "writers/fhir_json.hpp"
 
-#include <set>
+#include <algorithm>
+#include <unordered_set>
 
 #include "core/json_writer.hpp"
 #include "mapping/mapper.hpp"
@@ -69,11 +70,10 @@ void reference(JsonWriter& w, std::string_view type, std::string_view id) {
 }
 
 // The meta tag depends on what the body contained, so bodies are rendered first into a
-// separate buffer and joined behind resourceType, id and meta.
-std::string finish(const std::string& type, const std::string& id, const std::string& profile, std::string_view body,
-                   bool unverified, const std::string& tag_system) {
-  std::string out;
-  out.reserve(body.size() + profile.size() + type.size() + id.size() + 64);
+// separate buffer and joined behind resourceType, id and meta, into `out` (replacing its text).
+void finish(std::string& out, std::string_view type, std::string_view id, const std::string& profile, std::string_view body,
+            bool unverified, const std::string& tag_system) {
+  out.clear();
   JsonWriter w(out);
   w.begin_object().member("resourceType", type).member("id", id);
   if (profile.empty() && !unverified) {  // FHIR JSON allows no empty objects: no meta at all
@@ -82,7 +82,7 @@ std::string finish(const std::string& type, const std::string& id, const std::st
       out += body;
     }
     out += '}';
-    return out;
+    return;
   }
   w.key("meta").begin_object();
   if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
@@ -95,16 +95,16 @@ std::string finish(const std::string& type, const std::string& id, const std::st
     out += body;
   }
   out += '}';
-  return out;
 }
 
-// Body writer: a JsonWriter over an object whose braces are stripped when finished.
+// Body writer: a JsonWriter over an object whose braces are stripped when finished. Bodies
+// are rendered one after another into the same buffer, which keeps its capacity.
 struct Body {
-  std::string buf;
+  std::string& buf;
   JsonWriter w{buf};
   bool unverified = false;
-  Body() {
-    buf.reserve(2048);
+  explicit Body(std::string& scratch) : buf(scratch) {
+    buf.clear();
     w.begin_object();
   }
   std::string_view take() {  // the members, without the braces; valid while the Body lives
@@ -143,6 +143,27 @@ void effective(JsonWriter& w, const std::optional<model::PartialDate>& d) {
   w.key("effectivePeriod").begin_object().member("start", d->fhir()).member("end", d->fhir()).end_object();
 }
 
+// Ids already written for this patient. A patient has a handful of resources per tumor: a
+// linear scan over views of the model's ids beats a node-based set, which allocated per id;
+// past a few hundred ids (registries with very many tumors per patient) a hash set takes over.
+class IdsWritten {
+ public:
+  IdsWritten() { few_.reserve(32); }
+  bool insert(std::string_view id) {
+    if (many_.empty()) {
+      if (std::find(few_.begin(), few_.end(), id) != few_.end()) return false;
+      few_.push_back(id);
+      if (few_.size() > 256) many_.insert(few_.begin(), few_.end());
+      return true;
+    }
+    return many_.insert(id).second;
+  }
+
+ private:
+  std::vector<std::string_view> few_;
+  std::unordered_set<std::string_view> many_;
+};
+
 }  // namespace
 
 FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
@@ -171,21 +192,33 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
   cat_diagnostic_ = t.lookup("category.diagnostic_procedure");
   p_uscore_procedure_ = t.constant("fhir.profile.us_core_procedure");
   ver_confirmed_ = t.lookup("status.confirmed");
+  obs_grade_ = t.lookup("observation.histologic_grade");
 }
 
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
   std::vector<FhirResource> out;
-  std::set<std::string> written;
-  auto emit = [&](const std::string& type, const std::string& id, const std::string& profile, Body& b,
+  render_each(pc, [&](const FhirResourceView& r) {
+    out.push_back({std::string(r.type), std::string(r.id), std::string(r.json), std::string(r.record_key)});
+  });
+  return out;
+}
+
+void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::function<void(const FhirResourceView&)>& sink) const {
+  std::string scratch, resource;  // one body and one finished resource at a time
+  scratch.reserve(2048);
+  resource.reserve(2048);
+  IdsWritten written;
+  auto emit = [&](std::string_view type, const std::string& id, const std::string& profile, Body& b,
                   const std::string& record_key) {
-    if (!written.insert(id).second) return;  // ids are hashes over the type, so unique across types
+    if (!written.insert(id)) return;  // ids are hashes over the type, so unique across types
     bool unverified = b.unverified;
-    out.push_back({type, id, finish(type, id, profile, b.take(), unverified, tag_system_), record_key});
+    finish(resource, type, id, profile, b.take(), unverified, tag_system_);
+    sink({type, id, resource, record_key});
   };
   const auto& p = pc.patient;
 
   {  // Patient (mCODE CancerPatient; registry data has no names)
-    Body b;
+    Body b(scratch);
     auto& w = b.w;
     w.key("identifier").begin_array().begin_object().member("system", p.id_system).member("value", p.id_value).end_object().end_array();
     w.key("name").begin_array().begin_object().key("extension").begin_array().begin_object()
@@ -225,7 +258,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     };
 
     {  // PrimaryCancerCondition
-      Body b;
+      Body b(scratch);
       auto& w = b.w;
       if (!tu.identifiers.empty()) {
         w.key("identifier").begin_array();
@@ -267,15 +300,15 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     };
 
     if (tu.grade_value) {  // HistologicGrade
-      Body b;
+      Body b(scratch);
       related(b.w);
-      lab_observation(b, t_.lookup("observation.histologic_grade"));
+      lab_observation(b, obs_grade_);
       b.w.key("valueCodeableConcept");
       codeable(cache_, b.w, *tu.grade_value, b.unverified);
       emit("Observation", tu.grade_observation_id, p_grade_, b, nc.record_key);
     }
     for (const auto& o : tu.observations) {
-      Body b;
+      Body b(scratch);
       bool marker = o.kind == "ki67";
       if (marker) related(b.w);
       lab_observation(b, o.code);
@@ -292,7 +325,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       emit("Observation", o.resource_id, marker ? p_marker_ : "", b, nc.record_key);
     }
     for (const auto& m : tu.metastases) {  // SecondaryCancerCondition
-      Body b;
+      Body b(scratch);
       related(b.w);
       condition_common(b);
       b.w.key("code");
@@ -302,7 +335,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       emit("Condition", m.resource_id, p_secondary_, b, nc.record_key);
     }
     for (const auto& c : tu.conditions) {
-      Body b;
+      Body b(scratch);
       condition_common(b);
       b.w.key("code");
       codeable(cache_, b.w, c.code, b.unverified);
@@ -310,7 +343,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       emit("Condition", c.resource_id, p_uscore_cond_, b, nc.record_key);
     }
     for (const auto& tr : tu.treatments) {
-      Body b;
+      Body b(scratch);
       auto& w = b.w;
       if (tr.resource == "Procedure") {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
@@ -340,7 +373,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       }
     }
     for (const auto& d : tu.diagnostics) {  // diagnostic procedures: US Core Procedure
-      Body b;
+      Body b(scratch);
       auto& w = b.w;
       w.member("status", "completed");
       w.key("category");
@@ -355,7 +388,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
       emit("Procedure", d.resource_id, p_uscore_procedure_, b, nc.record_key);
     }
     for (const auto& l : tu.labs) {  // tumor markers: mCODE TumorMarkerTest
-      Body b;
+      Body b(scratch);
       auto& w = b.w;
       related(w);
       w.member("status", "final");
@@ -373,7 +406,7 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     }
   }
   if (p.cause_of_death && !p.cause_of_death_id.empty()) {  // NAACCR cause of death (WHO ICD-10)
-    Body b;
+    Body b(scratch);
     auto& w = b.w;
     w.member("status", "final");
     w.key("code");
@@ -385,7 +418,6 @@ std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) 
     codeable(cache_, w, *p.cause_of_death, b.unverified);
     emit("Observation", p.cause_of_death_id, "", b, "");
   }
-  return out;
 }
 
 std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources,

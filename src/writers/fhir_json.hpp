@@ -2,7 +2,9 @@
 // strings in a fixed order. Rendering is a pure function of the NetCase and the tables, so it
 // can run on any thread; framing (bulk NDJSON or a Bundle per patient) is done by the caller.
 #pragma once
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +20,11 @@ struct FhirResource {
   std::string record_key;  // which input record it came from ("" for the Patient)
 };
 
+// A resource as render_each() hands it over: the views are valid during the call only.
+struct FhirResourceView {
+  std::string_view type, id, json, record_key;
+};
+
 // Pre-rendered CodeableConcept JSON of the table concepts, by concept key.
 using ConceptJsonCache = std::unordered_map<std::string, std::vector<std::pair<model::Concept, std::string>>>;
 
@@ -27,6 +34,9 @@ class FhirJsonWriter {
   // Patient first, then per tumor: primary Condition, Observations, secondary Conditions,
   // other Conditions, Procedures, MedicationAdministrations. Duplicate ids are written once.
   std::vector<FhirResource> render(const model::PatientCases& pc) const;
+  // The same resources in the same order, each passed to `sink` as soon as it is rendered,
+  // without a string per resource (the bulk writer appends them to its chunks).
+  void render_each(const model::PatientCases& pc, const std::function<void(const FhirResourceView&)>& sink) const;
   // A transaction Bundle of the resources, every entry a PUT to its own id.
   // `offsets`, when given, receives where each resource's JSON starts inside the Bundle text.
   std::string bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources,
@@ -37,7 +47,7 @@ class FhirJsonWriter {
   ConceptJsonCache cache_;
   std::string p_patient_, p_uscore_procedure_, p_primary_, p_secondary_, p_grade_, p_marker_, p_surgery_, p_med_, p_uscore_cond_;
   std::string x_hmb_, x_related_, x_dar_, x_birthsex_, tag_system_;
-  model::Concept cat_problem_, cat_lab_, cat_diagnostic_, ver_confirmed_;
+  model::Concept cat_problem_, cat_lab_, cat_diagnostic_, ver_confirmed_, obs_grade_;
 };
 
 }  // namespace netconv

@@ -1,4 +1,6 @@
 // The FHIR output writer: bulk NDJSON per resource type, or a transaction Bundle per patient.
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "writers/fhir_json.hpp"
 #include "writers/writer.hpp"
@@ -14,9 +16,9 @@ class FhirOutputWriter : public OutputWriter {
   std::string name() const override { return "fhir"; }
   std::string directory() const override { return "fhir"; }
   void render(const model::PatientCases& pc, RenderedPatient& out) const override {
-    auto resources = json_.render(pc);
-    for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
     if (layout_ == "bundle") {
+      auto resources = json_.render(pc);
+      for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
       std::vector<std::size_t> offsets;
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
       std::size_t chunk = out.chunks.size();
@@ -26,18 +28,44 @@ class FhirOutputWriter : public OutputWriter {
       out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
-    // one chunk per resource type and patient: fewer, larger appends
-    for (auto& r : resources) {
-      auto path = "fhir/" + r.type + ".ndjson";
-      std::size_t chunk = out.chunks.size();
-      for (std::size_t i = 0; i < out.chunks.size(); ++i)
-        if (out.chunks[i].path == path) chunk = i;
-      if (chunk == out.chunks.size()) out.chunks.push_back({path, "", false});
-      auto& bytes = out.chunks[chunk].bytes;
-      out.targets.push_back({"fhir-json", r.record_key, path + " " + r.type + "/" + r.id, chunk, bytes.size(), r.json.size()});
-      bytes += r.json;
-      bytes += '\n';
-    }
+    // one chunk per resource type and patient: fewer, larger appends. Resources are staged in
+    // a buffer this thread keeps, so that each chunk is allocated once at its final size
+    // instead of growing (and being copied) a dozen times from empty.
+    struct TypeChunk {
+      std::string_view type;  // the writer's own literals: valid beyond the call
+      std::size_t chunk;
+      std::uint64_t count;
+      std::size_t bytes;
+    };
+    struct Piece {
+      std::size_t type, offset, length;  // length includes the newline
+    };
+    thread_local std::string staged;
+    thread_local std::vector<Piece> pieces;
+    staged.clear();
+    pieces.clear();
+    std::vector<TypeChunk> types;
+    types.reserve(8);  // the resource types the writer emits
+    json_.render_each(pc, [&](const FhirResourceView& r) {
+      auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
+      if (it == types.end()) {
+        out.chunks.push_back({"fhir/" + std::string(r.type) + ".ndjson", "", false});
+        it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0, 0});
+      }
+      if (out.describe_targets)
+        out.targets.push_back({"fhir-json", std::string(r.record_key), out.chunks[it->chunk].path + " " + std::string(r.type) + "/" + std::string(r.id),
+                               it->chunk, it->bytes, r.json.size()});
+      pieces.push_back({static_cast<std::size_t>(it - types.begin()), staged.size(), r.json.size() + 1});
+      staged += r.json;
+      staged += '\n';
+      ++it->count;
+      it->bytes += r.json.size() + 1;
+    });
+    for (const auto& t : types) out.chunks[t.chunk].bytes.reserve(t.bytes);
+    for (const auto& p : pieces) out.chunks[types[p.type].chunk].bytes.append(staged, p.offset, p.length);
+    for (const auto& t : types) out.resource_counts["fhir:" + std::string(t.type)] += t.count;
+    // a very large patient should not pin its staging memory to the thread for the whole run
+    if (staged.capacity() > (std::size_t(1) << 20)) std::string().swap(staged);
   }
 
  private:

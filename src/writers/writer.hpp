@@ -29,6 +29,9 @@ struct ValidationTarget {
 struct RenderedPatient {
   std::vector<OutputChunk> chunks;
   std::vector<ValidationTarget> targets;  // writers that leave this empty get whole-file checks
+  // Set by the caller: false when nothing will check the output (--no-validate), so writers
+  // need not describe targets (a label string per resource).
+  bool describe_targets = true;
   std::map<std::string, std::uint64_t> resource_counts;  // e.g. "fhir:Condition" -> 3
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace netconv {
 
 struct Sha256Case {
@@ -31,6 +33,20 @@ TEST(Sha256, PaddingBoundaries) {
     prev = h;
   }
   EXPECT_EQ(sha256_hex(std::string(64, 'a')), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+}
+
+// Pieces of every size, fed in any split, give the digest of the joined text (the block
+// buffer's fill-up, whole blocks from the input, and the padding edges).
+TEST(Sha256, IncrementalEqualsOneShot) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += static_cast<char>('a' + i % 26);
+  for (std::size_t len : {0u, 1u, 55u, 56u, 63u, 64u, 65u, 127u, 128u, 200u, 300u})
+    for (std::size_t step : {1u, 7u, 31u, 64u, 65u, 300u}) {
+      Sha256 h;
+      for (std::size_t at = 0; at < len; at += step) h.update(std::string_view(text).substr(at, std::min(step, len - at)));
+      EXPECT_EQ(hex_prefix(h.finish(), 32), sha256_hex(text.substr(0, len))) << len << " " << step;
+    }
+  EXPECT_EQ(hex_prefix(sha256("abc"), 4), "ba7816bf");
 }
 
 }  // namespace netconv
