@@ -123,9 +123,20 @@ struct Val {
   const JNode* ext;  // "_key" companion (primitive extensions), may be null
 };
 
+// Buffers a thread reuses from one resource to the next, so that a valid resource costs no
+// allocation in the walk.
+struct WalkerScratch {
+  std::string path;
+  std::vector<Val> vals;
+  std::vector<std::string_view> profile_urls;
+};
+
 class Walker {
  public:
-  Walker(const Model& m, std::vector<ValidationIssue>& out) : m_(m), out_(out) {
+  Walker(const Model& m, std::vector<ValidationIssue>& out, WalkerScratch& scratch)
+      : m_(m), out_(out), path_(scratch.path), vals_(scratch.vals), urls_(scratch.profile_urls) {
+    path_.clear();
+    vals_.clear();
     auto element = m_.by_name.find("Element");
     element_ = element == m_.by_name.end() ? nullptr : element->second;
   }
@@ -138,14 +149,14 @@ class Walker {
     auto td = m_.by_name.find(type);
     if (td == m_.by_name.end() || !td->second->is_resource)
       return issue(path, "resourceType", "unknown resourceType '" + clip(type) + "'");
-    std::string here = path.empty() ? std::string(type) : path;  // `path` may alias path_
-    std::string saved = std::move(path_);
+    // a top-level resource's paths start with its type; a contained one continues its container's
+    const bool top = path.empty();
+    if (top) path_.assign(type);
     const JNode* saved_root = root_;
-    path_ = std::move(here);
     root_ = root ? root : &r;
     object(r, *td->second, true);
-    profiles(r, std::string(type), extra_profile);
-    path_ = std::move(saved);
+    profiles(r, td->second->name, extra_profile);
+    if (top) path_.clear();
     root_ = saved_root;
   }
 
@@ -348,17 +359,20 @@ class Walker {
 
   // ---------------- profile layer ----------------
   void profiles(const JNode& r, const std::string& type, const std::string& extra) {
-    std::vector<std::string> urls;
+    const std::size_t first = urls_.size();  // urls_ is shared with contained resources' calls
     const JNode* meta = r.find("meta");
     const JNode* pr = meta ? meta->find("profile") : nullptr;
     if (pr && pr->is_array())
       for (const auto& u : *pr)
-        if (u.is_string()) urls.emplace_back(u.str());
-    if (!extra.empty()) urls.push_back(extra);
-    for (std::size_t i = 0; i < urls.size(); ++i) {
-      bool from_meta = !(i + 1 == urls.size() && !extra.empty());
+        if (u.is_string()) urls_.push_back(u.str());
+    if (!extra.empty()) urls_.push_back(extra);
+    const std::size_t last = urls_.size();
+    for (std::size_t i = first; i < last; ++i) {
+      bool from_meta = !(i + 1 == last && !extra.empty());
       auto where_ = [&] { return from_meta ? path_ + ".meta.profile" : path_; };
-      const std::string url = urls[i].find('|') == std::string::npos ? std::move(urls[i]) : strip_version(urls[i]);
+      std::string unversioned;
+      std::string_view url = urls_[i];
+      if (url.find('|') != std::string_view::npos) url = unversioned = strip_version(std::string(url));
       auto p = m_.profiles.find(url);
       if (p != m_.profiles.end() && !p->second->is_extension) {
         if (p->second->type != type) {
@@ -376,21 +390,22 @@ class Walker {
         auto td = m_.by_name.find(std::string_view(url).substr(std::string_view(kCorePrefix).size()));
         if (td != m_.by_name.end() && td->second->is_resource) {
           if (td->second->name != type)
-            issue(where_(), "profile-type", "profile " + url + " is the base definition of " + td->second->name + ", not " + type);
+            issue(where_(), "profile-type", "profile " + std::string(url) + " is the base definition of " + td->second->name + ", not " + type);
           continue;
         }
       }
       if (p != m_.profiles.end()) {
-        issue(where_(), "profile-type", "profile " + url + " is an extension definition, not a profile on " + type);
+        issue(where_(), "profile-type", "profile " + std::string(url) + " is an extension definition, not a profile on " + type);
         continue;
       }
-      auto ku = m_.known_unavailable.find(url);
+      auto ku = m_.known_unavailable.find(std::string(url));
       if (ku != m_.known_unavailable.end()) {
-        issue(where_(), "profile-unchecked", "profile " + url + " not checked (" + ku->second + ")", Severity::warning);
+        issue(where_(), "profile-unchecked", "profile " + std::string(url) + " not checked (" + ku->second + ")", Severity::warning);
         continue;
       }
       issue(where_(), "profile-unknown", "unknown profile " + clip(url) + " (not in the installed packages)");
     }
+    urls_.resize(first);
   }
 
   std::string pmsg(const std::string& s) const { return s + (profile_ ? " (profile " + profile_->id + ")" : ""); }
@@ -608,11 +623,12 @@ class Walker {
 
   const Model& m_;
   std::vector<ValidationIssue>& out_;
+  std::string& path_;
+  std::vector<Val>& vals_;
+  std::vector<std::string_view>& urls_;
   const TypeDef* element_ = nullptr;
-  std::string path_;
   const JNode* root_ = nullptr;
   const Profile* profile_ = nullptr;
-  std::vector<Val> vals_;
 };
 
 // the same violation found by the base layer and again by a profile: keep the first
@@ -763,7 +779,8 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
                             Severity::error, line}};
   }
   std::vector<ValidationIssue> out;
-  fhir::Walker w(*model_, out);
+  thread_local fhir::WalkerScratch scratch;
+  fhir::Walker w(*model_, out, scratch);
   w.resource(tree.root(), "", nullptr, profile_url);
   if (schema_) {
     // the official JSON schema is checked through valijson, which needs an nlohmann DOM
