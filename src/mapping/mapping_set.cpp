@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "mapping/code_checks.hpp"
 #include "mapping/tsv_table.hpp"
+#include "readers/naaccr_tables.hpp"
 
 namespace netconv {
 
@@ -404,6 +405,11 @@ std::string MappingSet::constant_or(const std::string& key, const std::string& f
 std::string MappingSet::local_system_uri() const {
   const auto* s = system("netconv");
   return s ? s->uri : "";
+}
+
+const naaccr::Tables& MappingSet::naaccr_tables() const {
+  std::call_once(naaccr_->once, [this] { naaccr_->tables = naaccr::load_tables(dir_.empty() ? naaccr::default_mappings_dir() : dir_); });
+  return *naaccr_->tables;
 }
 
 }  // namespace netconv

@@ -2,6 +2,8 @@
 // read-only by all workers.
 #pragma once
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +15,10 @@
 #include "model/values.hpp"
 
 namespace netconv {
+
+namespace naaccr {
+struct Tables;
+}
 
 struct CodeSystemRow {
   std::string key, uri, oid, format;
@@ -74,6 +80,9 @@ class MappingSet {
   const std::string& constant(const std::string& key) const;
   std::string constant_or(const std::string& key, const std::string& fallback) const;
   std::string local_system_uri() const;
+  // The NAACCR item, value and treatment tables of the same directory: loaded on first use (only
+  // NAACCR input needs them), then shared by every worker. Throws ConfigError with file:line.
+  const naaccr::Tables& naaccr_tables() const;
 
   struct ConceptCoding {
     std::string system, code, display, source, verified, note;
@@ -117,6 +126,11 @@ class MappingSet {
   // key + '\x1f' + slot; found without building that string (a lookup per coded value)
   std::unordered_map<std::string, model::Concept, ViewHash, std::equal_to<>> resolved_;
   const model::Concept* resolved(std::string_view key, std::string_view slot) const;
+  struct NaaccrSlot {
+    std::once_flag once;
+    std::shared_ptr<const naaccr::Tables> tables;
+  };
+  std::shared_ptr<NaaccrSlot> naaccr_ = std::make_shared<NaaccrSlot>();  // a pointer keeps the set movable
 };
 
 // Enumerated values the input contracts accept, by field: check-mappings and the loader

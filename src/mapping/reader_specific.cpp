@@ -243,13 +243,12 @@ void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
 
 void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& tables, model::NetCase& nc, RecordOutcome& out) {
   if (!has_naaccr_fields(rec)) return;  // CSV/NDJSON records: nothing reader-specific
-  std::string dir = tables.dir().empty() ? naaccr::default_mappings_dir() : tables.dir();
-  auto nt = naaccr::load_tables(dir);
+  const naaccr::Tables& nt = tables.naaccr_tables();
   Out o{rec, out};
-  birth_sex(o, *nt, tables, nc);
+  birth_sex(o, nt, tables, nc);
   ki67(o, tables, nc);
-  identifiers(o, *nt, nc);
-  treatments(o, *nt, tables, nc);
+  identifiers(o, nt, nc);
+  treatments(o, nt, tables, nc);
   cause_of_death(o, tables, nc);
   if (rec.get("naaccr.tumor_key_collision"))
     o.warn(nullptr, "NC-NAACCR-035", "another tumor of this patient has the same site, histology and diagnosis date; the tumor record number keeps their ids apart");
