@@ -114,9 +114,19 @@ std::string xml_safe(std::string_view s) {
   return out;
 }
 
-XmlOut::XmlOut(bool declaration, std::size_t reserve) : char_refs_(!declaration) {
-  out_.reserve(reserve);
+namespace {
+// A rendering buffer per thread, kept between documents: a document grows to ~30 kB, and growing
+// a fresh string to that size reallocates and copies it a dozen times.
+thread_local std::string spare_buffer;
+}  // namespace
+
+XmlOut::XmlOut(bool declaration) : out_(std::move(spare_buffer)), char_refs_(!declaration) {
+  out_.clear();
   if (declaration) out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+}
+
+XmlOut::~XmlOut() {
+  if (out_.capacity() > spare_buffer.capacity()) spare_buffer = std::move(out_);
 }
 
 void XmlOut::close_start_tag() {
@@ -126,9 +136,7 @@ void XmlOut::close_start_tag() {
   }
 }
 
-void XmlOut::indent(std::size_t levels) {
-  for (std::size_t i = 0; i < levels; ++i) out_ += "  ";
-}
+void XmlOut::indent(std::size_t levels) { out_.append(2 * levels, ' '); }
 
 XmlOut& XmlOut::start(std::string_view name) {
   if (name.empty()) misuse("empty element name");
@@ -149,13 +157,16 @@ XmlOut& XmlOut::attr(std::string_view name, std::string_view value) {
   out_ += ' ';
   out_ += name;
   out_ += "=\"";
-  // dropping a control character may join the bytes around it into one UTF-8 sequence: drop
-  // first, then escape, as the two passes did before
-  bool controls = false;
-  for (char c : value) controls |= dropped(static_cast<unsigned char>(c));
-  const auto& kinds = char_refs_ ? kAttributeCharRefs : kAttribute;
-  if (controls) escaped(out_, xml_safe(value), kinds);
-  else escaped(out_, value, kinds);
+  if (!char_refs_) {
+    escaped(out_, value, kAttribute);
+  } else {
+    // dropping a control character may join the bytes around it into one UTF-8 sequence that
+    // becomes one reference: drop first, then escape, as libxml2 got the text
+    bool controls = false;
+    for (char c : value) controls |= dropped(static_cast<unsigned char>(c));
+    std::string safe = controls ? xml_safe(value) : std::string();
+    escaped(out_, controls ? std::string_view(safe) : value, kAttributeCharRefs);
+  }
   out_ += '"';
   return *this;
 }
@@ -191,7 +202,7 @@ XmlOut& XmlOut::element(std::string_view name, std::string_view s) { return star
 std::string XmlOut::finish() {
   while (!open_.empty()) end();
   if (out_.empty() || out_.back() != '\n') out_ += '\n';
-  return std::move(out_);
+  return out_;  // an exact-size copy: the documents in flight hold no spare capacity
 }
 
 }  // namespace netconv::cda

@@ -14,8 +14,11 @@ namespace netconv::cda {
 
 class XmlOut {
  public:
-  // declaration: start with <?xml version="1.0" encoding="UTF-8"?>. reserve: expected size.
-  explicit XmlOut(bool declaration, std::size_t reserve = 0);
+  // declaration: start with <?xml version="1.0" encoding="UTF-8"?>
+  explicit XmlOut(bool declaration);
+  ~XmlOut();
+  XmlOut(const XmlOut&) = delete;
+  XmlOut& operator=(const XmlOut&) = delete;
 
   XmlOut& start(std::string_view name);
   XmlOut& attr(std::string_view name, std::string_view value);
@@ -35,7 +38,7 @@ class XmlOut {
   void close_start_tag();  // '>' of an open start tag before content
   void indent(std::size_t levels);
 
-  std::string out_;
+  std::string out_;    // borrowed from the thread's spare buffer, given back when done
   std::string names_;  // names of the open elements, back to back (no allocation per element)
   std::vector<Open> open_;
   bool indent_end_ = true;  // the next end tag goes on its own, indented line (no text before it)
