@@ -1,5 +1,6 @@
 #include "pipeline/output_files.hpp"
 
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -76,12 +77,28 @@ void OutputFiles::append(const std::string& rel, const std::vector<std::string_v
 
 void OutputFiles::ensure(const std::string& rel) { open(rel); }
 
+// A complete file (a CDA document) in one write(): thousands of them per run, so no stdio stream
+// (its buffer allocation and a second write() for the tail) per file.
 void OutputFiles::write_whole(const std::string& rel, const std::string& bytes) {
-  append(rel, bytes);
-  auto it = open_.find(rel);
-  if (std::fclose(it->second) != 0) throw IoError("write failed: " + dir_ + "/" + rel);
-  open_.erase(it);
-  whole_.push_back(rel);
+  std::string path = dir_ + "/" + rel;
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) throw IoError("cannot create directory for " + path + ": " + ec.message());
+  int fd = ::open(part_name(path).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw IoError("cannot write " + path + ": " + std::strerror(errno));
+  whole_.push_back(rel);  // from here on removed again if the run does not commit
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      throw IoError("write failed: " + path + ": " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw IoError("write failed: " + path + ": " + std::strerror(errno));
 }
 
 std::vector<std::string> OutputFiles::commit() {

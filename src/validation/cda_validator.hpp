@@ -1,6 +1,8 @@
 // XSD validation of CDA output with libxml2: netconv's own profile (schemas/cda/netconv-ccda.xsd)
 // or an official CDA schema a user brings (CDA.xsd, CDA_SDTC.xsd). The schema is compiled once;
-// validate() is const and thread-safe: each thread gets its own xmlSchemaValidCtxt.
+// validate() is const and thread-safe: each thread gets its own xmlSchemaValidCtxt and parser.
+// A valid document is checked in one streaming pass; only a failing one is parsed into a tree to
+// locate its problems.
 //
 //   CdaValidator v(cda_schema_path(""));
 //   for (const auto& d : v.validate(xml, "cda/abc.xml")) ...   // d.location.line, .field = XPath

@@ -113,7 +113,7 @@ SectionBody problems_body(const Context& c, const model::PatientCases& pc) {
   }
   b.has_entries = !items.empty();
   b.empty_text = "No information: the registry record holds no problems.";
-  b.entries = [&c, items](XmlOut& x) {
+  b.entries = [&c, items = std::move(items)](XmlOut& x) {
     for (std::size_t i = 0; i < items.size(); ++i) problem_entry(x, c, items[i], "problem-" + std::to_string(i + 1));
   };
   return b;

@@ -110,7 +110,7 @@ SectionBody results_body(const Context& c, const model::PatientCases& pc) {
   }
   b.has_entries = !groups.empty();
   b.empty_text = "No information: the registry record holds no grade, Ki-67, mitotic count, differentiation or tumor marker.";
-  b.entries = [&c, groups, row_ids](XmlOut& x) {
+  b.entries = [&c, groups = std::move(groups), row_ids = std::move(row_ids)](XmlOut& x) {
     for (std::size_t i = 0; i < groups.size(); ++i) result_entry(x, c, groups[i], row_ids[i]);
   };
   return b;

@@ -120,7 +120,7 @@ SectionBody acts_body(const Context& c, const model::PatientCases& pc, bool proc
   b.has_entries = !acts.empty();
   b.empty_text = procedures ? "No information: the registry record holds no procedures."
                             : "No information: the registry record holds no medications.";
-  b.entries = [&c, acts, prefix, procedures](XmlOut& x) {
+  b.entries = [&c, acts = std::move(acts), prefix, procedures](XmlOut& x) {
     for (std::size_t i = 0; i < acts.size(); ++i) {
       std::string row = prefix + std::to_string(i + 1);
       if (procedures) procedure_entry(x, c, acts[i], row);

@@ -1,11 +1,15 @@
 // netconv's CDA schema and its libxml2 validator: every output of the writer passes, typical
 // defects fail with a line number, the schema agrees with the mapping tables, threads are safe.
 #include "validation/cda_validator.hpp"
+#include "validation/cda_xsd_ids.hpp"
 
 #include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -116,6 +120,67 @@ TEST(CdaValidator, DefectsAreFoundWithLines) {
   ASSERT_FALSE(broken.empty());
   EXPECT_EQ(broken[0].code, "NC-CDA-001");
   EXPECT_GT(broken[0].location.line, 0u);
+}
+
+// validate() decides in a streaming pass and parses into a tree only to locate problems: its
+// verdict must be the one of libxml2's tree validation on damaged documents of every kind.
+TEST(CdaValidator, StreamingVerdictIsTheTreeVerdict) {
+  xmlDocPtr sd = xmlReadFile(kSchema.c_str(), nullptr, XML_PARSE_NONET);
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(sd);
+  xmlSchemaPtr schema = xmlSchemaParse(pc);
+  xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+  int said = 0;
+  auto count = [](void* n, xmlErrorPtr) { ++*static_cast<int*>(n); };
+  auto tree_verdict = [&](const std::string& xml) {
+    said = 0;
+    xmlSetStructuredErrorFunc(&said, count);
+    xmlSchemaSetValidStructuredErrors(vc, count, &said);
+    xmlDocPtr d = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "t.xml", nullptr, XML_PARSE_NONET);
+    int rc = d ? xmlSchemaValidateDoc(vc, d) : -1;
+    if (d) xmlFreeDoc(d);
+    xmlSetStructuredErrorFunc(nullptr, nullptr);
+    return rc == 0 && said == 0;
+  };
+  auto doc = document();
+  std::mt19937 rng(7);
+  int invalid = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string x = doc;
+    std::size_t at = std::uniform_int_distribution<std::size_t>(0, x.size() - 1)(rng);
+    switch (i % 5) {
+      case 4: {  // a narrative ID repeated (xs:ID: checked apart from the streaming validator)
+        auto id = x.find(" ID=\"", at);
+        auto prev = id == std::string::npos ? std::string::npos : x.rfind(" ID=\"", id - 1);
+        if (prev == std::string::npos) break;
+        auto value = [&](std::size_t a) { return x.substr(a + 5, x.find('"', a + 5) - a - 5); };
+        x.replace(id + 5, value(id).size(), value(prev));
+        break;
+      }
+      case 0: x.erase(at, std::uniform_int_distribution<std::size_t>(1, 12)(rng)); break;  // a cut
+      case 1: x.insert(at, x.substr(std::uniform_int_distribution<std::size_t>(0, x.size() - 40)(rng), 40)); break;
+      case 2: x[at] = "0aZ-<\"&. "[i % 10]; break;  // one byte changed
+      default: {  // one line dropped
+        auto bol = x.rfind('\n', at), eol = x.find('\n', at);
+        if (bol != std::string::npos && eol != std::string::npos) x.erase(bol, eol - bol);
+      }
+    }
+    bool tree_ok = tree_verdict(x);
+    invalid += !tree_ok;
+    EXPECT_EQ(validator().validate(x, "t.xml").empty(), tree_ok) << "mutation " << i;
+  }
+  EXPECT_GT(invalid, 250);  // the mutations do break documents
+  xmlSchemaFreeValidCtxt(vc);
+  xmlSchemaFree(schema);
+  xmlSchemaFreeParserCtxt(pc);
+  xmlFreeDoc(sd);
+}
+
+TEST(CdaValidator, IdAttributesAreReadFromTheSchema) {
+  EXPECT_EQ(xsd_id_attributes(kSchema), std::vector<std::string>{"ID"});
+  // the official CDA schema with SDTC extensions, through its includes
+  std::string official = std::string(NETCONV_SHARED_DIR) + "/reference/cda-r2-schema/extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd";
+  if (std::filesystem::exists(official)) EXPECT_EQ(xsd_id_attributes(official), std::vector<std::string>{"ID"});
+  EXPECT_EQ(xsd_id_attributes("/nonexistent.xsd"), std::nullopt);
 }
 
 TEST(CdaValidator, ExternalEntitiesAreNotFetched) {
