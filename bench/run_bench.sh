@@ -4,6 +4,11 @@
 # Prints a Markdown table (rows/s, output MB/s, peak RSS) and the netconv ÷ peer ratios, and
 # writes them to bench/results/latest.md. The peers (JavaScript, ~1,000 rows/s) run only for sizes
 # up to NETCONV_BENCH_PEER_MAX rows (default 100000): at 1 M rows peer A alone takes ~20 minutes.
+# CSV -> CDA runs up to NETCONV_BENCH_CDA_MAX rows (default 100000): one ~30 kB document per
+# patient is ~26 GB and ~850,000 files at 1 M rows.
+# Every case writes into a folder of its own: creating files right after deleting many is several
+# times slower on ext4 (it scans recently deleted inodes), which would charge one case for the
+# previous one's clean-up. FHIR outputs are removed after their case; CDA folders at the end of a size.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${1:-"10000 100000 1000000"}
@@ -13,13 +18,13 @@ nc=$root/build/netconv
 data=${NETCONV_BENCH_DATA:-$root/bench/data}
 peers=$root/../shared/bench-peers
 peer_max=${NETCONV_BENCH_PEER_MAX:-100000}
+cda_max=${NETCONV_BENCH_CDA_MAX:-100000}
 mkdir -p "$data" "$root/bench/results"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 measure() { # label rows outdir cmd... -> one table row
   local label=$1 rows=$2 dir=$3; shift 3
-  rm -rf "$dir"  # an earlier run's output is removed outside the timing
   python3 - "$label" "$rows" "$dir" "$@" <<'PY'
 import os, resource, subprocess, sys, time
 label, rows, outdir, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
@@ -46,13 +51,16 @@ for n in $sizes; do
   [[ -f $csv ]] || python3 "$root/bench/gen_registry.py" "$n" --seed 11 -o "$csv"
   [[ -f $xml ]] || python3 "$root/bench/gen_registry.py" "$n" --seed 11 --format naaccr-xml -o "$xml"
   for j in 1 2; do
-    measure "CSV → FHIR, -j $j, no validation" "$n" "$out/f" "$nc" convert -q -j $j --no-validate -o "$out/f" "$csv" >> "$table" || true
-    measure "CSV → FHIR, -j $j, validation" "$n" "$out/f" "$nc" convert -q -j $j -o "$out/f" "$csv" >> "$table" || true
-    measure "CSV → CDA, -j $j, no validation" "$n" "$out/c" "$nc" convert -q -j $j --no-validate --to cda -o "$out/c" "$csv" >> "$table" || true
-    measure "CSV → CDA, -j $j, validation" "$n" "$out/c" "$nc" convert -q -j $j --to cda -o "$out/c" "$csv" >> "$table" || true
-    measure "NAACCR XML → FHIR, -j $j, no validation" "$n" "$out/x" "$nc" convert -q -j $j --no-validate -o "$out/x" "$xml" >> "$table" || true
-    measure "NAACCR XML → FHIR, -j $j, validation" "$n" "$out/x" "$nc" convert -q -j $j -o "$out/x" "$xml" >> "$table" || true
-    rm -rf "$out/f" "$out/c" "$out/x"
+    for v in "no validation:--no-validate" "validation:"; do
+      label=${v%%:*} flag=${v#*:}
+      measure "CSV → FHIR, -j $j, $label" "$n" "$out/f" "$nc" convert -q -j $j $flag -o "$out/f" "$csv" >> "$table" || true
+      rm -rf "$out/f"
+      if ((n <= cda_max)); then
+        measure "CSV → CDA, -j $j, $label" "$n" "$out/c$j$flag" "$nc" convert -q -j $j $flag --to cda -o "$out/c$j$flag" "$csv" >> "$table" || true
+      fi
+      measure "NAACCR XML → FHIR, -j $j, $label" "$n" "$out/x" "$nc" convert -q -j $j $flag -o "$out/x" "$xml" >> "$table" || true
+      rm -rf "$out/x"
+    done
   done
   if [[ -f $peers/gen_net_rows.py ]] && ((n <= peer_max)); then
     pcsv=$data/peer-$n.csv
@@ -64,8 +72,9 @@ for n in $sizes; do
     measure "netconv same rows → FHIR, -j 2" "$n" "$out/same2" "$nc" convert -q -j 2 -o "$out/same2" "$data/peer-$n.netconv.csv" >> "$table" || true
     measure "peer B (medplum FHIR → C-CDA)" "$n" "$out/pb.xml" bash "$peers/run-peer.sh" b "$out/pa.ndjson" "$out/pb.xml" >> "$table" || true
     measure "netconv same rows → CDA, -j 1" "$n" "$out/samec" "$nc" convert -q -j 1 --to cda -o "$out/samec" "$data/peer-$n.netconv.csv" >> "$table" || true
-    rm -rf "$out"/pa*.ndjson "$out/pb.xml" "$out/same" "$out/same2" "$out/samec"
+    rm -rf "$out"/pa*.ndjson "$out/pb.xml" "$out/same" "$out/same2"
   fi
+  rm -rf "$out"/c* "$out/samec"
 done
 {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
