@@ -2,7 +2,7 @@
 # Installs what netconv needs on Debian 12 from Debian's packages. With --test it also installs
 # what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared).
 set -euo pipefail
-pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev)
+pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libjemalloc-dev)
 # npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
 # image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
