@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "validation/bundle_prefilter.hpp"
 #include "validation/fhir_compile.hpp"
 #include "validation/fhir_model.hpp"
 #include "validation/fhir_schema.hpp"
@@ -670,7 +671,11 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
     }
     return true;
   };
-  Json j = Json::parse(in, drop_prose, false);
+  Json j;
+  if (auto kept = keep_types.empty() ? std::nullopt : prefilter_bundle_file(p, keep_types))
+    j = Json::parse(*kept, drop_prose, false);
+  else
+    j = Json::parse(in, drop_prose, false);
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + p.string());
   return j;
 }

@@ -1,0 +1,207 @@
+#include "validation/bundle_prefilter.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace netconv::fhir {
+namespace {
+
+// Depths of the Bundle's shape: 1 = the Bundle, 2 = its `entry` array, 3 = an entry, 4 = the
+// entry's `resource`.
+constexpr std::size_t kBundle = 1, kEntries = 2, kEntry = 3, kResource = 4;
+constexpr std::size_t kMaxDepth = 512;
+
+class Scanner {
+ public:
+  explicit Scanner(const std::vector<std::string>& keep) : keep_(keep) {}
+
+  void feed(std::string_view chunk) {
+    std::size_t i = 0;
+    while (i < chunk.size() && !failed_) {
+      if (in_string_) {
+        i = scan_string(chunk, i);
+        continue;
+      }
+      scan_structure(chunk[i++]);
+    }
+  }
+
+  std::optional<std::string> finish() {
+    if (failed_ || in_string_ || !stack_.empty() || !root_done_) return std::nullopt;
+    return std::move(out_);
+  }
+
+ private:
+  struct Level {
+    bool object;
+    bool expect_key;
+    bool resource;  // the `resource` object of a Bundle entry
+    std::string key;  // the last key read in this object, raw
+  };
+
+  std::string& sink() { return entry_open_ ? entry_ : out_; }
+
+  std::size_t scan_string(std::string_view chunk, std::size_t i) {
+    if (escape_) {  // the byte after a backslash, possibly at the start of a block
+      escape_ = false;
+      sink() += chunk[i];
+      if (collect_) str_ += chunk[i];
+      return i + 1;
+    }
+    std::size_t stop = i;
+    while (stop < chunk.size() && chunk[stop] != '"' && chunk[stop] != '\\') ++stop;
+    sink().append(chunk.data() + i, stop - i);
+    if (collect_) str_.append(chunk.data() + i, stop - i);
+    if (stop == chunk.size()) return stop;
+    sink() += chunk[stop];
+    if (chunk[stop] == '\\') {
+      escape_ = has_escape_ = true;
+      if (collect_) str_ += '\\';
+    } else {
+      in_string_ = false;
+      end_string();
+    }
+    return stop + 1;
+  }
+
+  void scan_structure(char c) {
+    if (root_done_) {
+      if (!is_space(c)) failed_ = true;
+      return;
+    }
+    const bool between_entries = in_entries_ && !entry_open_ && stack_.size() == kEntries;
+    switch (c) {
+      case ' ': case '\t': case '\n': case '\r':
+        if (!between_entries) sink() += c;  // separators of kept entries are written anew
+        return;
+      case '"':
+        if (stack_.empty() || between_entries) return fail();
+        in_string_ = true;
+        has_escape_ = false;
+        is_key_ = stack_.back().object && stack_.back().expect_key;
+        collect_ = is_key_ || (stack_.back().resource && is_captured(stack_.back().key));
+        str_.clear();
+        sink() += c;
+        return;
+      case ':':
+        if (stack_.empty() || !stack_.back().object) return fail();
+        stack_.back().expect_key = false;
+        sink() += c;
+        return;
+      case ',':
+        if (stack_.empty()) return fail();
+        if (stack_.back().object) stack_.back().expect_key = true;
+        if (!between_entries) sink() += c;
+        return;
+      case '{': case '[':
+        return open(c == '{');
+      case '}': case ']':
+        return close(c == '}');
+      default:  // numbers and literals
+        if (stack_.empty() || between_entries) return fail();
+        sink() += c;
+    }
+  }
+
+  void open(bool object) {
+    if (stack_.size() >= kMaxDepth) return fail();
+    if (stack_.empty() && !object) return fail();
+    const std::size_t depth = stack_.size() + 1;  // of the container being opened
+    bool resource = false;
+    if (in_entries_ && depth == kEntry) {
+      if (!object) return fail();
+      entry_open_ = true;
+      entry_.clear();
+      resource_type_.clear(), id_.clear(), kind_.clear();
+      resources_ = 0, full_urls_ = 0;
+      undecidable_ = false;
+    } else if (entry_open_ && depth == kResource && object && stack_.back().key == "resource") {
+      resource = true;
+      ++resources_;
+    }
+    sink() += object ? '{' : '[';
+    if (depth == kEntries && !object && stack_.back().key == "entry") {
+      if (seen_entries_) return fail();  // two `entry` members: leave it to the parser
+      in_entries_ = seen_entries_ = true;
+    }
+    stack_.push_back({object, object, resource, {}});
+  }
+
+  void close(bool object) {
+    if (stack_.empty() || stack_.back().object != object) return fail();
+    stack_.pop_back();
+    sink() += object ? '}' : ']';
+    if (entry_open_ && stack_.size() == kEntries) {
+      entry_open_ = false;
+      if (!droppable()) {
+        if (kept_any_) out_ += ',';
+        out_ += entry_;
+        kept_any_ = true;
+      }
+    } else if (in_entries_ && stack_.size() == kBundle) {
+      in_entries_ = false;
+    }
+    if (stack_.empty()) root_done_ = true;
+  }
+
+  void end_string() {
+    auto& top = stack_.back();
+    if (is_key_) {
+      top.key = str_;
+      if (top.resource) {
+        // a key written with escapes could still mean one of the captured ones
+        if (has_escape_) undecidable_ = true;
+      }
+      if (entry_open_ && stack_.size() == kEntry && !has_escape_ && str_ == "fullUrl") ++full_urls_;
+      return;
+    }
+    if (!collect_) return;
+    std::string* field = top.key == "resourceType" ? &resource_type_ : top.key == "id" ? &id_ : &kind_;
+    if (has_escape_ || !field->empty()) undecidable_ = true;  // escaped or repeated: the parser decides
+    *field = str_;
+  }
+
+  // The parser's callback drops an entry (an object with `fullUrl`) whose resource is a
+  // StructureDefinition of kind "resource" not asked for; only that case is dropped here.
+  bool droppable() const {
+    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && resource_type_ == "StructureDefinition" &&
+           kind_ == "resource" && std::find(keep_.begin(), keep_.end(), id_) == keep_.end();
+  }
+
+  static bool is_captured(const std::string& key) { return key == "resourceType" || key == "id" || key == "kind"; }
+  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  void fail() { failed_ = true; }
+
+  const std::vector<std::string>& keep_;
+  std::vector<Level> stack_;
+  std::string out_, entry_, str_;
+  std::string resource_type_, id_, kind_;
+  int resources_ = 0, full_urls_ = 0;
+  bool in_string_ = false, escape_ = false, has_escape_ = false, is_key_ = false, collect_ = false;
+  bool in_entries_ = false, seen_entries_ = false, entry_open_ = false, kept_any_ = false;
+  bool undecidable_ = false, root_done_ = false, failed_ = false;
+};
+
+}  // namespace
+
+std::optional<std::string> prefilter_bundle_text(std::string_view text, const std::vector<std::string>& keep_ids,
+                                                 std::size_t block) {
+  Scanner s(keep_ids);
+  for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+  return s.finish();
+}
+
+std::optional<std::string> prefilter_bundle_file(const std::filesystem::path& file, const std::vector<std::string>& keep_ids) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  Scanner s(keep_ids);
+  std::string block(std::size_t(1) << 20, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  if (in.bad()) return std::nullopt;
+  return s.finish();
+}
+
+}  // namespace netconv::fhir

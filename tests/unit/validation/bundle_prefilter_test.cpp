@@ -1,0 +1,113 @@
+// The prefilter must never change what the definitions parse into: for every case, parsing its
+// output with the loader's entry rule gives the same JSON as parsing the original with that rule.
+#include "validation/bundle_prefilter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "validation/fhir_validator.hpp"
+
+namespace {
+
+using nlohmann::json;
+using netconv::fhir::prefilter_bundle_text;
+const std::vector<std::string> kKeep = {"Patient", "Condition"};
+
+// The loader's rule (fhir_validator.cpp), restated: an object with `fullUrl` whose resource is a
+// StructureDefinition of kind "resource" is dropped unless its id is kept.
+json parse_with_rule(const std::string& text, const std::vector<std::string>& keep) {
+  json::parser_callback_t rule = [&keep](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_end && parsed.is_object() && parsed.contains("fullUrl")) {
+      auto r = parsed.find("resource");
+      if (r != parsed.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
+          r->value("kind", "") == "resource")
+        return std::find(keep.begin(), keep.end(), r->value("id", "")) != keep.end();
+    }
+    return true;
+  };
+  return json::parse(text, rule, false);
+}
+
+std::string sd(const std::string& id, const std::string& kind = "resource", const std::string& extra = "") {
+  return R"({"fullUrl":"http://hl7.org/fhir/StructureDefinition/)" + id +
+         R"(","resource":{"resourceType":"StructureDefinition","id":")" + id + R"(","kind":")" + kind + "\"" + extra + "}}";
+}
+std::string bundle(const std::vector<std::string>& entries) {
+  std::string s = "{\"resourceType\":\"Bundle\",\"id\":\"resources\",\n  \"entry\": [\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) s += (i ? ",\n    " : "    ") + entries[i];
+  return s + "\n  ],\"type\":\"collection\"}\n";
+}
+
+struct Case {
+  const char* name;
+  std::string text;
+  std::size_t kept_entries;  // entries left in the prefiltered text
+};
+
+std::vector<Case> cases() {
+  return {
+      {"drops only unwanted resource definitions",
+       bundle({sd("Account"), sd("Patient"), R"({"fullUrl":"x","resource":{"resourceType":"OperationDefinition","id":"Account","kind":"operation"}})",
+               sd("Condition"), sd("Zebra")}),
+       3},
+      {"keeps definitions of other kinds", bundle({sd("Account", "complex-type"), sd("Account", "logical")}), 2},
+      {"structure characters inside strings",
+       bundle({sd("Account", "resource", R"(,"description":"a } ] \" { [ , : \\","x":[1,{"y":"}"}])"), sd("Patient")}), 1},
+      {"keys and values written with escapes are left to the parser",
+       bundle({R"({"fullUrl":"u","resource":{"resourceType":"StructureDefinition","id":"Acc\u006funt","kind":"resource"}})",
+               R"({"fullUrl":"u","resource":{"resourceType":"StructureDefinition","\u0069d":"Patient","id":"Account","kind":"resource"}})"}),
+       2},
+      {"repeated members are left to the parser",
+       bundle({R"({"fullUrl":"u","resource":{"resourceType":"StructureDefinition","id":"Account","id":"Patient","kind":"resource"}})"}), 1},
+      {"an entry without fullUrl is kept", bundle({R"({"resource":{"resourceType":"StructureDefinition","id":"Account","kind":"resource"}})"}), 1},
+      {"a resource that is not an object is kept", bundle({R"({"fullUrl":"u","resource":[{"resourceType":"StructureDefinition"}]})"}), 1},
+      {"nested objects with fullUrl inside a kept entry", bundle({sd("Patient", "resource", R"(,"contained":[)" + sd("Account") + "]")}), 1},
+      {"every entry dropped", bundle({sd("Account"), sd("Basic")}), 0},
+      {"no entries", bundle({}), 0},
+      {"minified, numbers and literals", R"({"entry":[)" + sd("Account") + "," + sd("Patient", "resource", R"(,"n":-1.5e3,"b":true,"z":null)") + "]}", 1},
+  };
+}
+
+TEST(BundlePrefilter, ParsesToTheSameJsonAsTheLoadersRuleAtEveryBlockSize) {
+  for (const auto& c : cases()) {
+    const json expected = parse_with_rule(c.text, kKeep);
+    ASSERT_FALSE(expected.is_discarded()) << c.name;
+    for (std::size_t block : {std::string_view::npos, std::size_t(1), std::size_t(2), std::size_t(3), std::size_t(7), std::size_t(64)}) {
+      auto kept = prefilter_bundle_text(c.text, kKeep, block);
+      ASSERT_TRUE(kept) << c.name << " block " << block;
+      EXPECT_EQ(parse_with_rule(*kept, kKeep), expected) << c.name << " block " << block << "\n" << *kept;
+      EXPECT_EQ(json::parse(*kept).value("entry", json::array()).size(), c.kept_entries) << c.name;
+    }
+  }
+}
+
+TEST(BundlePrefilter, TextItDoesNotUnderstandIsLeftToTheParser) {
+  for (const std::string text : {"", "[]", "{\"entry\":[1]}", "{\"entry\":[{}]", "{\"entry\":[{}]]}", "{\"a\":\"unterminated}",
+                                 "{} {}", "{\"entry\":[],\"entry\":[]}", "{\"entry\":[\"s\"]}"})
+    EXPECT_FALSE(prefilter_bundle_text(text, kKeep)) << text;
+  EXPECT_FALSE(prefilter_bundle_text("{\"a\":" + std::string(600, '[') + std::string(600, ']') + "}", kKeep));
+}
+
+TEST(BundlePrefilter, OfficialResourceDefinitionsParseTheSameAndShrink) {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::path(netconv::resolve_fhir_packages_dir("")) / "@medplum__definitions#4.5.2/package/dist/fhir/r4/profiles-resources.json";
+  if (!fs::exists(file)) GTEST_SKIP() << "FHIR packages not installed: run scripts/install-fhir-packages.sh";
+  const std::vector<std::string> keep = {"Resource", "DomainResource", "Patient", "Condition", "Observation"};
+  auto kept = netconv::fhir::prefilter_bundle_file(file, keep);
+  ASSERT_TRUE(kept);
+  std::ifstream in(file, std::ios::binary);
+  const std::string whole((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_LT(kept->size() * 5, whole.size());
+  const json expected = parse_with_rule(whole, keep);
+  EXPECT_EQ(parse_with_rule(*kept, keep), expected);
+  std::size_t definitions = 0;
+  for (const auto& e : expected["entry"])
+    if (e["resource"].value("resourceType", "") == "StructureDefinition" && e["resource"].value("kind", "") == "resource") ++definitions;
+  EXPECT_EQ(definitions, keep.size());
+}
+
+}  // namespace
