@@ -14,7 +14,7 @@ secs=${1:-60}
 (($# > 0)) && shift
 targets=("$@")
 ((${#targets[@]})) || targets=(fuzz_csv_reader fuzz_ndjson_reader fuzz_naaccr_reader fuzz_mapping_tables fuzz_convert_record
-                              fuzz_validate_json fuzz_validate_xml)
+                              fuzz_validate_json fuzz_validate_xml fuzz_bundle_prefilter)
 build=${NETCONV_SANITIZE_BUILD:-$root/build-asan}
 jobs=${NETCONV_JOBS:-$(nproc)}
 bash "$root/scripts/install-deps.sh" --sanitize
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   fi
   case $t in
     fuzz_csv_reader | fuzz_convert_record | fuzz_mapping_tables) dict=csv ;;
-    fuzz_ndjson_reader | fuzz_validate_json) dict=json ;;
+    fuzz_ndjson_reader | fuzz_validate_json | fuzz_bundle_prefilter) dict=json ;;
     *) dict=xml ;;
   esac
   if [[ $t == fuzz_validate_json ]]; then
