@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
 namespace netconv::fhir {
 namespace {
@@ -13,7 +14,8 @@ constexpr std::size_t kMaxDepth = 512;
 
 class Scanner {
  public:
-  explicit Scanner(const std::vector<std::string>& keep) : keep_(keep) {}
+  Scanner(const std::vector<std::string>& keep, std::function<void(std::string_view)> on_kept_entry)
+      : keep_(keep), on_kept_entry_(std::move(on_kept_entry)) {}
 
   void feed(std::string_view chunk) {
     std::size_t i = 0;
@@ -133,11 +135,7 @@ class Scanner {
     sink() += object ? '}' : ']';
     if (entry_open_ && stack_.size() == kEntries) {
       entry_open_ = false;
-      if (!droppable()) {
-        if (kept_any_) out_ += ',';
-        out_ += entry_;
-        kept_any_ = true;
-      }
+      if (!droppable()) on_kept_entry_(entry_);
     } else if (in_entries_ && stack_.size() == kBundle) {
       in_entries_ = false;
     }
@@ -173,35 +171,62 @@ class Scanner {
   void fail() { failed_ = true; }
 
   const std::vector<std::string>& keep_;
+  std::function<void(std::string_view)> on_kept_entry_;
   std::vector<Level> stack_;
   std::string out_, entry_, str_;
   std::string resource_type_, id_, kind_;
   int resources_ = 0, full_urls_ = 0;
   bool in_string_ = false, escape_ = false, has_escape_ = false, is_key_ = false, collect_ = false;
-  bool in_entries_ = false, seen_entries_ = false, entry_open_ = false, kept_any_ = false;
+  bool in_entries_ = false, seen_entries_ = false, entry_open_ = false;
   bool undecidable_ = false, root_done_ = false, failed_ = false;
 };
 
-}  // namespace
-
-std::optional<std::string> prefilter_bundle_text(std::string_view text, const std::vector<std::string>& keep_ids,
-                                                 std::size_t block) {
-  Scanner s(keep_ids);
-  for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
-  return s.finish();
+// The Bundle is parsed in pieces: its members with an empty entry array, then each kept entry on
+// its own. Only the entry being scanned is ever held as text.
+template <typename Feed>
+std::optional<nlohmann::json> parse_pieces(const std::vector<std::string>& keep_ids, const nlohmann::json::parser_callback_t& callback,
+                                           Feed&& feed) {
+  auto entries = nlohmann::json::array();
+  bool broken = false;
+  Scanner s(keep_ids, [&](std::string_view entry) {
+    // an entry is always an object: null means the callback dropped it, discarded that it is not JSON
+    auto e = nlohmann::json::parse(entry, callback, false);
+    if (e.is_discarded()) broken = true;
+    else if (!e.is_null()) entries.push_back(std::move(e));
+  });
+  if (!feed(s)) return std::nullopt;
+  auto root_text = s.finish();
+  if (!root_text || broken) return std::nullopt;
+  auto root = nlohmann::json::parse(*root_text, callback, false);
+  if (root.is_discarded() || !root.is_object()) return std::nullopt;
+  auto at = root.find("entry");
+  if (at == root.end() || !at->is_array() || !at->empty()) return std::nullopt;
+  *at = std::move(entries);
+  return root;
 }
 
-std::optional<std::string> prefilter_bundle_file(const std::filesystem::path& file, const std::vector<std::string>& keep_ids) {
+}  // namespace
+
+std::optional<nlohmann::json> parse_bundle_text_keeping(std::string_view text, const std::vector<std::string>& keep_ids,
+                                                        const nlohmann::json::parser_callback_t& callback, std::size_t block) {
+  return parse_pieces(keep_ids, callback, [&](Scanner& s) {
+    for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+    return true;
+  });
+}
+
+std::optional<nlohmann::json> parse_bundle_keeping(const std::filesystem::path& file, const std::vector<std::string>& keep_ids,
+                                                   const nlohmann::json::parser_callback_t& callback) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
-  Scanner s(keep_ids);
-  std::string block(std::size_t(1) << 20, '\0');
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
-  }
-  if (in.bad()) return std::nullopt;
-  return s.finish();
+  return parse_pieces(keep_ids, callback, [&](Scanner& s) {
+    std::string block(std::size_t(1) << 16, '\0');
+    while (in) {
+      in.read(block.data(), static_cast<std::streamsize>(block.size()));
+      s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
+    }
+    return !in.bad();
+  });
 }
 
 }  // namespace netconv::fhir

@@ -5,6 +5,7 @@
 // cannot decide is kept and left to the parser, so the parsed result is the same.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,14 +13,19 @@
 
 namespace netconv::fhir {
 
-// The Bundle text without the entries whose resource is a StructureDefinition of kind "resource"
-// with an id not in `keep_ids`. nullopt when the text is not a JSON object with an `entry` array
-// the scan understands (the caller then parses the whole file). The file is read in blocks: only
-// the kept entries and the one being scanned are ever in memory.
-std::optional<std::string> prefilter_bundle_file(const std::filesystem::path& file, const std::vector<std::string>& keep_ids);
+// Parses a definitions Bundle as `nlohmann::json::parse(file, callback)` would (for a callback that
+// decides each value from that value alone, as the definitions loader's does), except that the
+// entries whose resource is a StructureDefinition of kind "resource" with an id not in
+// `keep_ids` are skipped unparsed (the callback must drop those anyway: the result is then the
+// same). nullopt when the text is not a JSON object with one `entry` array the scan understands,
+// or is not valid JSON: the caller then parses the whole file the usual way, which reports it.
+// The file is read in blocks and parsed an entry at a time: only one entry is ever held as text.
+std::optional<nlohmann::json> parse_bundle_keeping(const std::filesystem::path& file, const std::vector<std::string>& keep_ids,
+                                                   const nlohmann::json::parser_callback_t& callback);
 
 // The same over text in memory, fed in blocks of `block` bytes (tests cut it everywhere).
-std::optional<std::string> prefilter_bundle_text(std::string_view text, const std::vector<std::string>& keep_ids,
-                                                 std::size_t block = std::string_view::npos);
+std::optional<nlohmann::json> parse_bundle_text_keeping(std::string_view text, const std::vector<std::string>& keep_ids,
+                                                        const nlohmann::json::parser_callback_t& callback,
+                                                        std::size_t block = std::string_view::npos);
 
 }  // namespace netconv::fhir

@@ -671,11 +671,9 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
     }
     return true;
   };
-  Json j;
-  if (auto kept = keep_types.empty() ? std::nullopt : prefilter_bundle_file(p, keep_types))
-    j = Json::parse(*kept, drop_prose, false);
-  else
-    j = Json::parse(in, drop_prose, false);
+  if (!keep_types.empty())
+    if (auto j = parse_bundle_keeping(p, keep_types, drop_prose)) return std::move(*j);
+  Json j = Json::parse(in, drop_prose, false);
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + p.string());
   return j;
 }
