@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Deterministic generator of NET registry records for benchmarks and memory tests.
 
-usage: gen_registry.py N [--seed S] [--bad-rate R] [--format csv|ndjson|naaccr-xml] [-o FILE]
+usage: gen_registry.py N [--seed S] [--bad-rate R [--bad-keys FILE]] [--format csv|ndjson|naaccr-xml] [-o FILE]
 
 N records (tumors) in the registry CSV contract (or NDJSON, or NAACCR XML 1.x with the items
 netconv reads). Patients are contiguous; about one patient in six has two tumors. With
---bad-rate R, that fraction of records gets exactly one defect netconv must reject. The same
-arguments always give the same bytes. Values are synthetic, not clinical data.
+--bad-rate R, that fraction of records gets exactly one defect netconv must reject; --bad-keys
+FILE lists their record keys (patient_id/tumor_id, one per line) so a test can check that exactly
+those records were rejected. The same arguments always give the same bytes. Values are synthetic, not clinical data.
 """
 import argparse
 import json
@@ -55,7 +56,7 @@ def date(rng, y0, y1, precision=None):
     return f"{y:04d}" if p == "year" else f"{y:04d}-{m:02d}" if p == "month" else f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def records(n, seed, bad_rate):
+def records(n, seed, bad_rate, bad_keys=None):
     rng = random.Random(seed)
     made = 0
     pid = 0
@@ -94,6 +95,8 @@ def records(n, seed, bad_rate):
             if bad_rate > 0 and rng.random() < bad_rate:
                 field, value = rng.choice(DEFECTS).split(":", 1)
                 rec[field] = value
+                if bad_keys is not None:
+                    bad_keys.append(f"{rec['patient_id']}/{rec['tumor_id']}")
             made += 1
             yield rec
 
@@ -150,11 +153,13 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bad-rate", type=float, default=0.0)
+    ap.add_argument("--bad-keys", help="write the record keys of the defective records to this file")
     ap.add_argument("--format", choices=["csv", "ndjson", "naaccr-xml"], default="csv")
     ap.add_argument("-o", "--output")
     a = ap.parse_args()
     out = open(a.output, "w", newline="") if a.output else sys.stdout
-    recs = records(a.n, a.seed, a.bad_rate)
+    bad_keys = [] if a.bad_keys else None
+    recs = records(a.n, a.seed, a.bad_rate, bad_keys)
     if a.format == "naaccr-xml":
         write_naaccr(out, recs)
     elif a.format == "ndjson":
@@ -170,6 +175,9 @@ def main():
             out.write(",".join(r[c] for c in COLUMNS) + "\n")
     if out is not sys.stdout:
         out.close()
+    if a.bad_keys:
+        with open(a.bad_keys, "w") as f:
+            f.writelines(k + "\n" for k in bad_keys)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <utility>
 
 namespace netconv::fhir {
 namespace {
@@ -115,6 +116,8 @@ class Scanner {
       entry_open_ = true;
       entry_.clear();
       resource_type_.clear(), id_.clear(), kind_.clear();
+      captured_[0] = captured_[1] = captured_[2] = false;
+      key_seen_[0] = key_seen_[1] = key_seen_[2] = false;
       resources_ = 0, full_urls_ = 0;
       undecidable_ = false;
     } else if (entry_open_ && depth == kResource && object && stack_.back().key == "resource") {
@@ -147,26 +150,32 @@ class Scanner {
     if (is_key_) {
       top.key = str_;
       if (top.resource) {
-        // a key written with escapes could still mean one of the captured ones
+        // a key written with escapes could still mean one of the captured ones; a repeated one
+        // leaves the parser's choice of value (whatever its type) to the parser
         if (has_escape_) undecidable_ = true;
+        for (int i = 0; i < 3; ++i)
+          if (str_ == kCaptured[i] && std::exchange(key_seen_[i], true)) undecidable_ = true;
       }
       if (entry_open_ && stack_.size() == kEntry && !has_escape_ && str_ == "fullUrl") ++full_urls_;
       return;
     }
     if (!collect_) return;
-    std::string* field = top.key == "resourceType" ? &resource_type_ : top.key == "id" ? &id_ : &kind_;
-    if (has_escape_ || !field->empty()) undecidable_ = true;  // escaped or repeated: the parser decides
-    *field = str_;
+    const int which = top.key == "resourceType" ? 0 : top.key == "id" ? 1 : 2;
+    std::string* field[] = {&resource_type_, &id_, &kind_};
+    if (has_escape_ || captured_[which]) undecidable_ = true;  // escaped or repeated: the parser decides
+    *field[which] = str_;
+    captured_[which] = true;
   }
 
   // The parser's callback drops an entry (an object with `fullUrl`) whose resource is a
   // StructureDefinition of kind "resource" not asked for; only that case is dropped here.
   bool droppable() const {
-    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && resource_type_ == "StructureDefinition" &&
+    // the id must have been read as a string: the callback throws on any other (the parser decides)
+    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && captured_[1] && resource_type_ == "StructureDefinition" &&
            kind_ == "resource" && std::find(keep_.begin(), keep_.end(), id_) == keep_.end();
   }
 
-  static bool is_captured(const std::string& key) { return key == "resourceType" || key == "id" || key == "kind"; }
+  static bool is_captured(const std::string& key) { return key == kCaptured[0] || key == kCaptured[1] || key == kCaptured[2]; }
   static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
   void fail() { failed_ = true; }
 
@@ -175,6 +184,9 @@ class Scanner {
   std::vector<Level> stack_;
   std::string out_, entry_, str_;
   std::string resource_type_, id_, kind_;
+  static constexpr const char* kCaptured[3] = {"resourceType", "id", "kind"};
+  bool captured_[3] = {false, false, false};  // read as strings
+  bool key_seen_[3] = {false, false, false};
   int resources_ = 0, full_urls_ = 0;
   bool in_string_ = false, escape_ = false, has_escape_ = false, is_key_ = false, collect_ = false;
   bool in_entries_ = false, seen_entries_ = false, entry_open_ = false;
@@ -188,16 +200,28 @@ std::optional<nlohmann::json> parse_pieces(const std::vector<std::string>& keep_
                                            Feed&& feed) {
   auto entries = nlohmann::json::array();
   bool broken = false;
+  // Anything unusual (invalid JSON, a callback that throws) gives up: the whole parse then meets
+  // it in the file's own order, and reports it as it always did.
   Scanner s(keep_ids, [&](std::string_view entry) {
-    // an entry is always an object: null means the callback dropped it, discarded that it is not JSON
-    auto e = nlohmann::json::parse(entry, callback, false);
-    if (e.is_discarded()) broken = true;
-    else if (!e.is_null()) entries.push_back(std::move(e));
+    if (broken) return;
+    try {
+      // an entry is always an object: null means the callback dropped it, discarded that it is not JSON
+      auto e = nlohmann::json::parse(entry, callback, false);
+      if (e.is_discarded()) broken = true;
+      else if (!e.is_null()) entries.push_back(std::move(e));
+    } catch (const nlohmann::json::exception&) {
+      broken = true;
+    }
   });
   if (!feed(s)) return std::nullopt;
   auto root_text = s.finish();
   if (!root_text || broken) return std::nullopt;
-  auto root = nlohmann::json::parse(*root_text, callback, false);
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(*root_text, callback, false);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
   if (root.is_discarded() || !root.is_object()) return std::nullopt;
   auto at = root.find("entry");
   if (at == root.end() || !at->is_array() || !at->empty()) return std::nullopt;

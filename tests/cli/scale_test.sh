@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Batch-at-scale contract: flat memory (200k rows vs 20k rows, compared, not timed), identical
-# bytes at -j 1 and -j 2, and interrupted runs (SIGINT, SIGKILL) that leave no partial file
-# under a final name.
+# Batch-at-scale contract: flat memory (200k rows vs 20k rows, compared, not timed), every bad row
+# (0.5 %) in the rejects file and no other, identical bytes at -j 1 and -j 2, and interrupted
+# runs (SIGINT, SIGKILL) that leave no partial file under a final name.
 set -uo pipefail
 netconv=$1 root=$2
 work=$(mktemp -d)
@@ -10,7 +10,7 @@ fails=0 passes=0
 check() { if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi; }
 gen=$root/bench/gen_registry.py
 python3 "$gen" 20000 --seed 3 --bad-rate 0.005 -o "$work/20k.csv"
-python3 "$gen" 200000 --seed 3 --bad-rate 0.005 -o "$work/200k.csv"
+python3 "$gen" 200000 --seed 3 --bad-rate 0.005 --bad-keys "$work/200k.bad" -o "$work/200k.csv"
 
 peak_kib() { # peak RSS of a command, from the kernel's accounting of the child
   python3 - "$@" <<'PY'
@@ -25,6 +25,22 @@ echo "peak RSS: 20k rows ${small} KiB, 200k rows ${large} KiB"
 # flat: ten times the input may not cost more than 8 MiB more memory
 check "memory does not grow with the input" 1 "$((large - small < 8192))"
 check "peak RSS under 64 MiB at -j 1" 1 "$((large < 65536))"
+
+# the generator's defective records, exactly, are the rejects; every record is accounted for
+bad=$(wc -l < "$work/200k.bad")
+check "the input has bad rows" 1 "$((bad > 500))"
+check "rejected records are exactly the bad rows" "" "$(python3 - "$work/m200/rejects.ndjson" "$work/200k.bad" <<'PY'
+import json, sys
+rejected = sorted(json.loads(line)["record_key"] for line in open(sys.argv[1]))
+expected = sorted(open(sys.argv[2]).read().split())
+if rejected != expected:
+    print(f"{len(rejected)} rejected, {len(expected)} bad; first differences: {sorted(set(rejected) ^ set(expected))[:5]}")
+PY
+)"
+check "read = converted + rejected + skipped" "200000 $bad" "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["read"] if r["read"] == r["converted"] + r["rejected"] + r["skipped"] else "unbalanced", r["rejected"])' "$work/m200/report.json")"
 
 "$netconv" convert -q -j 2 -o "$work/j2" "$work/20k.csv"
 for f in $(cd "$work/m20" && find . -name '*.ndjson'); do

@@ -98,6 +98,29 @@ TEST(BundlePrefilter, TextItDoesNotUnderstandIsLeftToTheParser) {
     EXPECT_FALSE(parse_bundle_text_keeping(text, kKeep, rule_keeping(kKeep))) << text;
 }
 
+// Found by fuzz_bundle_prefilter: an invalid first entry stops the whole parse before the
+// callback ever sees the second, whose resourceType is an array and makes the loader's rule throw
+// (json::value on a non-string). Parsed entry by entry, the second still reached the callback.
+TEST(BundlePrefilter, RegressionCallbackThrowsAfterAnInvalidEntry) {
+  const std::string text =
+      R"({"entry":[{"fullUrl":"u","resource":{"resourceType":"StructureDefinition","\u0cur":1}},)"
+      R"({"fullUrl":"w","resource":{"resourceType":[1.5e3,true,null]}}]})";
+  EXPECT_TRUE(parse_with_rule(text, kKeep).is_discarded());  // the whole parse: invalid, no throw
+  std::optional<json> got;
+  EXPECT_NO_THROW(got = parse_bundle_text_keeping(text, kKeep, rule_keeping(kKeep)));
+  EXPECT_FALSE(got);  // left to the whole parse
+  // and where the whole parse does throw, the prefilter leaves it to the whole parse too
+  const std::string throwing = R"({"entry":[{"fullUrl":"w","resource":{"resourceType":"StructureDefinition","kind":"resource","id":7}}]})";
+  EXPECT_THROW(parse_with_rule(throwing, kKeep), json::exception);
+  EXPECT_NO_THROW(got = parse_bundle_text_keeping(throwing, kKeep, rule_keeping(kKeep)));
+  EXPECT_FALSE(got);
+  // a repeated member whose last value is not a string: the parser keeps the last, the rule throws
+  const std::string repeated = R"({"entry":[{"fullUrl":"w","resource":{"resourceType":"StructureDefinition","kind":"resource","id":"A","kind":5}}]})";
+  EXPECT_THROW(parse_with_rule(repeated, kKeep), json::exception);
+  EXPECT_NO_THROW(got = parse_bundle_text_keeping(repeated, kKeep, rule_keeping(kKeep)));
+  EXPECT_FALSE(got);
+}
+
 TEST(BundlePrefilter, OfficialResourceDefinitionsParseTheSame) {
   namespace fs = std::filesystem;
   const fs::path file = fs::path(netconv::resolve_fhir_packages_dir("")) / "@medplum__definitions#4.5.2/package/dist/fhir/r4/profiles-resources.json";
