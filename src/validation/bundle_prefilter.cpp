@@ -1,6 +1,7 @@
 #include "validation/bundle_prefilter.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <functional>
 #include <utility>
@@ -82,7 +83,7 @@ class Scanner {
         in_string_ = true;
         has_escape_ = false;
         is_key_ = stack_.back().object && stack_.back().expect_key;
-        collect_ = is_key_ || (stack_.back().resource && is_captured(stack_.back().key));
+        collect_ = is_key_ || (stack_.back().resource && captured_index(stack_.back().key) >= 0);
         str_.clear();
         sink() += c;
         return;
@@ -115,9 +116,8 @@ class Scanner {
       if (!object) return fail();
       entry_open_ = true;
       entry_.clear();
-      resource_type_.clear(), id_.clear(), kind_.clear();
-      captured_[0] = captured_[1] = captured_[2] = false;
-      key_seen_[0] = key_seen_[1] = key_seen_[2] = false;
+      captured_ = {};
+      read_ = key_seen_ = {};
       resources_ = 0, full_urls_ = 0;
       undecidable_ = false;
     } else if (entry_open_ && depth == kResource && object && stack_.back().key == "resource") {
@@ -152,30 +152,30 @@ class Scanner {
       if (top.resource) {
         // a key written with escapes could still mean one of the captured ones; a repeated one
         // leaves the parser's choice of value (whatever its type) to the parser
-        if (has_escape_) undecidable_ = true;
-        for (int i = 0; i < 3; ++i)
-          if (str_ == kCaptured[i] && std::exchange(key_seen_[i], true)) undecidable_ = true;
+        const int i = captured_index(str_);
+        if (has_escape_ || (i >= 0 && std::exchange(key_seen_[i], true))) undecidable_ = true;
       }
       if (entry_open_ && stack_.size() == kEntry && !has_escape_ && str_ == "fullUrl") ++full_urls_;
       return;
     }
     if (!collect_) return;
-    const int which = top.key == "resourceType" ? 0 : top.key == "id" ? 1 : 2;
-    std::string* field[] = {&resource_type_, &id_, &kind_};
-    if (has_escape_ || captured_[which]) undecidable_ = true;  // escaped or repeated: the parser decides
-    *field[which] = str_;
-    captured_[which] = true;
+    const int i = captured_index(top.key);
+    if (has_escape_ || read_[i]) undecidable_ = true;  // escaped or repeated: the parser decides
+    captured_[i] = str_;
+    read_[i] = true;
   }
 
-  // The parser's callback drops an entry (an object with `fullUrl`) whose resource is a
-  // StructureDefinition of kind "resource" not asked for; only that case is dropped here.
+  // The entries is_unwanted_definition() would drop, decided from the bytes.
   bool droppable() const {
-    // the id must have been read as a string: the callback throws on any other (the parser decides)
-    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && captured_[1] && resource_type_ == "StructureDefinition" &&
-           kind_ == "resource" && std::find(keep_.begin(), keep_.end(), id_) == keep_.end();
+    // all three read as strings: the rule throws on any other type (the parser decides then)
+    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && read_[kId] && captured_[kType] == "StructureDefinition" &&
+           captured_[kKind] == "resource" && std::find(keep_.begin(), keep_.end(), captured_[kId]) == keep_.end();
   }
 
-  static bool is_captured(const std::string& key) { return key == kCaptured[0] || key == kCaptured[1] || key == kCaptured[2]; }
+  // the resource members the rule reads: their index in captured_, or -1
+  static int captured_index(std::string_view key) {
+    return key == "resourceType" ? kType : key == "id" ? kId : key == "kind" ? kKind : -1;
+  }
   static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
   void fail() { failed_ = true; }
 
@@ -183,10 +183,9 @@ class Scanner {
   std::function<void(std::string_view)> on_kept_entry_;
   std::vector<Level> stack_;
   std::string out_, entry_, str_;
-  std::string resource_type_, id_, kind_;
-  static constexpr const char* kCaptured[3] = {"resourceType", "id", "kind"};
-  bool captured_[3] = {false, false, false};  // read as strings
-  bool key_seen_[3] = {false, false, false};
+  static constexpr int kType = 0, kId = 1, kKind = 2;
+  std::array<std::string, 3> captured_;  // resourceType, id, kind of the entry's resource
+  std::array<bool, 3> read_{}, key_seen_{};  // read as a string / named as a key
   int resources_ = 0, full_urls_ = 0;
   bool in_string_ = false, escape_ = false, has_escape_ = false, is_key_ = false, collect_ = false;
   bool in_entries_ = false, seen_entries_ = false, entry_open_ = false;
@@ -230,6 +229,13 @@ std::optional<nlohmann::json> parse_pieces(const std::vector<std::string>& keep_
 }
 
 }  // namespace
+
+bool is_unwanted_definition(const nlohmann::json& object, const std::vector<std::string>& keep_ids) {
+  if (!object.is_object() || !object.contains("fullUrl")) return false;
+  auto r = object.find("resource");
+  return r != object.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
+         r->value("kind", "") == "resource" && std::find(keep_ids.begin(), keep_ids.end(), r->value("id", "")) == keep_ids.end();
+}
 
 std::optional<nlohmann::json> parse_bundle_text_keeping(std::string_view text, const std::vector<std::string>& keep_ids,
                                                         const nlohmann::json::parser_callback_t& callback, std::size_t block) {

@@ -13,6 +13,11 @@
 
 namespace netconv::fhir {
 
+// The definitions loader's entry rule, which the scan anticipates: an object with `fullUrl` whose
+// `resource` is a StructureDefinition of kind "resource" with an id not in `keep_ids`. Throws
+// nlohmann's type_error when one of those members is not a string.
+bool is_unwanted_definition(const nlohmann::json& object, const std::vector<std::string>& keep_ids);
+
 // Parses a definitions Bundle as `nlohmann::json::parse(file, callback)` would (for a callback that
 // decides each value from that value alone, as the definitions loader's does), except that the
 // entries whose resource is a StructureDefinition of kind "resource" with an id not in

@@ -663,13 +663,7 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
       return !(parsed.is_string() && kProse.count(parsed.get_ref<const std::string&>()));
     // a Bundle entry of a resource definition that was not asked for is dropped as soon as it
     // is parsed, so only one such entry is ever in memory
-    if (event == Json::parse_event_t::object_end && !keep_types.empty() && parsed.is_object() && parsed.contains("fullUrl")) {
-      auto r = parsed.find("resource");
-      if (r != parsed.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
-          r->value("kind", "") == "resource")
-        return std::find(keep_types.begin(), keep_types.end(), r->value("id", "")) != keep_types.end();
-    }
-    return true;
+    return event != Json::parse_event_t::object_end || keep_types.empty() || !is_unwanted_definition(parsed, keep_types);
   };
   if (!keep_types.empty())
     if (auto j = parse_bundle_keeping(p, keep_types, drop_prose)) return std::move(*j);

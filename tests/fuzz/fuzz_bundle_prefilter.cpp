@@ -3,7 +3,6 @@
 // the input is valid JSON and the prefilter answers, its result must be exactly what parsing the
 // whole input with the loader's entry rule gives; when that whole parse throws, the prefilter must
 // neither throw nor answer (the loader then parses the whole file and meets the same error).
-#include <algorithm>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -15,13 +14,7 @@ using nlohmann::json;
 static const std::vector<std::string> kKeep = {"Patient", "Condition"};
 
 static const json::parser_callback_t kRule = [](int, json::parse_event_t event, json& parsed) {
-  if (event == json::parse_event_t::object_end && parsed.is_object() && parsed.contains("fullUrl")) {
-    auto r = parsed.find("resource");
-    if (r != parsed.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
-        r->value("kind", "") == "resource")
-      return std::find(kKeep.begin(), kKeep.end(), r->value("id", "")) != kKeep.end();
-  }
-  return true;
+  return event != json::parse_event_t::object_end || !netconv::fhir::is_unwanted_definition(parsed, kKeep);
 };
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,17 +16,10 @@ using nlohmann::json;
 using netconv::fhir::parse_bundle_text_keeping;
 const std::vector<std::string> kKeep = {"Patient", "Condition"};
 
-// The loader's rule (fhir_validator.cpp), restated: an object with `fullUrl` whose resource is a
-// StructureDefinition of kind "resource" is dropped unless its id is kept.
+// The loader's entry rule as its callback applies it (fhir_validator.cpp, without the prose rule).
 json::parser_callback_t rule_keeping(const std::vector<std::string>& keep) {
   return [keep](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_end && parsed.is_object() && parsed.contains("fullUrl")) {
-      auto r = parsed.find("resource");
-      if (r != parsed.end() && r->is_object() && r->value("resourceType", "") == "StructureDefinition" &&
-          r->value("kind", "") == "resource")
-        return std::find(keep.begin(), keep.end(), r->value("id", "")) != keep.end();
-    }
-    return true;
+    return event != json::parse_event_t::object_end || !netconv::fhir::is_unwanted_definition(parsed, keep);
   };
 }
 json parse_with_rule(const std::string& text, const std::vector<std::string>& keep) { return json::parse(text, rule_keeping(keep), false); }
@@ -70,6 +62,18 @@ std::vector<Case> cases() {
       {"no entries", bundle({}), 0},
       {"minified, numbers and literals", R"({"entry":[)" + sd("Account") + "," + sd("Patient", "resource", R"(,"n":-1.5e3,"b":true,"z":null)") + "]}", 1},
   };
+}
+
+TEST(BundlePrefilter, UnwantedDefinitionRule) {
+  const json sd_entry = json::parse(sd("Account"));
+  EXPECT_TRUE(netconv::fhir::is_unwanted_definition(sd_entry, kKeep));
+  EXPECT_FALSE(netconv::fhir::is_unwanted_definition(json::parse(sd("Patient")), kKeep));
+  EXPECT_FALSE(netconv::fhir::is_unwanted_definition(json::parse(sd("Account", "logical")), kKeep));
+  EXPECT_FALSE(netconv::fhir::is_unwanted_definition(sd_entry["resource"], kKeep));  // no fullUrl
+  EXPECT_FALSE(netconv::fhir::is_unwanted_definition(json::array(), kKeep));
+  json numeric_id = sd_entry;
+  numeric_id["resource"]["id"] = 7;
+  EXPECT_THROW(netconv::fhir::is_unwanted_definition(numeric_id, kKeep), json::exception);
 }
 
 TEST(BundlePrefilter, ParsesToTheSameJsonAsTheLoadersRuleAtEveryBlockSize) {
