@@ -1,6 +1,7 @@
 #include "validation/json_tree.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace netconv::fhir {
 
@@ -39,7 +40,20 @@ const JsonNode* JsonNode::at(std::size_t i) const {
 
 std::string_view JsonNode::string_member(std::string_view name) const {
   const JsonNode* m = find(name);
-  return m && m->is_string() ? m->text_ : std::string_view();
+  return m && m->is_string() ? m->str() : std::string_view();
+}
+
+void JsonNode::append_value_key(std::string& out) const {
+  const auto size = static_cast<std::uint32_t>(text_.size());
+  switch (type_) {
+    case JsonType::boolean: out += boolean_ ? 't' : 'f'; return;
+    case JsonType::number:
+    case JsonType::string:
+      out.append(reinterpret_cast<const char*>(&size), sizeof size);
+      out += text_;
+      return;
+    default: return;  // null, and containers: their shape is compared, not a value
+  }
 }
 
 namespace {
@@ -170,8 +184,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 // Iterative: nesting depth costs heap (open_), not stack.
 class JsonParser {
  public:
-  JsonParser(std::string_view s, std::vector<JsonNode>& nodes, std::string& arena, JsonParseError* err)
-      : s_(s), nodes_(nodes), arena_(arena), err_(err) {}
+  JsonParser(std::string_view s, std::vector<JsonNode>& nodes, std::string& arena, JsonParseError* err, bool track_reads)
+      : s_(s), nodes_(nodes), arena_(arena), err_(err), track_reads_(track_reads) {}
 
   bool run();
 
@@ -209,6 +223,7 @@ class JsonParser {
   std::vector<JsonNode>& nodes_;
   std::string& arena_;
   JsonParseError* err_;
+  bool track_reads_;
   std::vector<std::uint32_t> open_;  // indices of the containers being filled
 };
 
@@ -226,9 +241,27 @@ bool JsonParser::hex4(std::uint32_t& v) {
   return true;
 }
 
+namespace {
+
+// True when one of the 8 bytes of w is '"', '\\', a control character or not ASCII: the bytes a
+// string scan must stop at. (The classic "has a zero byte" test, per byte class.)
+bool has_special_byte(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+  return ((((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w) | w) & highs) != 0;
+}
+
+}  // namespace
+
 bool JsonParser::string(std::string_view& out) {
   const std::size_t start = ++i_;  // after the quote
   while (i_ < s_.size()) {
+    // plain ASCII runs 8 bytes at a time
+    for (std::uint64_t w; i_ + 8 <= s_.size(); i_ += 8) {
+      std::memcpy(&w, s_.data() + i_, 8);
+      if (has_special_byte(w)) break;
+    }
+    if (i_ >= s_.size()) break;
     auto c = static_cast<unsigned char>(s_[i_]);
     if (c == '"') {
       out = s_.substr(start, i_ - start);
@@ -352,6 +385,7 @@ bool JsonParser::value(std::string_view key) {
   const auto idx = static_cast<std::uint32_t>(nodes_.size());
   nodes_.emplace_back();
   nodes_[idx].key_ = key;
+  nodes_[idx].tracked_ = track_reads_;
   switch (s_[i_]) {
     case '{':
     case '[':
@@ -417,11 +451,13 @@ bool JsonParser::run() {
   return true;
 }
 
-bool JsonTree::parse(std::string_view text, JsonParseError* error) {
+bool JsonTree::parse(std::string_view text, JsonParseError* error) { return parse(text, error, true); }
+
+bool JsonTree::parse(std::string_view text, JsonParseError* error, bool track_reads) {
   nodes_.clear();
   arena_.clear();
   arena_.reserve(text.size());
-  JsonParser p(text, nodes_, arena_, error);
+  JsonParser p(text, nodes_, arena_, error, track_reads);
   if (p.run()) return true;
   nodes_.clear();
   return false;
@@ -429,7 +465,7 @@ bool JsonTree::parse(std::string_view text, JsonParseError* error) {
 
 bool JsonTree::parse_owned(std::string text, JsonParseError* error) {
   owned_text_ = std::move(text);
-  return parse(owned_text_, error);
+  return parse(owned_text_, error, false);
 }
 
 }  // namespace netconv::fhir

@@ -19,6 +19,12 @@ class JsonParser;
 
 enum class JsonType : std::uint8_t { null, boolean, number, string, array, object };
 
+// Reading a value of a tree parsed for validation notes this bit on its node, so that the
+// validator's result cache (fhir_memo.hpp) knows which values decided the course of a validation.
+// The validator switches it while one of its recorded checks runs. Trees of definitions
+// (parse_owned) are shared between threads and note nothing.
+inline thread_local std::uint8_t json_read_mark = 1;
+
 class JsonNode {
  public:
   JsonType type() const { return type_; }
@@ -31,9 +37,18 @@ class JsonNode {
   bool is_object() const { return type_ == JsonType::object; }
   const char* type_name() const;
 
-  bool boolean() const { return boolean_; }
-  double number() const { return number_; }
-  std::string_view str() const { return text_; }  // string value; empty for other types
+  bool boolean() const {
+    note_read();
+    return boolean_;
+  }
+  double number() const {
+    note_read();
+    return number_;
+  }
+  std::string_view str() const {  // string value, a number's literal; empty for other types
+    note_read();
+    return text_;
+  }
   std::string_view key() const { return key_; }   // member name when inside an object
 
   std::size_t size() const { return count_; }  // members / items; 0 for scalars
@@ -71,8 +86,17 @@ class JsonNode {
   // Compact JSON text (for messages).
   std::string dump() const;
 
+  // The read bits noted on this node since it was parsed.
+  std::uint8_t read_marks() const { return marks_; }
+  // Appends the scalar value (a string's text, a number's literal, a boolean) in a form where
+  // equal bytes mean an equal value, without noting a read: the result cache's comparison key.
+  void append_value_key(std::string& out) const;
+
  private:
   friend class JsonParser;
+  void note_read() const {
+    if (tracked_) marks_ |= json_read_mark;
+  }
   std::string_view key_;
   std::string_view text_;
   double number_ = 0;
@@ -81,6 +105,8 @@ class JsonNode {
   JsonType type_ = JsonType::null;
   bool integer_ = false;  // number written without fraction or exponent
   bool boolean_ = false;
+  bool tracked_ = false;  // reads are noted (parsed by JsonTree::parse)
+  mutable std::uint8_t marks_ = 0;
 };
 
 // JSON equality as FHIR fixed[x] means it: same members regardless of order, numbers by value.
@@ -101,8 +127,11 @@ class JsonTree {
   // Parses text the tree keeps its own copy of (definitions' fixed values).
   bool parse_owned(std::string text, JsonParseError* error = nullptr);
   const JsonNode& root() const { return nodes_.front(); }
+  // Every node in document order (root() first; a node's subtree follows it).
+  const std::vector<JsonNode>& nodes() const { return nodes_; }
 
  private:
+  bool parse(std::string_view text, JsonParseError* error, bool track_reads);
   std::vector<JsonNode> nodes_;
   std::string arena_;  // unescaped strings; reserved to the text size so views stay valid
   std::string owned_text_;

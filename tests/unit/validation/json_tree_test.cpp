@@ -120,3 +120,63 @@ TEST(JsonTree, UnderscoredLookupAndEquality) {
 }
 
 }  // namespace
+
+namespace {
+
+// Strings are scanned 8 bytes at a time while no byte is special: every special byte must stop
+// the scan wherever it falls in a block, with the same verdict, position and value as nlohmann.
+TEST(JsonTree, SpecialBytesAtEveryOffsetOfTheBlockScan) {
+  struct Special {
+    const char* name;
+    std::string bytes;
+    bool valid;
+  };
+  const Special specials[] = {{"quote_escape", "\\\"", true}, {"backslash_escape", "\\\\", true}, {"unicode_escape", "\\u00e9", true},
+                              {"utf8_2", "\xC3\xA9", true},    {"utf8_4", "\xF0\x9F\x98\x80", true}, {"tab", "\t", false},
+                              {"nul", std::string(1, '\0'), false}, {"unit_separator", "\x1F", false}, {"bad_utf8", "\xFF", false},
+                              {"delete", "\x7F", true}};
+  for (const auto& s : specials) {
+    for (std::size_t before = 0; before < 20; ++before) {
+      const std::string text = "[\"" + std::string(before, 'a') + s.bytes + std::string(19 - before, 'b') + "\"]";
+      JsonTree t;
+      JsonParseError e;
+      const bool ok = t.parse(text, &e);
+      ASSERT_EQ(ok, s.valid) << s.name << " after " << before << " bytes";
+      ASSERT_EQ(ok, nlohmann::json::accept(text)) << s.name << " after " << before << " bytes";
+      if (ok) {
+        EXPECT_EQ(std::string(t.root().begin()->str()), nlohmann::json::parse(text)[0].get<std::string>()) << s.name << " " << before;
+      } else {
+        EXPECT_EQ(e.byte, 2 + before) << s.name << " after " << before << " bytes";
+      }
+    }
+  }
+}
+
+// What the validator's result cache relies on: reading a value notes it on its node, with the
+// thread's current mark; trees of definitions (parse_owned) note nothing.
+TEST(JsonTree, ReadsOfValuesAreNoted) {
+  JsonTree t;
+  ASSERT_TRUE(t.parse(R"({"a":"x","b":2,"c":true,"d":{"e":"y"}})"));
+  const auto& nodes = t.nodes();
+  for (const auto& n : nodes) EXPECT_EQ(n.read_marks(), 0);
+  EXPECT_EQ(t.root().string_member("a"), "x");
+  (void)t.root().find("b")->number();
+  const auto saved = netconv::fhir::json_read_mark;
+  netconv::fhir::json_read_mark = 2;
+  (void)t.root().find("c")->boolean();
+  netconv::fhir::json_read_mark = saved;
+  (void)t.root().find("d")->find("e");  // finding by name reads no value
+  EXPECT_EQ(t.root().find("a")->read_marks(), 1);
+  EXPECT_EQ(t.root().find("b")->read_marks(), 1);
+  EXPECT_EQ(t.root().find("c")->read_marks(), 2);
+  EXPECT_EQ(t.root().find("d")->find("e")->read_marks(), 0);
+  (void)t.root().find("d")->dump();  // a dump reads every value below
+  EXPECT_EQ(t.root().find("d")->find("e")->read_marks(), 1);
+
+  JsonTree owned;
+  ASSERT_TRUE(owned.parse_owned(R"({"a":"x"})"));
+  EXPECT_EQ(owned.root().string_member("a"), "x");
+  EXPECT_EQ(owned.root().find("a")->read_marks(), 0) << "shared definition trees must never be written to";
+}
+
+}  // namespace
