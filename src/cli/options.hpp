@@ -21,6 +21,7 @@ struct ParsedConvert {
   bool help = false;
   bool no_progress = false;
   bool no_validate = false;
+  bool no_validation_cache = false;
   std::string help_text;
 };
 

@@ -14,6 +14,7 @@ namespace netconv::cli {
 int run_validate(const std::vector<std::string>& args) {
   ValidateFilesOptions o;
   std::string format = "text";
+  bool no_cache = false;
   po::options_description desc(
       "Usage: netconv validate [options] FILE|DIR...\n\n"
       "Checks FHIR R4 JSON (.json resource or Bundle, .ndjson one resource per line) against R4 and the\n"
@@ -27,6 +28,7 @@ int run_validate(const std::vector<std::string>& args) {
       ("cda-schema", po::value(&o.cda_schema), "CDA XSD (default schemas/cda/netconv-ccda.xsd; e.g. HL7 CDA_SDTC.xsd)")
       ("fhir-packages", po::value(&o.fhir_packages), "FHIR definition packages dir (see scripts/install-fhir-packages.sh)")
       ("format", po::value(&format)->default_value("text"), "text | json | github")
+      ("no-validation-cache", po::bool_switch(&no_cache), "validate every FHIR resource in full (same verdicts, slower)")
       ("quiet,q", po::bool_switch(&o.quiet), "print failures and the summary only");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&o.inputs)->multitoken());
@@ -43,6 +45,7 @@ int run_validate(const std::vector<std::string>& args) {
     throw UsageError("--format must be text, json or github");
   }
   if (o.inputs.empty()) throw UsageError("no file or folder given");
+  o.validation_cache = !no_cache;
   return validate_files(o, std::cout);
 }
 

@@ -113,6 +113,7 @@ class Run {
         if (f == "fhir") {
           FhirValidatorOptions vo;
           vo.schema_file = opt.fhir_schema;
+          vo.memoize = opt.validation_cache;
           // the types the FHIR writer emits (and the base types every resource derives from)
           vo.resource_types = {"Resource", "DomainResource", "Patient", "Condition", "Observation", "Procedure",
                                "MedicationAdministration", "Bundle"};

@@ -25,6 +25,7 @@ struct ConvertOptions {
   WriterOptions writer;
   bool show_values = false;
   bool validate = true;       // every output checked before it is written (--no-validate)
+  bool validation_cache = true;  // FHIR: per-thread result cache (--no-validation-cache; docs/validation.md)
   std::string fhir_packages;  // FHIR definition packages (--fhir-packages; see scripts/install-fhir-packages.sh)
   std::string fhir_schema;    // optional official fhir.schema.json checked as well
   std::string cda_schema;     // CDA XSD (default: schemas/cda/netconv-ccda.xsd)

@@ -1,6 +1,7 @@
 #include "validation/fhir_validator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "core/errors.hpp"
 #include "validation/bundle_prefilter.hpp"
 #include "validation/fhir_compile.hpp"
+#include "validation/fhir_memo.hpp"
 #include "validation/fhir_model.hpp"
 #include "validation/fhir_schema.hpp"
 #include "validation/json_locate.hpp"
@@ -73,6 +75,21 @@ bool deep_includes(const JNode& value, const JNode& pattern) {
   return json_equal(value, pattern);
 }
 
+// A value of the JSON form and lexical form of primitive p (Walker::primitive says why not).
+bool primitive_ok(const JNode& v, Prim p) {
+  switch (json_kind(p)) {
+    case JsonKind::boolean: return v.is_boolean();
+    case JsonKind::number: {
+      if (!v.is_number()) return false;
+      double d = v.number();
+      bool integral = v.is_number_integer() || (std::isfinite(d) && std::trunc(d) == d);
+      return check_number_primitive(p, integral, d < 0, d) == nullptr;
+    }
+    case JsonKind::string: return v.is_string() && check_string_primitive(p, v.str()) == nullptr;
+  }
+  return false;
+}
+
 // membership of a coded value: 1 in, 0 not in, -1 not a coded value
 int in_value_set(const JNode& v, std::string_view type, const Expansion& e) {
   thread_local std::string key;  // "system|code", without an allocation per lookup
@@ -105,7 +122,9 @@ int in_value_set(const JNode& v, std::string_view type, const Expansion& e) {
 // The datatype a binding applies to: the element's single type, else the choice suffix.
 std::string_view binding_type(const PNode& n, std::string_view suffix) {
   if (n.type_codes.size() == 1) return n.type_codes[0];
-  if (suffix == "CodeableConcept" || suffix == "Coding") return suffix;
+  // literals, not the suffix itself (a view into the validated text): a remembered check keeps it
+  if (suffix == "CodeableConcept") return "CodeableConcept";
+  if (suffix == "Coding") return "Coding";
   if (suffix == "Code") return "code";
   if (suffix == "String") return "string";
   if (suffix == "Uri") return "uri";
@@ -134,8 +153,8 @@ struct WalkerScratch {
 
 class Walker {
  public:
-  Walker(const Model& m, std::vector<ValidationIssue>& out, WalkerScratch& scratch)
-      : m_(m), out_(out), path_(scratch.path), vals_(scratch.vals), urls_(scratch.profile_urls) {
+  Walker(const Model& m, std::vector<ValidationIssue>& out, WalkerScratch& scratch, MemoRecording* recording)
+      : m_(m), out_(out), path_(scratch.path), vals_(scratch.vals), urls_(scratch.profile_urls), rec_(recording) {
     path_.clear();
     vals_.clear();
     auto element = m_.by_name.find("Element");
@@ -235,7 +254,7 @@ class Walker {
                 " is required in " + td.name + ")");
     }
     for (const auto* inv : td.invariants)
-      if (!inv->fn(obj, {}, *root_)) issue(inv->key.c_str(), inv->key + ": " + inv->human);
+      if (!leaf_check(invariant_check(*inv, obj, {}))) issue(inv->key.c_str(), inv->key + ": " + inv->human);
     if (td.is_extension) extension(obj);
   }
 
@@ -283,10 +302,48 @@ class Walker {
     }
     if (el.binding && el.binding->ok) binding(v, tr.code, *el.binding);
     for (const auto* inv : el.invariants)
-      if (!inv->fn(v, tr.suffix, *root_)) issue(inv->key.c_str(), inv->key + ": " + inv->human);
+      if (!leaf_check(invariant_check(*inv, v, tr.suffix))) issue(inv->key.c_str(), inv->key + ": " + inv->human);
+  }
+
+  // Runs a leaf check. While a recording is made, the check is noted for replay and what it
+  // reads is not noted as steering (fhir_memo.hpp).
+  bool leaf_check(const LeafCheck& c) {
+    if (!rec_) return passes(c);
+    struct CheckMarks {
+      std::uint8_t saved = json_read_mark;
+      CheckMarks() { json_read_mark = 2; }
+      ~CheckMarks() { json_read_mark = saved; }
+    } marks;
+    const bool ok = passes(c);
+    RecordedCheck r;
+    r.kind = c.kind;
+    r.prim = c.prim;
+    r.node = static_cast<std::uint32_t>(c.node - rec_->base);
+    r.root = c.root ? static_cast<std::uint32_t>(c.root - rec_->base) : 0;
+    r.invariant = c.invariant;
+    r.expansion = c.expansion;
+    r.fixed = c.fixed;
+    r.type = c.type;
+    rec_->checks.push_back(std::move(r));
+    if (!ok) rec_->check_failed = true;
+    return ok;
+  }
+  LeafCheck invariant_check(const Invariant& inv, const JNode& v, std::string_view suffix) const {
+    LeafCheck c;
+    c.kind = LeafCheck::Kind::invariant;
+    c.node = &v;
+    c.root = root_;
+    c.invariant = inv.fn;
+    c.type = suffix;
+    return c;
   }
 
   void primitive(const JNode& v, Prim p) {
+    LeafCheck c;
+    c.kind = LeafCheck::Kind::primitive;
+    c.node = &v;
+    c.prim = p;
+    if (leaf_check(c)) return;
     switch (json_kind(p)) {
       case JsonKind::boolean:
         if (!v.is_boolean()) issue("type", std::string("boolean expected, found ") + v.type_name());
@@ -335,8 +392,15 @@ class Walker {
   }
 
   void binding(const JNode& v, std::string_view type, const Expansion& e) {
-    if (in_value_set(v, type, e) == 0)
-      issue("binding", short_coded(v) + " is not in the required ValueSet " + e.url);
+    if (!leaf_check(binding_check(v, type, e))) issue("binding", short_coded(v) + " is not in the required ValueSet " + e.url);
+  }
+  static LeafCheck binding_check(const JNode& v, std::string_view type, const Expansion& e) {
+    LeafCheck c;
+    c.kind = LeafCheck::Kind::binding;
+    c.node = &v;
+    c.expansion = &e;
+    c.type = type;
+    return c;
   }
 
   // every extension whose url has a definition is checked against it; unknown mCODE urls fail
@@ -505,17 +569,20 @@ class Walker {
       }
     }
     if (n.fixed && val) {
-      bool ok = n.is_pattern ? deep_includes(v, *n.fixed) : json_equal(v, *n.fixed);
-      if (!ok)
+      LeafCheck c;
+      c.kind = LeafCheck::Kind::fixed;
+      c.node = &v;
+      c.fixed = &n;
+      if (!leaf_check(c))
         issue(n.is_pattern ? "pattern" : "fixed",
               pmsg("value " + short_coded(v) + " does not match the " + n.fixed_name + " " + short_coded(*n.fixed)));
     }
     if (n.binding && n.binding->ok && val) {
-      if (in_value_set(v, binding_type(n, suffix), *n.binding) == 0)
+      if (!leaf_check(binding_check(v, binding_type(n, suffix), *n.binding)))
         issue("binding", pmsg(short_coded(v) + " is not in the required ValueSet " + n.binding->url));
     }
     for (const auto* inv : n.invariants)
-      if (!inv->fn(v, suffix, *root_)) issue(inv->key.c_str(), pmsg(inv->key + ": " + inv->human));
+      if (!leaf_check(invariant_check(*inv, v, suffix))) issue(inv->key.c_str(), pmsg(inv->key + ": " + inv->human));
   }
 
   // 1 match, 0 no match, -1 undecidable
@@ -627,6 +694,7 @@ class Walker {
   std::string& path_;
   std::vector<Val>& vals_;
   std::vector<std::string_view>& urls_;
+  MemoRecording* rec_;
   const TypeDef* element_ = nullptr;
   const JNode* root_ = nullptr;
   const Profile* profile_ = nullptr;
@@ -673,6 +741,18 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
 }
 
 }  // namespace
+
+bool passes(const LeafCheck& c) {
+  const JNode& v = *c.node;
+  switch (c.kind) {
+    case LeafCheck::Kind::primitive: return primitive_ok(v, c.prim);
+    case LeafCheck::Kind::invariant: return c.invariant(v, c.type, *c.root);
+    case LeafCheck::Kind::binding: return in_value_set(v, c.type, *c.expansion) != 0;
+    case LeafCheck::Kind::fixed: return c.fixed->is_pattern ? deep_includes(v, *c.fixed->fixed) : json_equal(v, *c.fixed->fixed);
+  }
+  return false;
+}
+
 }  // namespace fhir
 
 std::string resolve_fhir_packages_dir(const std::string& option_value) {
@@ -742,6 +822,8 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   m.terminology.release_sources();
 
   if (!options.schema_file.empty()) v.schema_ = fhir::SchemaValidator::load(options.schema_file);
+  static std::atomic<std::uint64_t> validators{0};
+  if (options.memoize) v.memo_owner_ = ++validators;
 
   v.stats_ = std::make_unique<FhirValidatorStats>();
   auto& s = *v.stats_;
@@ -752,6 +834,13 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   s.unimplemented_invariants = m.unimplemented_invariants;
   s.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return v;
+}
+
+std::uint64_t FhirValidator::memo_hits() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).hits : 0; }
+std::uint64_t FhirValidator::memo_misses() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).misses : 0; }
+
+void FhirValidator::clear_result_memo() const {
+  if (memo_owner_) fhir::thread_result_memo(memo_owner_).clear();
 }
 
 bool FhirValidator::knows_profile(const std::string& url) const {
@@ -776,9 +865,18 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
                             Severity::error, line}};
   }
   std::vector<ValidationIssue> out;
-  thread_local fhir::WalkerScratch scratch;
-  fhir::Walker w(*model_, out, scratch);
-  w.resource(tree.root(), "", nullptr, profile_url);
+  // an extra profile and the official schema are outside what the cache remembers
+  fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;
+  if (!memo || !memo->lookup(tree, out)) {
+    thread_local fhir::WalkerScratch scratch;
+    thread_local fhir::MemoRecording recording;
+    recording.base = &tree.root();
+    recording.checks.clear();
+    recording.check_failed = false;
+    fhir::Walker w(*model_, out, scratch, memo ? &recording : nullptr);
+    w.resource(tree.root(), "", nullptr, profile_url);
+    if (memo) memo->remember(tree, recording, out);
+  }
   if (schema_) {
     // the official JSON schema is checked through valijson, which needs an nlohmann DOM
     auto j = Json::parse(text.begin(), text.end(), nullptr, false);

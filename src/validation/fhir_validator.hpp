@@ -44,6 +44,9 @@ struct FhirValidatorOptions {
   // Resource types to compile; empty = all of R4. `convert` names the types it writes, which keeps
   // the definitions' memory small.
   std::vector<std::string> resource_types;
+  // Remember validation results per thread and decide repeats of a remembered course by re-running
+  // its leaf checks (fhir_memo.hpp). Results are the same either way; off is for tests comparing.
+  bool memoize = true;
 };
 
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
@@ -69,12 +72,18 @@ class FhirValidator {
   bool knows_profile(const std::string& url) const;
   bool has_schema() const { return schema_ != nullptr; }
   const FhirValidatorStats& stats() const { return *stats_; }
+  // The calling thread's result cache counters (validations answered from it / not).
+  std::uint64_t memo_hits() const;
+  std::uint64_t memo_misses() const;
+  // Empties the calling thread's result cache (tests and fuzzing start from a known state).
+  void clear_result_memo() const;
 
  private:
   FhirValidator();
   std::unique_ptr<fhir::Model> model_;
   std::unique_ptr<fhir::SchemaValidator> schema_;
   std::unique_ptr<FhirValidatorStats> stats_;
+  std::uint64_t memo_owner_ = 0;  // identifies this validator's per-thread caches; 0 = no cache
 };
 
 }  // namespace netconv

@@ -67,6 +67,7 @@ class Runner {
     if (!fhir_) {
       FhirValidatorOptions fo;
       fo.schema_file = o_.fhir_schema;
+      fo.memoize = o_.validation_cache;
       fhir_.emplace(FhirValidator::load(resolve_fhir_packages_dir(o_.fhir_packages), fo));
     }
     return *fhir_;

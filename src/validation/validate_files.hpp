@@ -17,6 +17,7 @@ struct ValidateFilesOptions {
   std::string fhir_packages;        // --fhir-packages DIR (else $NETCONV_FHIR_PACKAGES, else the cache default)
   enum class Format { text, json, github } format = Format::text;
   bool quiet = false;  // text: print failures only (plus the summary)
+  bool validation_cache = true;  // --no-validation-cache: every FHIR resource validated in full
   // optional: an already loaded validator (e.g. the one `convert` uses); else loaded on first FHIR file
   const FhirValidator* fhir_validator = nullptr;
 };

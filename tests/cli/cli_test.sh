@@ -54,6 +54,21 @@ check "no FHIR file when nothing converted" "" "$(ls "$work/bad/fhir" 2>/dev/nul
 "$netconv" convert --show-values -o "$work/bad2" "$work/bad.csv" 2> "$work/bad-err2.txt" > /dev/null
 grep -q 140 "$work/bad-err2.txt"; check "--show-values prints values" 0 $?
 
+# the FHIR validation cache (docs/validation.md) changes no verdict and no byte: many samples at
+# once, with the cache on two threads and without it on one
+inputs=()
+for s in 01 02 03 04 05 06 07 08 09 10 12 14 16 17; do inputs+=("$root"/samples/$s-*/input.csv); done
+"$netconv" convert --quiet -j 2 -o "$work/cache" "${inputs[@]}" 2> /dev/null; with=$?
+"$netconv" convert --quiet -j 1 --no-validation-cache -o "$work/nocache" "${inputs[@]}" 2> /dev/null; without=$?
+check "validation cache: same exit code" "$without" "$with"
+diff -r -x report.json "$work/cache" "$work/nocache" > /dev/null; check "validation cache: same outputs and rejects" 0 $?
+# outputs that fail validation (a patient identifier system that is not a uri) are rejected alike
+"$netconv" convert --quiet -j 2 --patient-id-system 'urn:not a uri' -o "$work/cache-bad" "${inputs[@]}" 2> /dev/null; with=$?
+"$netconv" convert --quiet -j 1 --no-validation-cache --patient-id-system 'urn:not a uri' -o "$work/nocache-bad" "${inputs[@]}" 2> /dev/null
+check "invalid output exits 1" 1 $with
+check "invalid outputs rejected with NC-OUT-001" 0 "$(grep -c NC-OUT-001 "$work/cache-bad/rejects.ndjson" > /dev/null; echo $?)"
+diff -r -x report.json "$work/cache-bad" "$work/nocache-bad" > /dev/null; check "validation cache: same rejects for invalid outputs" 0 $?
+
 # bundle layout: one transaction Bundle per patient
 "$netconv" convert --quiet --fhir-layout bundle -o "$work/bu" "$sample"; check "bundle layout" 0 $?
 check "one bundle per patient" 4 "$(wc -l < "$work/bu/fhir/bundles.ndjson")"

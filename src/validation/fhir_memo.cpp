@@ -1,0 +1,192 @@
+#include "validation/fhir_memo.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+namespace netconv::fhir {
+namespace {
+
+char* put_length(char* out, std::size_t n) {
+  if (n < 0xFF) {
+    *out++ = static_cast<char>(n);
+    return out;
+  }
+  *out++ = static_cast<char>(0xFF);
+  const auto v = static_cast<std::uint32_t>(n);
+  std::memcpy(out, &v, sizeof v);
+  return out + sizeof v;
+}
+
+// The shape of a tree: per node in document order its JSON type (numbers: integral or not),
+// member count and member name. Two trees with equal shapes have the same nodes at the same
+// indices, differing only in scalar values. Written through a pointer into a buffer sized for
+// the worst case: this runs for every validated resource.
+bool build_shape(const JsonTree& tree, std::string& out) {
+  const auto& nodes = tree.nodes();
+  if (nodes.empty() || nodes.size() > ResultMemo::kMaxNodes) return false;
+  std::size_t bound = 0;
+  for (const auto& n : nodes) bound += 11 + n.key().size();
+  out.resize(bound);
+  char* p = out.data();
+  for (const auto& n : nodes) {
+    switch (n.type()) {
+      case JsonType::null: *p++ = 'z'; break;
+      case JsonType::boolean: *p++ = 'b'; break;
+      case JsonType::number: *p++ = n.is_number_integer() ? 'i' : 'n'; break;
+      case JsonType::string: *p++ = 's'; break;
+      case JsonType::array:
+        *p++ = 'a';
+        p = put_length(p, n.size());
+        break;
+      case JsonType::object:
+        *p++ = 'o';
+        p = put_length(p, n.size());
+        break;
+    }
+    const auto key = n.key();
+    p = put_length(p, key.size());
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+  }
+  out.resize(static_cast<std::size_t>(p - out.data()));
+  return true;
+}
+
+bool is_scalar(const JsonNode& n) { return !n.is_array() && !n.is_object(); }
+bool steered(const JsonNode& n) { return (n.read_marks() & 1) != 0; }
+
+// Every value in the subtree steered the walk: a check reading only this subtree is decided.
+bool subtree_steered(const JsonNode& n) {
+  const JsonNode* end = &*n.end();
+  for (const JsonNode* p = &n; p != end; ++p)
+    if (is_scalar(*p) && !steered(*p)) return false;
+  return true;
+}
+
+std::uint64_t hash_of(const std::string& s) { return std::hash<std::string>{}(s); }
+
+LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
+  LeafCheck l;
+  l.kind = c.kind;
+  l.node = base + c.node;
+  l.root = base + c.root;
+  l.prim = c.prim;
+  l.invariant = c.invariant;
+  l.expansion = c.expansion;
+  l.fixed = c.fixed;
+  l.type = c.type;
+  return l;
+}
+
+// Replayed checks read values that must not count as steering.
+struct NoReadMarks {
+  std::uint8_t saved = json_read_mark;
+  NoReadMarks() { json_read_mark = 0; }
+  ~NoReadMarks() { json_read_mark = saved; }
+};
+
+}  // namespace
+
+void ResultMemo::values_of(const JsonTree& tree, const std::vector<std::uint32_t>& control) {
+  values_.clear();
+  const JsonNode* base = tree.nodes().data();
+  for (auto i : control) base[i].append_value_key(values_);
+}
+
+bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out) {
+  if (!build_shape(tree, skeleton_)) {
+    skeleton_.clear();
+    ++misses;
+    return false;
+  }
+  auto shape = shapes_.find(skeleton_);
+  if (shape != shapes_.end()) {
+    NoReadMarks quiet;
+    const JsonNode* base = tree.nodes().data();
+    for (const auto& plan : shape->second.plans) {
+      values_of(tree, plan.control);
+      auto [it, end] = plan.variants.equal_range(hash_of(values_));
+      for (; it != end; ++it) {
+        const Variant& v = it->second;
+        if (v.values != values_) continue;
+        for (const auto& c : plan.check_lists[v.checks])
+          if (!passes(to_leaf(c, base))) {
+            ++misses;
+            return false;
+          }
+        out.insert(out.end(), v.issues.begin(), v.issues.end());
+        ++hits;
+        return true;
+      }
+    }
+  }
+  ++misses;
+  return false;
+}
+
+void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, const std::vector<ValidationIssue>& issues) {
+  if (skeleton_.empty() || recording.check_failed) return;
+  const auto& nodes = tree.nodes();
+  std::vector<std::uint32_t> control;
+  for (std::uint32_t i = 0; i < nodes.size(); ++i)
+    if (is_scalar(nodes[i]) && steered(nodes[i])) control.push_back(i);
+  std::vector<RecordedCheck> checks;
+  checks.reserve(recording.checks.size());
+  for (const auto& c : recording.checks) {
+    const JsonNode& n = nodes[c.node];
+    const bool decided = c.kind == LeafCheck::Kind::primitive ? steered(n)
+                         : c.kind == LeafCheck::Kind::invariant ? false  // may read anything under its root
+                                                                : subtree_steered(n);
+    if (!decided && std::find(checks.begin(), checks.end(), c) == checks.end()) checks.push_back(c);
+  }
+  values_of(tree, control);
+
+  std::size_t added = values_.size() + sizeof(Variant) + 32;
+  for (const auto& i : issues) added += sizeof i + i.path.size() + i.rule.size() + i.message.size();
+  auto found = shapes_.find(skeleton_);
+  if (found == shapes_.end()) added += skeleton_.size() + sizeof(Shape) + 64;
+  added += control.size() * sizeof(std::uint32_t) + checks.size() * sizeof(RecordedCheck);
+  if (added > kMaxBytes / 16) return;  // one huge resource must not push out everything else
+  if (bytes_ + added > kMaxBytes) {
+    clear();
+    found = shapes_.end();
+  }
+  if (found == shapes_.end()) found = shapes_.emplace(skeleton_, Shape{}).first;
+  auto& plans = found->second.plans;
+  auto plan = std::find_if(plans.begin(), plans.end(), [&](const Plan& p) { return p.control == control; });
+  if (plan == plans.end()) {
+    if (plans.size() >= kMaxPlans) return;
+    plans.push_back(Plan{std::move(control), {}, {}});
+    plan = plans.end() - 1;
+  }
+  auto list = std::find(plan->check_lists.begin(), plan->check_lists.end(), checks);
+  if (list == plan->check_lists.end()) {
+    plan->check_lists.push_back(std::move(checks));
+    list = plan->check_lists.end() - 1;
+  }
+  Variant v{values_, static_cast<std::uint32_t>(list - plan->check_lists.begin()), issues};
+  plan->variants.emplace(hash_of(values_), std::move(v));
+  bytes_ += added;
+}
+
+void ResultMemo::clear() {
+  shapes_.clear();
+  bytes_ = 0;
+}
+
+ResultMemo& thread_result_memo(std::uint64_t owner) {
+  struct Owned {
+    std::uint64_t owner = 0;
+    ResultMemo memo;
+  };
+  thread_local Owned t;
+  if (t.owner != owner) {
+    t.memo.clear();
+    t.memo.hits = t.memo.misses = 0;
+    t.owner = owner;
+  }
+  return t.memo;
+}
+
+}  // namespace netconv::fhir
