@@ -184,8 +184,11 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 // Iterative: nesting depth costs heap (open_), not stack.
 class JsonParser {
  public:
-  JsonParser(std::string_view s, std::vector<JsonNode>& nodes, std::string& arena, JsonParseError* err, bool track_reads)
-      : s_(s), nodes_(nodes), arena_(arena), err_(err), track_reads_(track_reads) {}
+  JsonParser(std::string_view s, std::vector<JsonNode>& nodes, std::string& arena, std::vector<std::uint32_t>& open,
+             JsonParseError* err, bool track_reads)
+      : s_(s), nodes_(nodes), arena_(arena), err_(err), track_reads_(track_reads), open_(open) {
+    open_.clear();
+  }
 
   bool run();
 
@@ -224,7 +227,7 @@ class JsonParser {
   std::string& arena_;
   JsonParseError* err_;
   bool track_reads_;
-  std::vector<std::uint32_t> open_;  // indices of the containers being filled
+  std::vector<std::uint32_t>& open_;  // indices of the containers being filled (the tree's, reused)
 };
 
 bool JsonParser::hex4(std::uint32_t& v) {
@@ -457,7 +460,7 @@ bool JsonTree::parse(std::string_view text, JsonParseError* error, bool track_re
   nodes_.clear();
   arena_.clear();
   arena_.reserve(text.size());
-  JsonParser p(text, nodes_, arena_, error, track_reads);
+  JsonParser p(text, nodes_, arena_, open_, error, track_reads);
   if (p.run()) return true;
   nodes_.clear();
   return false;

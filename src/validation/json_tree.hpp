@@ -134,6 +134,7 @@ class JsonTree {
   bool parse(std::string_view text, JsonParseError* error, bool track_reads);
   std::vector<JsonNode> nodes_;
   std::string arena_;  // unescaped strings; reserved to the text size so views stay valid
+  std::vector<std::uint32_t> open_;  // the parser's stack, kept so that a parse allocates nothing
   std::string owned_text_;
 };
 
