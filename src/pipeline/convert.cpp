@@ -21,6 +21,8 @@
 #include "validation/cda_validator.hpp"
 #include "validation/fhir_validator.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace netconv {
 namespace fs = std::filesystem;
 
@@ -56,6 +58,15 @@ std::string resolve_mappings_dir(const std::string& flag) {
 }
 
 namespace {
+
+// "Condition/<id>" of a FHIR resource that failed validation (its target carries no label).
+std::string resource_name(std::string_view json) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  auto member = [&](const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string("?");
+  };
+  return member("resourceType") + "/" + member("id");
+}
 
 std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons) {
   std::string out;
@@ -341,9 +352,11 @@ class Run {
     for (const auto& t : out.targets) {
       if (t.media != "fhir-json" || !fhir_validator_) continue;
       std::string_view json(out.chunks[t.chunk].bytes.data() + t.offset, t.length);
+      std::string label = t.label;
       for (const auto& issue : fhir_validator_->validate(json)) {
         if (issue.severity != Severity::error) continue;
-        failed[t.record_key].push_back({Severity::error, "NC-OUT-001", {t.label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
+        if (label.empty()) label = out.chunks[t.chunk].path + " " + resource_name(json);
+        failed[t.record_key].push_back({Severity::error, "NC-OUT-001", {label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
       }
     }
     if (!out.targets.empty() || !cda_validator_) return;

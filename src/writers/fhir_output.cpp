@@ -23,8 +23,7 @@ class FhirOutputWriter : public OutputWriter {
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
       std::size_t chunk = out.chunks.size();
       for (std::size_t i = 0; i < resources.size(); ++i)
-        out.targets.push_back({"fhir-json", resources[i].record_key, "fhir/bundles.ndjson " + resources[i].type + "/" + resources[i].id,
-                               chunk, offsets[i], resources[i].json.size()});
+        out.targets.push_back({"fhir-json", resources[i].record_key, "", chunk, offsets[i], resources[i].json.size()});
       out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
@@ -53,8 +52,7 @@ class FhirOutputWriter : public OutputWriter {
         it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0, 0});
       }
       if (out.describe_targets)
-        out.targets.push_back({"fhir-json", std::string(r.record_key), out.chunks[it->chunk].path + " " + std::string(r.type) + "/" + std::string(r.id),
-                               it->chunk, it->bytes, r.json.size()});
+        out.targets.push_back({"fhir-json", std::string(r.record_key), "", it->chunk, it->bytes, r.json.size()});
       pieces.push_back({static_cast<std::size_t>(it - types.begin()), staged.size(), r.json.size() + 1});
       staged += r.json;
       staged += '\n';

@@ -22,7 +22,10 @@ struct OutputChunk {
 struct ValidationTarget {
   std::string media;       // fhir-json | cda-xml
   std::string record_key;  // input record it belongs to; "" = the whole patient (e.g. Patient)
-  std::string label;       // how diagnostics name it, e.g. fhir/Condition.ndjson Condition/<id>
+  // How diagnostics name it, e.g. "fhir/Condition.ndjson Condition/<id>". Empty for a FHIR
+  // resource: named from its chunk's path and its resourceType/id only when it fails, which
+  // saves building a string per resource.
+  std::string label;
   std::size_t chunk = 0, offset = 0, length = 0;
 };
 

@@ -68,6 +68,8 @@ diff -r -x report.json "$work/cache" "$work/nocache" > /dev/null; check "validat
 check "invalid output exits 1" 1 $with
 check "invalid outputs rejected with NC-OUT-001" 0 "$(grep -c NC-OUT-001 "$work/cache-bad/rejects.ndjson" > /dev/null; echo $?)"
 diff -r -x report.json "$work/cache-bad" "$work/nocache-bad" > /dev/null; check "validation cache: same rejects for invalid outputs" 0 $?
+grep -q '"output":"fhir/Patient.ndjson Patient/[0-9a-f]\{32\}"' "$work/cache-bad/rejects.ndjson"
+check "a rejected output is named by its file and resource" 0 $?
 
 # bundle layout: one transaction Bundle per patient
 "$netconv" convert --quiet --fhir-layout bundle -o "$work/bu" "$sample"; check "bundle layout" 0 $?
