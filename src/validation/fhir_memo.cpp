@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <tuple>
 
 namespace netconv::fhir {
 namespace {
@@ -57,14 +58,22 @@ bool is_scalar(const JsonNode& n) { return !n.is_array() && !n.is_object(); }
 bool steered(const JsonNode& n) { return (n.read_marks() & 1) != 0; }
 
 // Every value in the subtree steered the walk: a check reading only this subtree is decided.
+// (Large subtrees are not searched: their checks are simply re-run.)
 bool subtree_steered(const JsonNode& n) {
   const JsonNode* end = &*n.end();
+  if (end - &n > 64) return false;
   for (const JsonNode* p = &n; p != end; ++p)
     if (is_scalar(*p) && !steered(*p)) return false;
   return true;
 }
 
 std::uint64_t hash_of(const std::string& s) { return std::hash<std::string>{}(s); }
+
+auto order_key(const RecordedCheck& c) {
+  auto addr = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
+  return std::tuple(c.node, static_cast<int>(c.kind), c.root, static_cast<int>(c.prim), addr(reinterpret_cast<const void*>(c.invariant)),
+                    addr(c.expansion), addr(c.fixed), std::string_view(c.type));
+}
 
 LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
   LeafCheck l;
@@ -94,10 +103,24 @@ void ResultMemo::values_of(const JsonTree& tree, const std::vector<std::uint32_t
   for (auto i : control) base[i].append_value_key(values_);
 }
 
+void ResultMemo::count_lookup(bool hit) {
+  ++(hit ? hits : misses);
+  if (pause_left_ > 0) --pause_left_;
+  window_hits_ += hit;
+  if (++window_lookups_ < kWindow) return;
+  if (window_hits_ < kMinHitsPerWindow) {
+    pause_ = pause_ ? std::min(2 * pause_, kMaxPause) : kWindow;
+    pause_left_ = pause_;
+  } else {
+    pause_ = 0;
+  }
+  window_lookups_ = window_hits_ = 0;
+}
+
 bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out) {
   if (!build_shape(tree, skeleton_)) {
     skeleton_.clear();
-    ++misses;
+    count_lookup(false);
     return false;
   }
   auto shape = shapes_.find(skeleton_);
@@ -112,21 +135,21 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
         if (v.values != values_) continue;
         for (const auto& c : plan.check_lists[v.checks])
           if (!passes(to_leaf(c, base))) {
-            ++misses;
+            count_lookup(false);
             return false;
           }
         out.insert(out.end(), v.issues.begin(), v.issues.end());
-        ++hits;
+        count_lookup(true);
         return true;
       }
     }
   }
-  ++misses;
+  count_lookup(false);
   return false;
 }
 
 void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, const std::vector<ValidationIssue>& issues) {
-  if (skeleton_.empty() || recording.check_failed) return;
+  if (skeleton_.empty() || recording.check_failed || pause_left_ > 0) return;
   const auto& nodes = tree.nodes();
   std::vector<std::uint32_t> control;
   for (std::uint32_t i = 0; i < nodes.size(); ++i)
@@ -138,8 +161,12 @@ void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, 
     const bool decided = c.kind == LeafCheck::Kind::primitive ? steered(n)
                          : c.kind == LeafCheck::Kind::invariant ? false  // may read anything under its root
                                                                 : subtree_steered(n);
-    if (!decided && std::find(checks.begin(), checks.end(), c) == checks.end()) checks.push_back(c);
+    if (!decided) checks.push_back(c);
   }
+  // the same check reached twice (a base rule and a profile repeating it) is re-run once; the
+  // order of re-runs does not matter, only whether all pass
+  std::sort(checks.begin(), checks.end(), [](const RecordedCheck& a, const RecordedCheck& b) { return order_key(a) < order_key(b); });
+  checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
   values_of(tree, control);
 
   std::size_t added = values_.size() + sizeof(Variant) + 32;
@@ -173,6 +200,7 @@ void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, 
 void ResultMemo::clear() {
   shapes_.clear();
   bytes_ = 0;
+  window_lookups_ = window_hits_ = pause_ = pause_left_ = 0;
 }
 
 ResultMemo& thread_result_memo(std::uint64_t owner) {

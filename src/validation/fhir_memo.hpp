@@ -91,6 +91,11 @@ class ResultMemo {
     std::vector<Plan> plans;
   };
   static constexpr std::size_t kMaxPlans = 8;
+  // Remembering costs a few µs; input whose shapes never repeat would pay it for every resource.
+  // Per window of lookups, when too few were answered, remembering pauses (longer each time).
+  static constexpr std::uint32_t kWindow = 1024, kMinHitsPerWindow = kWindow / 8, kMaxPause = 64 * kWindow;
+  void count_lookup(bool hit);
+  std::uint32_t window_lookups_ = 0, window_hits_ = 0, pause_ = 0, pause_left_ = 0;
 
   void values_of(const JsonTree& tree, const std::vector<std::uint32_t>& control);
 

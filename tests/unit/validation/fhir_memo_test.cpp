@@ -232,3 +232,28 @@ TEST(FhirResultMemo, ValuesThatSteerTheWalkAreComparedNotReplayed) {
 }
 
 }  // namespace
+
+namespace {
+
+// Input whose shapes never repeat would pay for remembering on every resource: after a window of
+// lookups with too few answers, remembering pauses; verdicts stay the validator's.
+TEST(FhirResultMemo, RememberingPausesWhenShapesNeverRepeat) {
+  NEED_PACKAGES();
+  cached.clear_result_memo();
+  auto unique = [](int i) {
+    return R"({"resourceType":"Observation","id":"o1","status":"final","code":{"text":"Ki-67"},"unknown)" + std::to_string(i) +
+           R"(":1})";
+  };
+  for (int i = 0; i < 1024; ++i) ASSERT_EQ(render(cached.validate(unique(i))), render(plain.validate(unique(i))));
+  const auto hits = cached.memo_hits();
+  const std::string repeated = R"({"resourceType":"Observation","id":"o1","status":"final","code":{"text":"Ki-67"}})";
+  EXPECT_EQ(render(cached.validate(repeated)), "");
+  EXPECT_EQ(render(cached.validate(repeated)), "");
+  EXPECT_EQ(cached.memo_hits(), hits) << "remembered although the last window's shapes never repeated";
+  cached.clear_result_memo();
+  EXPECT_EQ(render(cached.validate(repeated)), "");
+  EXPECT_EQ(render(cached.validate(repeated)), "");
+  EXPECT_EQ(cached.memo_hits(), hits + 1) << "a fresh cache remembers again";
+}
+
+}  // namespace
