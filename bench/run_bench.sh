@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: netconv and the reference peers on the same generated records, in one run.
 # usage: bench/run_bench.sh [SIZES]      (default "10000 100000 1000000"; e.g. "10000" for a quick run)
-# Prints a Markdown table (rows/s, output MB/s, peak RSS) and the netconv ÷ peer ratios, and
+# Prints a Markdown table (rows/s, output MB/s, peak RSS), what validation adds to each conversion,
+# the netconv ÷ peer ratios, and
 # writes them to bench/results/latest.md. The peers (JavaScript, ~1,000 rows/s) run only for sizes
 # up to NETCONV_BENCH_PEER_MAX rows (default 100000): at 1 M rows peer A alone takes ~20 minutes.
 # CSV -> CDA runs up to NETCONV_BENCH_CDA_MAX rows (default 100000): one ~30 kB document per
@@ -73,6 +74,9 @@ for n in $sizes; do
       rm -rf "$out/x"
     done
   done
+  # what the validation result cache saves (docs/validation.md): the same run validating in full
+  measure "CSV → FHIR, -j 1, validation without the result cache" "$n" "$out/f" "$nc" convert -q -j 1 --no-validation-cache -o "$out/f" "$csv" >> "$table" || true
+  rm -rf "$out/f"
   # bad rows cost no speed (issue F): 0.5 % defective records against the same clean records,
   # -j 1, best of three each (the difference sought is a few percent)
   if ((n <= peer_max)); then
@@ -107,11 +111,12 @@ done
   python3 - "$table" <<'PY'
 # netconv ÷ peer on the same records, per size (rows/s and peak RSS)
 import sys
-rows = {}
+rows, secs = {}, {}
 for line in open(sys.argv[1]):
     c = [x.strip() for x in line.strip().strip("|").split("|")]
     if len(c) == 7 and c[1].replace(",", "").isdigit():
         rows[(c[0], c[1])] = (float(c[2].replace(",", "")), float(c[4].replace(",", "")))
+        secs[(c[0], c[1])] = float(c[5])
 pairs = [("netconv same rows → FHIR, -j 1", "peer A (Liquid) → FHIR, validation", "FHIR, both validating"),
          ("netconv same rows → FHIR, -j 1", "peer A (Liquid) → FHIR", "FHIR, netconv validating, peer A not"),
          ("netconv same rows → CDA, -j 1", "peer B (medplum FHIR → C-CDA)", "CDA")]
@@ -120,6 +125,15 @@ for size in sorted({s for _, s in rows}, key=lambda s: int(s.replace(",", ""))):
         if (a, size) in rows and (b, size) in rows and rows[(b, size)][0] > 0:
             (ra, ma), (rb, mb) = rows[(a, size)], rows[(b, size)]
             print(f"- {size} rows, {what}: netconv ÷ peer = {ra / rb:.1f}× rows/s, {ma / mb:.2f}× peak RSS")
+    # issue C: what validating every output costs, as a share of the conversion without it
+    for case in ("CSV → FHIR", "NAACCR XML → FHIR", "CSV → CDA"):
+        for j in (1, 2):
+            off, on = (f"{case}, -j {j}, no validation", size), (f"{case}, -j {j}, validation", size)
+            if off in secs and on in secs and secs[off] > 0:
+                print(f"- {size} rows, {case}, -j {j}: validation adds {100 * (secs[on] / secs[off] - 1):.0f} % to the conversion time")
+    full, off = ("CSV → FHIR, -j 1, validation without the result cache", size), ("CSV → FHIR, -j 1, no validation", size)
+    if full in secs and off in secs and secs[off] > 0:
+        print(f"- {size} rows, CSV → FHIR, -j 1, without the result cache: validation adds {100 * (secs[full] / secs[off] - 1):.0f} %")
     for label in ("no validation", "validation"):
         clean, bad = (f"clean rows, CSV → FHIR, -j 1, {label}", size), (f"0.5 % bad rows, CSV → FHIR, -j 1, {label}", size)
         if clean in rows and bad in rows and rows[clean][0] > 0:
