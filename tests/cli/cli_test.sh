@@ -70,6 +70,11 @@ check "invalid outputs rejected with NC-OUT-001" 0 "$(grep -c NC-OUT-001 "$work/
 diff -r -x report.json "$work/cache-bad" "$work/nocache-bad" > /dev/null; check "validation cache: same rejects for invalid outputs" 0 $?
 grep -q '"output":"fhir/Patient.ndjson Patient/[0-9a-f]\{32\}"' "$work/cache-bad/rejects.ndjson"
 check "a rejected output is named by its file and resource" 0 $?
+# ... and `netconv validate` reports the same with and without it (valid and invalid fixtures)
+"$netconv" validate --format json "$root/tests/data/validation" > "$work/validate-cache.json" 2>&1; with=$?
+"$netconv" validate --no-validation-cache --format json "$root/tests/data/validation" > "$work/validate-nocache.json" 2>&1
+check "validate: fixtures include failures" 1 $with
+cmp -s "$work/validate-cache.json" "$work/validate-nocache.json"; check "validate: same report with and without the validation cache" 0 $?
 
 # bundle layout: one transaction Bundle per patient
 "$netconv" convert --quiet --fhir-layout bundle -o "$work/bu" "$sample"; check "bundle layout" 0 $?
