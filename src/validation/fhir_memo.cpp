@@ -47,8 +47,10 @@ bool build_shape(const JsonTree& tree, std::string& out) {
     }
     const auto key = n.key();
     p = put_length(p, key.size());
-    std::memcpy(p, key.data(), key.size());
-    p += key.size();
+    if (!key.empty()) {  // an array item's or the root's key is a null view: no memcpy from null
+      std::memcpy(p, key.data(), key.size());
+      p += key.size();
+    }
   }
   out.resize(static_cast<std::size_t>(p - out.data()));
   return true;
