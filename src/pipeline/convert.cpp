@@ -59,15 +59,6 @@ std::string resolve_mappings_dir(const std::string& flag) {
 
 namespace {
 
-// "Condition/<id>" of a FHIR resource that failed validation (its target carries no label).
-std::string resource_name(std::string_view json) {
-  const auto j = nlohmann::json::parse(json, nullptr, false);
-  auto member = [&](const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string("?");
-  };
-  return member("resourceType") + "/" + member("id");
-}
-
 std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons) {
   std::string out;
   JsonWriter w(out);
@@ -355,7 +346,8 @@ class Run {
       std::string label = t.label;
       for (const auto& issue : fhir_validator_->validate(json)) {
         if (issue.severity != Severity::error) continue;
-        if (label.empty()) label = out.chunks[t.chunk].path + " " + resource_name(json);
+        // a FHIR target carries no label: the failed resource is named here, once
+        if (label.empty()) label = out.chunks[t.chunk].path + " " + fhir_resource_label(nlohmann::json::parse(json, nullptr, false));
         failed[t.record_key].push_back({Severity::error, "NC-OUT-001", {label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
       }
     }

@@ -77,6 +77,23 @@ auto order_key(const RecordedCheck& c) {
                     addr(c.expansion), addr(c.fixed), std::string_view(c.type));
 }
 
+}  // namespace
+
+RecordedCheck record(const LeafCheck& c, const JsonNode* base) {
+  RecordedCheck r;
+  r.kind = c.kind;
+  r.prim = c.prim;
+  r.node = static_cast<std::uint32_t>(c.node - base);
+  r.root = c.root ? static_cast<std::uint32_t>(c.root - base) : 0;
+  r.invariant = c.invariant;
+  r.expansion = c.expansion;
+  r.fixed = c.fixed;
+  r.type = c.type;
+  return r;
+}
+
+namespace {
+
 LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
   LeafCheck l;
   l.kind = c.kind;
@@ -89,13 +106,6 @@ LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
   l.type = c.type;
   return l;
 }
-
-// Replayed checks read values that must not count as steering.
-struct NoReadMarks {
-  std::uint8_t saved = json_read_mark;
-  NoReadMarks() { json_read_mark = 0; }
-  ~NoReadMarks() { json_read_mark = saved; }
-};
 
 }  // namespace
 
@@ -127,7 +137,7 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
   }
   auto shape = shapes_.find(skeleton_);
   if (shape != shapes_.end()) {
-    NoReadMarks quiet;
+    ReadMarkScope quiet(0);  // replayed checks read values that must not count as steering
     const JsonNode* base = tree.nodes().data();
     for (const auto& plan : shape->second.plans) {
       values_of(tree, plan.control);

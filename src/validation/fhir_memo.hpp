@@ -51,6 +51,9 @@ struct RecordedCheck {
   bool operator==(const RecordedCheck&) const = default;
 };
 
+// The check as remembered, its nodes relative to the tree's first node `base`.
+RecordedCheck record(const LeafCheck& check, const JsonNode* base);
+
 // What the walker notes during one full validation.
 struct MemoRecording {
   const JsonNode* base = nullptr;  // the tree's first node

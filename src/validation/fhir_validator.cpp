@@ -309,22 +309,9 @@ class Walker {
   // reads is not noted as steering (fhir_memo.hpp).
   bool leaf_check(const LeafCheck& c) {
     if (!rec_) return passes(c);
-    struct CheckMarks {
-      std::uint8_t saved = json_read_mark;
-      CheckMarks() { json_read_mark = 2; }
-      ~CheckMarks() { json_read_mark = saved; }
-    } marks;
+    ReadMarkScope marks(2);
     const bool ok = passes(c);
-    RecordedCheck r;
-    r.kind = c.kind;
-    r.prim = c.prim;
-    r.node = static_cast<std::uint32_t>(c.node - rec_->base);
-    r.root = c.root ? static_cast<std::uint32_t>(c.root - rec_->base) : 0;
-    r.invariant = c.invariant;
-    r.expansion = c.expansion;
-    r.fixed = c.fixed;
-    r.type = c.type;
-    rec_->checks.push_back(std::move(r));
+    rec_->checks.push_back(record(c, rec_->base));
     if (!ok) rec_->check_failed = true;
     return ok;
   }
@@ -754,6 +741,13 @@ bool passes(const LeafCheck& c) {
 }
 
 }  // namespace fhir
+
+std::string fhir_resource_label(const Json& r) {
+  if (!r.is_object()) return "?";
+  std::string s = r.contains("resourceType") && r["resourceType"].is_string() ? r["resourceType"].get<std::string>() : "?";
+  if (r.contains("id") && r["id"].is_string()) s += "/" + r["id"].get<std::string>();
+  return s;
+}
 
 std::string resolve_fhir_packages_dir(const std::string& option_value) {
   if (!option_value.empty()) return option_value;

@@ -49,6 +49,9 @@ struct FhirValidatorOptions {
   bool memoize = true;
 };
 
+// How diagnostics name a resource: "Condition/<id>", "?" for what is not a resource.
+std::string fhir_resource_label(const nlohmann::json& resource);
+
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
 std::string resolve_fhir_packages_dir(const std::string& option_value);
 

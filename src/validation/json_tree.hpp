@@ -24,6 +24,17 @@ enum class JsonType : std::uint8_t { null, boolean, number, string, array, objec
 // The validator switches it while one of its recorded checks runs. Trees of definitions
 // (parse_owned) are shared between threads and note nothing.
 inline thread_local std::uint8_t json_read_mark = 1;
+// Notes reads with `mark` (0: not at all) until the end of the scope.
+class ReadMarkScope {
+ public:
+  explicit ReadMarkScope(std::uint8_t mark) : saved_(json_read_mark) { json_read_mark = mark; }
+  ~ReadMarkScope() { json_read_mark = saved_; }
+  ReadMarkScope(const ReadMarkScope&) = delete;
+  ReadMarkScope& operator=(const ReadMarkScope&) = delete;
+
+ private:
+  std::uint8_t saved_;
+};
 
 class JsonNode {
  public:

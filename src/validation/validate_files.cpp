@@ -51,13 +51,6 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-std::string label_of(const json& r) {
-  if (!r.is_object()) return "?";
-  std::string s = r.contains("resourceType") && r["resourceType"].is_string() ? r["resourceType"].get<std::string>() : "?";
-  if (r.contains("id") && r["id"].is_string()) s += "/" + r["id"].get<std::string>();
-  return s;
-}
-
 class Runner {
  public:
   Runner(const ValidateFilesOptions& o) : o_(o) {}
@@ -86,11 +79,11 @@ class Runner {
         r["entry"].is_array()) {
       std::size_t n = r["entry"].size();
       std::vector<Unit> entries(n);
-      Unit env{file, ndjson ? line_offset : 1, label_of(r) + " envelope", {}};
+      Unit env{file, ndjson ? line_offset : 1, fhir_resource_label(r) + " envelope", {}};
       for (std::size_t k = 0; k < n; ++k) {
         const auto& e = r["entry"][k];
         entries[k].file = file;
-        entries[k].label = "entry[" + std::to_string(k) + "] " + (e.is_object() && e.contains("resource") ? label_of(e["resource"]) : "?");
+        entries[k].label = "entry[" + std::to_string(k) + "] " + (e.is_object() && e.contains("resource") ? fhir_resource_label(e["resource"]) : "?");
       }
       for (auto& i : issues) {
         fix_line(i);
@@ -111,7 +104,7 @@ class Runner {
       emit(std::move(env));
       return;
     }
-    Unit u{file, ndjson ? line_offset : 1, r.is_discarded() ? "(invalid JSON)" : label_of(r), std::move(issues)};
+    Unit u{file, ndjson ? line_offset : 1, r.is_discarded() ? "(invalid JSON)" : fhir_resource_label(r), std::move(issues)};
     for (auto& i : u.issues) fix_line(i);
     emit(std::move(u));
   }
