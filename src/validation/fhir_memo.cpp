@@ -5,6 +5,8 @@
 #include <functional>
 #include <tuple>
 
+#include "validation/fhir_byte_template.hpp"
+
 namespace netconv::fhir {
 namespace {
 
@@ -92,8 +94,6 @@ RecordedCheck record(const LeafCheck& c, const JsonNode* base) {
   return r;
 }
 
-namespace {
-
 LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
   LeafCheck l;
   l.kind = c.kind;
@@ -107,7 +107,8 @@ LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
   return l;
 }
 
-}  // namespace
+ResultMemo::ResultMemo() = default;
+ResultMemo::~ResultMemo() = default;
 
 void ResultMemo::values_of(const JsonTree& tree, const std::vector<std::uint32_t>& control) {
   values_.clear();
@@ -129,7 +130,56 @@ void ResultMemo::count_lookup(bool hit) {
   window_lookups_ = window_hits_ = 0;
 }
 
+bool ResultMemo::answer_bytes(std::string_view text, std::vector<ValidationIssue>& out) {
+  if (clear_pending_) clear();
+  for (auto& g : groups_) {
+    if (text.size() < g.lead.size() || std::memcmp(text.data(), g.lead.data(), g.lead.size()) != 0) continue;
+    const std::size_t tries = std::min(g.members.size(), kMaxTries);
+    ByteTemplate::FirstHole first;
+    for (std::size_t i = 0; i < tries; ++i) {
+      if (!g.members[i]->answer(text, out, first)) continue;
+      if (i > 0) std::swap(g.members[i], g.members[i - 1]);
+      ++byte_hits;
+      count_lookup(true);
+      return true;
+    }
+  }
+  return false;
+}
+
+void ResultMemo::file(ByteTemplate* t) {
+  const auto lead = t->lead();
+  auto g = std::find_if(groups_.begin(), groups_.end(), [&](const Group& x) { return x.lead == lead; });
+  if (g == groups_.end()) {
+    if (groups_.size() >= kMaxGroups) return;
+    g = groups_.insert(groups_.end(), Group{std::string(lead), {}});
+  }
+  g->members.push_back(t);
+}
+
+void ResultMemo::unfile(ByteTemplate* t, std::string_view lead) {
+  for (auto g = groups_.begin(); g != groups_.end(); ++g) {
+    if (g->lead != lead) continue;
+    std::erase(g->members, t);
+    if (g->members.empty()) groups_.erase(g);
+    return;
+  }
+}
+
+void ResultMemo::learn(ByteTemplate& t, const JsonTree& tree) {
+  if (t.broken()) return;
+  const bool was_usable = t.usable();
+  const std::string lead_before = was_usable ? std::string(t.lead()) : std::string();
+  const std::size_t bytes_before = t.bytes();
+  t.learn(tree);
+  bytes_ += t.bytes() - std::min(t.bytes(), bytes_before);
+  if (bytes_ > kMaxBytes) clear_pending_ = true;
+  if (was_usable && (!t.usable() || t.lead() != lead_before)) unfile(&t, lead_before);
+  if (t.usable() && (!was_usable || t.lead() != lead_before)) file(&t);
+}
+
 bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out) {
+  if (clear_pending_) clear();
   if (!build_shape(tree, skeleton_)) {
     skeleton_.clear();
     count_lookup(false);
@@ -139,11 +189,11 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
   if (shape != shapes_.end()) {
     ReadMarkScope quiet(0);  // replayed checks read values that must not count as steering
     const JsonNode* base = tree.nodes().data();
-    for (const auto& plan : shape->second.plans) {
+    for (auto& plan : shape->second.plans) {
       values_of(tree, plan.control);
       auto [it, end] = plan.variants.equal_range(hash_of(values_));
       for (; it != end; ++it) {
-        const Variant& v = it->second;
+        Variant& v = it->second;
         if (v.values != values_) continue;
         for (const auto& c : plan.check_lists[v.checks])
           if (!passes(to_leaf(c, base))) {
@@ -152,6 +202,7 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
           }
         out.insert(out.end(), v.issues.begin(), v.issues.end());
         count_lookup(true);
+        if (v.bytes) learn(*v.bytes, tree);
         return true;
       }
     }
@@ -160,7 +211,8 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
   return false;
 }
 
-void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, const std::vector<ValidationIssue>& issues) {
+void ResultMemo::remember(std::string_view text, const JsonTree& tree, const MemoRecording& recording,
+                          const std::vector<ValidationIssue>& issues) {
   if (skeleton_.empty() || recording.check_failed || pause_left_ > 0) return;
   const auto& nodes = tree.nodes();
   std::vector<std::uint32_t> control;
@@ -181,7 +233,7 @@ void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, 
   checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
   values_of(tree, control);
 
-  std::size_t added = values_.size() + sizeof(Variant) + 32;
+  std::size_t added = values_.size() + sizeof(Variant) + 32 + text.size() + sizeof(ByteTemplate);
   for (const auto& i : issues) added += sizeof i + i.path.size() + i.rule.size() + i.message.size();
   auto found = shapes_.find(skeleton_);
   if (found == shapes_.end()) added += skeleton_.size() + sizeof(Shape) + 64;
@@ -204,12 +256,15 @@ void ResultMemo::remember(const JsonTree& tree, const MemoRecording& recording, 
     plan->check_lists.push_back(std::move(checks));
     list = plan->check_lists.end() - 1;
   }
-  Variant v{values_, static_cast<std::uint32_t>(list - plan->check_lists.begin()), issues};
+  Variant v{values_, static_cast<std::uint32_t>(list - plan->check_lists.begin()), issues,
+            std::make_unique<ByteTemplate>(std::string(text), *list, issues)};
   plan->variants.emplace(hash_of(values_), std::move(v));
   bytes_ += added;
 }
 
 void ResultMemo::clear() {
+  groups_.clear();
+  clear_pending_ = false;
   shapes_.clear();
   bytes_ = 0;
   window_lookups_ = window_hits_ = pause_ = pause_left_ = 0;
@@ -223,7 +278,7 @@ ResultMemo& thread_result_memo(std::uint64_t owner) {
   thread_local Owned t;
   if (t.owner != owner) {
     t.memo.clear();
-    t.memo.hits = t.memo.misses = 0;
+    t.memo.hits = t.memo.misses = t.memo.byte_hits = 0;
     t.owner = owner;
   }
   return t.memo;

@@ -14,6 +14,7 @@
 // which is then exactly the remembered issues. Anything else is validated in full.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,8 +52,11 @@ struct RecordedCheck {
   bool operator==(const RecordedCheck&) const = default;
 };
 
-// The check as remembered, its nodes relative to the tree's first node `base`.
+// The check as remembered, its nodes relative to the tree's first node `base`, and back.
 RecordedCheck record(const LeafCheck& check, const JsonNode* base);
+LeafCheck to_leaf(const RecordedCheck& check, const JsonNode* base);
+
+class ByteTemplate;
 
 // What the walker notes during one full validation.
 struct MemoRecording {
@@ -63,15 +67,24 @@ struct MemoRecording {
 
 class ResultMemo {
  public:
+  ResultMemo();
+  ~ResultMemo();
+  ResultMemo(const ResultMemo&) = delete;
+  ResultMemo& operator=(const ResultMemo&) = delete;
+
+  // True when the text is answered by a byte template (fhir_byte_template.hpp), without being
+  // parsed; its issues are then appended to `out`.
+  bool answer_bytes(std::string_view text, std::vector<ValidationIssue>& out);
   // True when the tree's result is known; its issues are then appended to `out`. A tree whose
   // shape and steering values match a remembered validation but whose leaf checks do not all
   // pass is not known (its full validation will report them).
   bool lookup(const JsonTree& tree, std::vector<ValidationIssue>& out);
-  // Remembers the full validation of the tree lookup() was last called with.
-  void remember(const JsonTree& tree, const MemoRecording& recording, const std::vector<ValidationIssue>& issues);
+  // Remembers the full validation of the tree lookup() was last called with, parsed from `text`.
+  void remember(std::string_view text, const JsonTree& tree, const MemoRecording& recording, const std::vector<ValidationIssue>& issues);
   void clear();
 
   std::uint64_t hits = 0, misses = 0;
+  std::uint64_t byte_hits = 0;  // of the hits, answered by a byte template
   std::size_t bytes() const { return bytes_; }
 
   // Beyond these a resource is validated without the cache (and the cache starts again), which
@@ -84,6 +97,7 @@ class ResultMemo {
     std::string values;  // the steering values, JsonNode::append_value_key of each control node
     std::uint32_t checks = 0;  // index into Plan::check_lists
     std::vector<ValidationIssue> issues;
+    std::unique_ptr<ByteTemplate> bytes;  // the first resource validated in this variant
   };
   struct Plan {  // validations of one shape that were steered by the same nodes
     std::vector<std::uint32_t> control;
@@ -101,6 +115,19 @@ class ResultMemo {
   std::uint32_t window_lookups_ = 0, window_hits_ = 0, pause_ = 0, pause_left_ = 0;
 
   void values_of(const JsonTree& tree, const std::vector<std::uint32_t>& control);
+  void learn(ByteTemplate& t, const JsonTree& tree);
+
+  // Usable byte templates grouped by the bytes before their first hole; within a group the ones
+  // answering most often drift to the front.
+  struct Group {
+    std::string lead;
+    std::vector<ByteTemplate*> members;
+  };
+  static constexpr std::size_t kMaxGroups = 64, kMaxTries = 16;
+  void file(ByteTemplate* t);
+  void unfile(ByteTemplate* t, std::string_view lead);
+  std::vector<Group> groups_;
+  bool clear_pending_ = false;  // learning went over the memory bound: cleared before the next use
 
   std::unordered_map<std::string, Shape> shapes_;
   std::string skeleton_;  // of the tree lookup() last saw; empty when it is not cacheable

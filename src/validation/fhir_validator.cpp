@@ -831,6 +831,7 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
 }
 
 std::uint64_t FhirValidator::memo_hits() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).hits : 0; }
+std::uint64_t FhirValidator::memo_byte_hits() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).byte_hits : 0; }
 std::uint64_t FhirValidator::memo_misses() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).misses : 0; }
 
 void FhirValidator::clear_result_memo() const {
@@ -849,6 +850,10 @@ std::vector<ValidationIssue> FhirValidator::validate_parsed(const nlohmann::json
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return validate(text, std::string()); }
 
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
+  std::vector<ValidationIssue> out;
+  // an extra profile and the official schema are outside what the cache remembers
+  fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;
+  if (memo && memo->answer_bytes(text, out)) return finish(text, out);
   thread_local fhir::JsonTree tree;  // reused: its storage grows to the largest resource seen
   fhir::JsonParseError error;
   if (!tree.parse(text, &error)) {
@@ -858,9 +863,6 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
     return {ValidationIssue{"", "json", "invalid JSON at byte " + std::to_string(error.byte + 1) + ": " + error.what,
                             Severity::error, line}};
   }
-  std::vector<ValidationIssue> out;
-  // an extra profile and the official schema are outside what the cache remembers
-  fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;
   if (!memo || !memo->lookup(tree, out)) {
     thread_local fhir::WalkerScratch scratch;
     thread_local fhir::MemoRecording recording;
@@ -869,16 +871,20 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
     recording.check_failed = false;
     fhir::Walker w(*model_, out, scratch, memo ? &recording : nullptr);
     w.resource(tree.root(), "", nullptr, profile_url);
-    if (memo) memo->remember(tree, recording, out);
+    if (memo) memo->remember(text, tree, recording, out);
   }
   if (schema_) {
     // the official JSON schema is checked through valijson, which needs an nlohmann DOM
     auto j = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!j.is_discarded()) schema_->validate(j, out);
   }
+  return finish(text, out);
+}
+
+std::vector<ValidationIssue> FhirValidator::finish(std::string_view text, std::vector<ValidationIssue>& out) {
   fhir::dedupe(out);
   for (auto& i : out) i.line = fhir::locate_json_path(text, i.path);
-  return out;
+  return std::move(out);
 }
 
 }  // namespace netconv

@@ -78,11 +78,15 @@ class FhirValidator {
   // The calling thread's result cache counters (validations answered from it / not).
   std::uint64_t memo_hits() const;
   std::uint64_t memo_misses() const;
+  // Of the hits, those answered from the bytes alone (a byte template, fhir_byte_template.hpp).
+  std::uint64_t memo_byte_hits() const;
   // Empties the calling thread's result cache (tests and fuzzing start from a known state).
   void clear_result_memo() const;
 
  private:
   FhirValidator();
+  // Issues made final: duplicates dropped, each given its line in the text.
+  static std::vector<ValidationIssue> finish(std::string_view text, std::vector<ValidationIssue>& issues);
   std::unique_ptr<fhir::Model> model_;
   std::unique_ptr<fhir::SchemaValidator> schema_;
   std::unique_ptr<FhirValidatorStats> stats_;

@@ -56,6 +56,30 @@ void JsonNode::append_value_key(std::string& out) const {
   }
 }
 
+bool JsonNode::same_value(const JsonNode& o) const {
+  if (type_ != o.type_) return false;
+  switch (type_) {
+    case JsonType::boolean: return boolean_ == o.boolean_;
+    case JsonType::number: return integer_ == o.integer_ && text_ == o.text_;
+    case JsonType::string: return text_ == o.text_;
+    default: return true;  // null; containers are compared by their shape
+  }
+}
+
+bool JsonNode::token_in(std::string_view text, std::size_t& begin, std::size_t& end) const {
+  if (type_ != JsonType::string && type_ != JsonType::number) return false;
+  const auto base = reinterpret_cast<std::uintptr_t>(text.data()), at = reinterpret_cast<std::uintptr_t>(text_.data());
+  if (at < base || at + text_.size() > base + text.size()) return false;  // an escaped string, decoded in the arena
+  begin = at - base;
+  end = begin + text_.size();
+  if (type_ == JsonType::string) {
+    if (begin == 0 || end >= text.size() || text[begin - 1] != '"' || text[end] != '"') return false;
+    --begin;
+    ++end;
+  }
+  return true;
+}
+
 namespace {
 
 void dump_string(std::string_view s, std::string& out) {
@@ -191,6 +215,8 @@ class JsonParser {
   }
 
   bool run();
+  // The scalar token at pos into n (which keeps its key and place); the position after it, or npos.
+  std::size_t scalar_at(std::size_t pos, JsonNode& n);
 
  private:
   bool fail(const char* what) {
@@ -452,6 +478,33 @@ bool JsonParser::run() {
   skip_ws();
   if (i_ != s_.size()) return fail("unexpected characters after the value");
   return true;
+}
+
+std::size_t JsonParser::scalar_at(std::size_t pos, JsonNode& n) {
+  i_ = pos;
+  if (i_ >= s_.size()) return std::string_view::npos;
+  if (n.type_ == JsonType::string) {
+    std::string_view text;
+    if (s_[i_] != '"' || !string(text)) return std::string_view::npos;
+    n.text_ = text;
+    return i_;
+  }
+  const char c = s_[i_];
+  if (n.type_ != JsonType::number || !(c == '-' || (c >= '0' && c <= '9'))) return std::string_view::npos;
+  JsonNode read;
+  if (!number(read) || read.integer_ != n.integer_) return std::string_view::npos;
+  n.number_ = read.number_;
+  n.text_ = read.text_;
+  return i_;
+}
+
+std::size_t JsonTree::reread_scalar(std::uint32_t index, std::string_view text, std::size_t pos, std::string& arena) {
+  JsonParser p(text, nodes_, arena, open_, nullptr, false);
+  return p.scalar_at(pos, nodes_[index]);
+}
+
+void JsonTree::clear_read_marks(std::uint8_t bits) {
+  for (auto& n : nodes_) n.marks_ &= static_cast<std::uint8_t>(~bits);
 }
 
 bool JsonTree::parse(std::string_view text, JsonParseError* error) { return parse(text, error, true); }

@@ -102,9 +102,16 @@ class JsonNode {
   // Appends the scalar value (a string's text, a number's literal, a boolean) in a form where
   // equal bytes mean an equal value, without noting a read: the result cache's comparison key.
   void append_value_key(std::string& out) const;
+  // Same JSON type and value (numbers: the same literal), without noting a read.
+  bool same_value(const JsonNode& other) const;
+  // Where this string or number was written in `text`, the text it was parsed from: [begin, end)
+  // of the token (a string's with its quotes). False for other types and for strings written
+  // with escapes (their value lives in the arena).
+  bool token_in(std::string_view text, std::size_t& begin, std::size_t& end) const;
 
  private:
   friend class JsonParser;
+  friend class JsonTree;
   void note_read() const {
     if (tracked_) marks_ |= json_read_mark;
   }
@@ -140,6 +147,15 @@ class JsonTree {
   const JsonNode& root() const { return nodes_.front(); }
   // Every node in document order (root() first; a node's subtree follows it).
   const std::vector<JsonNode>& nodes() const { return nodes_; }
+
+  // For the result cache's byte templates (fhir_byte_template.hpp). Re-reads the scalar node
+  // `index` from the token at text[pos], which must be a valid JSON token of the node's type
+  // (numbers: integral or not, as before); the node then refers to `text`, or to `arena` when the
+  // string has escapes (its capacity must cover text: views into it must stay valid). Returns the
+  // position after the token, or npos.
+  std::size_t reread_scalar(std::uint32_t index, std::string_view text, std::size_t pos, std::string& arena);
+  // Forgets the read bits `bits` on every node.
+  void clear_read_marks(std::uint8_t bits);
 
  private:
   bool parse(std::string_view text, JsonParseError* error, bool track_reads);

@@ -1,8 +1,10 @@
 // libFuzzer target: `netconv validate` on JSON — FhirValidator::validate (src/validation/) on
 // arbitrary text, differentially: a validator with the per-thread result cache
 // (src/validation/fhir_memo.hpp) and one without must give the same issues. An input
-// "FIRST\0SECOND" has FIRST remembered before SECOND is compared; mutations of the seeds that
-// pair a resource with itself give same-shape variants, the case where the cache answers.
+// "A\0B\0...\0LAST" has A, B, ... validated with the cache before LAST is compared: A is
+// remembered, a same-shape B is answered by re-running checks and teaches A's byte template where
+// resources differ (fhir_byte_template.hpp), and LAST (or its second round) may be answered from
+// its bytes. Mutations of the seeds that chain a resource with itself give same-shape variants.
 // The validators are compiled once from the FHIR packages (scripts/install-fhir-packages.sh;
 // $NETCONV_FHIR_PACKAGES or the cache default).
 #include <iostream>
@@ -51,7 +53,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   cached().clear_result_memo();  // each input on its own: a finding reproduces from its file
-  if (auto cut = text.find('\0'); cut != std::string_view::npos) {
+  for (auto cut = text.find('\0'); cut != std::string_view::npos; cut = text.find('\0')) {
     (void)cached().validate(text.substr(0, cut));
     text.remove_prefix(cut + 1);
   }

@@ -153,7 +153,7 @@ TEST(FhirResultMemo, SameVerdictsAsWithoutTheCacheOnEveryResourceAndItsSameShape
   const auto resources = corpus();
   ASSERT_GT(resources.size(), 100u) << "samples, fixtures or mCODE examples missing";
   cached.clear_result_memo();
-  const auto hits_before = cached.memo_hits();
+  const auto hits_before = cached.memo_hits(), byte_hits_before = cached.memo_byte_hits();
   std::size_t compared = 0, mismatches = 0;
   auto compare = [&](const std::string& text) {
     ++compared;
@@ -183,7 +183,11 @@ TEST(FhirResultMemo, SameVerdictsAsWithoutTheCacheOnEveryResourceAndItsSameShape
     });
   }
   EXPECT_EQ(mismatches, 0u) << "of " << compared << " validations";
-  std::printf("[memo] %zu validations, %llu answered from the cache\n", compared, (unsigned long long)(cached.memo_hits() - hits_before));
+  const auto byte_hits = cached.memo_byte_hits() - byte_hits_before;
+  std::printf("[memo] %zu validations, %llu answered from the cache, %llu of them from the bytes\n", compared,
+              (unsigned long long)(cached.memo_hits() - hits_before), (unsigned long long)byte_hits);
+  // the byte templates' path too: the variants differ from their canonical text in one value
+  EXPECT_GT(byte_hits, compared / 8) << compared << " validations";
   // the cache answered a real share of them: otherwise this test would compare nothing
   EXPECT_GT(cached.memo_hits() - hits_before, compared / 4) << compared << " validations";
 }
@@ -254,6 +258,70 @@ TEST(FhirResultMemo, RememberingPausesWhenShapesNeverRepeat) {
   EXPECT_EQ(render(cached.validate(repeated)), "");
   EXPECT_EQ(render(cached.validate(repeated)), "");
   EXPECT_EQ(cached.memo_hits(), hits + 1) << "a fresh cache remembers again";
+}
+
+}  // namespace
+
+namespace {
+
+// The byte templates (src/validation/fhir_byte_template.hpp): once a second resource of a variant
+// has shown where resources differ, a third is answered from its bytes, re-running only the checks
+// that read those holes — including checks that also read fixed values (per-1 reads start and end).
+TEST(FhirResultMemo, ByteTemplatesAnswerOnlyWhenTheChecksOnTheirHolesPass) {
+  NEED_PACKAGES();
+  cached.clear_result_memo();
+  auto obs = [](std::string_view id, std::string_view end, std::string_view subject, std::string_view status = "final") {
+    return R"({"resourceType":"Observation","id":")" + std::string(id) + R"(","status":")" + std::string(status) +
+           R"(","code":{"text":"Ki-67"},"effectivePeriod":{"start":"2021-01-01","end":")" + std::string(end) +
+           R"("},"subject":{"reference":")" + std::string(subject) + R"("}})";
+  };
+  ASSERT_EQ(render(cached.validate(obs("o1", "2021-02-01", "Patient/p1"))), "");
+  ASSERT_EQ(render(cached.validate(obs("o2", "2021-03-01", "Patient/p2"))), "");  // teaches the holes
+  auto byte_hits = cached.memo_byte_hits();
+  EXPECT_EQ(render(cached.validate(obs("o3", "2021-04-01", "Patient/p3"))), "");
+  EXPECT_EQ(cached.memo_byte_hits(), ++byte_hits) << "a resource differing only in the holes is answered from its bytes";
+  EXPECT_EQ(render(cached.validate(obs(R"(o\u0034)", "2021-04-01", "Patient/p3"))), "") << "escapes in a hole are read";
+  EXPECT_EQ(cached.memo_byte_hits(), ++byte_hits);
+
+  for (const auto& bad : {obs("o5", "2020-12-01", "Patient/p5"),  // per-1: end before the fixed start
+                          obs("o6", "2021-02-30", "Patient/p6"),  // not a date
+                          obs("o7", "2021-04-01", "#p7"),         // ref-1: no contained resource
+                          obs("o 8", "2021-04-01", "Patient/p8"),  // not an id
+                          obs("o9", "2021-04-01", std::string("Patient/\xC3", 9))}) {  // invalid UTF-8 in a hole
+    const auto with = render(cached.validate(bad));
+    EXPECT_NE(with, "") << bad;
+    EXPECT_EQ(with, render(plain.validate(bad))) << bad;
+  }
+  EXPECT_EQ(cached.memo_byte_hits(), byte_hits) << "a failing resource was answered from its bytes";
+
+  // a value outside the holes: answered by the tree path, which then adds the hole
+  const auto hits = cached.memo_hits();
+  EXPECT_EQ(render(cached.validate(obs("o10", "2021-04-01", "Patient/p10", "amended"))), "");
+  EXPECT_EQ(cached.memo_hits(), hits + 1);
+  EXPECT_EQ(cached.memo_byte_hits(), byte_hits);
+  EXPECT_EQ(render(cached.validate(obs("o11", "2021-05-01", "Patient/p11", "corrected"))), "");
+  EXPECT_EQ(cached.memo_byte_hits(), byte_hits + 1);
+}
+
+// A number hole takes numbers written the same way: an integer where a decimal was is another
+// shape (validated on its own), never a byte-template answer.
+TEST(FhirResultMemo, ANumberHoleKeepsItsKind) {
+  NEED_PACKAGES();
+  cached.clear_result_memo();
+  auto obs = [](std::string_view id, std::string_view value) {
+    return R"({"resourceType":"Observation","id":")" + std::string(id) +
+           R"(","status":"final","code":{"text":"Ki-67"},"valueQuantity":{"value":)" + std::string(value) + R"(,"unit":"%"}})";
+  };
+  ASSERT_EQ(render(cached.validate(obs("o1", "1.5"))), "");
+  ASSERT_EQ(render(cached.validate(obs("o2", "2.25"))), "");
+  const auto byte_hits = cached.memo_byte_hits();
+  EXPECT_EQ(render(cached.validate(obs("o3", "-0.5e1"))), "");
+  EXPECT_EQ(cached.memo_byte_hits(), byte_hits + 1);
+  for (const std::string v : {"3", "1e999", "01.5", "\"1.5\""}) {
+    const auto text = obs("o4", v);
+    EXPECT_EQ(render(cached.validate(text)), render(plain.validate(text))) << text;
+    EXPECT_EQ(cached.memo_byte_hits(), byte_hits + 1) << text;
+  }
 }
 
 }  // namespace

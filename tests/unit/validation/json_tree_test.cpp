@@ -180,3 +180,53 @@ TEST(JsonTree, ReadsOfValuesAreNoted) {
 }
 
 }  // namespace
+
+namespace {
+
+// What the result cache's byte templates rely on: where a scalar was written, and re-reading a
+// scalar from another text only when a valid token of the same kind is there.
+TEST(JsonTree, TokensAreLocatedAndScalarsReReadOnlyFromTokensOfTheirKind) {
+  const std::string text = R"({"s":"ab","e":"a\"b","n":12,"d":1.5,"b":true})";
+  JsonTree t;
+  ASSERT_TRUE(t.parse(text));
+  const auto& n = t.nodes();
+  std::size_t begin = 0, end = 0;
+  ASSERT_TRUE(n[1].token_in(text, begin, end));
+  EXPECT_EQ(text.substr(begin, end - begin), R"("ab")");
+  EXPECT_FALSE(n[2].token_in(text, begin, end)) << "an escaped string lives in the arena";
+  ASSERT_TRUE(n[3].token_in(text, begin, end));
+  EXPECT_EQ(text.substr(begin, end - begin), "12");
+  EXPECT_FALSE(n[5].token_in(text, begin, end)) << "booleans are not located";
+
+  struct Case {
+    std::uint32_t node;
+    std::string other;
+    std::size_t end;  // npos: refused
+    std::string value;
+  };
+  const std::size_t no = std::string::npos;
+  for (const Case& c : std::vector<Case>{
+           {1, R"("xyz",)", 5, "xyz"},
+           {1, R"("x\u00e9y")", 10, "x\xC3\xA9y"},
+           {1, R"("x)", no, ""},            // unterminated
+           {1, "\"x\xC3\"", no, ""},         // invalid UTF-8
+           {1, "\"a\tb\"", no, ""},          // control character
+           {1, R"(12)", no, ""},             // a number where a string was
+           {3, R"(-7})", 2, "-7"},
+           {3, R"(7.0)", no, ""},            // a decimal where an integer was
+           {3, R"(01)", 1, "0"},             // the token ends after the 0: the caller compares what follows
+           {3, R"(1e999)", no, ""},          // beyond double
+           {4, R"(2.5e-3,)", 6, "2.5e-3"},
+           {4, R"(3)", no, ""},
+           {3, R"("1")", no, ""},
+       }) {
+    JsonTree copy;
+    ASSERT_TRUE(copy.parse(text));
+    std::string arena;
+    arena.reserve(c.other.size());
+    EXPECT_EQ(copy.reread_scalar(c.node, c.other, 0, arena), c.end) << c.other;
+    if (c.end != no) EXPECT_EQ(copy.nodes()[c.node].str(), c.value) << c.other;
+  }
+}
+
+}  // namespace
