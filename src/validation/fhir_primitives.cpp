@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace netconv::fhir {
@@ -80,9 +81,31 @@ bool zone(std::string_view s, std::size_t p) {
   return (h < 14 && m <= 59) || (h == 14 && m == 0);
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+constexpr bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 // The regexes' [A-Za-z0-9]: ASCII whatever the C locale (and no call per character).
-bool ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+constexpr bool ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Character classes by byte, so that the scans of every id and uri a run validates (one of each
+// per resource at least) test each byte with one load and no branch.
+enum : std::uint8_t { kIdChar = 1, kSpace = 2 };
+constexpr std::array<std::uint8_t, 256> kClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (ascii_alnum(static_cast<char>(c)) || c == '-' || c == '.') t[c] |= kIdChar;
+    if (is_ws(static_cast<char>(c))) t[c] |= kSpace;
+  }
+  return t;
+}();
+bool all_id_chars(std::string_view s) {
+  std::uint8_t all = kIdChar;
+  for (char c : s) all &= kClass[static_cast<unsigned char>(c)];
+  return all != 0;
+}
+bool any_space(std::string_view s) {
+  std::uint8_t any = 0;
+  for (char c : s) any |= kClass[static_cast<unsigned char>(c)];
+  return (any & kSpace) != 0;
+}
 
 }  // namespace
 
@@ -151,18 +174,14 @@ const char* check_string_primitive(Prim p, std::string_view s) {
       return nullptr;
     }
     case Prim::id: {
-      if (s.empty() || s.size() > 64) return "id must be 1-64 characters [A-Za-z0-9\\-\\.]";
-      for (char c : s)
-        if (!(ascii_alnum(c) || c == '-' || c == '.'))
-          return "id must be 1-64 characters [A-Za-z0-9\\-\\.]";
+      if (s.empty() || s.size() > 64 || !all_id_chars(s)) return "id must be 1-64 characters [A-Za-z0-9\\-\\.]";
       return nullptr;
     }
     case Prim::uri:
     case Prim::url:
     case Prim::canonical: {
       if (s.empty()) return "empty uri";
-      for (char c : s)
-        if (is_ws(c)) return "uri contains whitespace";
+      if (any_space(s)) return "uri contains whitespace";
       return nullptr;
     }
     case Prim::oid: {

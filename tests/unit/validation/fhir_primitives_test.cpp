@@ -42,6 +42,22 @@ TEST(FhirPrimitives, DateTimeNeedsZoneWhenTimed) {
   EXPECT_FALSE(valid_time("10:30"));
 }
 
+// id ([A-Za-z0-9\-\.]{1,64}) and uri (no whitespace) are scanned through a byte class table:
+// every byte value, at the start, middle and end of an id and of a uri.
+TEST(FhirPrimitives, EveryByteInIdsAndUris) {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const bool id_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    for (const std::string& s : {std::string(1, c) + "abc", "ab" + std::string(1, c) + "cd", "abcdefghijklmnopq" + std::string(1, c)}) {
+      EXPECT_EQ(check_string_primitive(Prim::id, s) == nullptr, id_char) << "byte " << b << " in id " << s;
+      EXPECT_EQ(check_string_primitive(Prim::uri, "http://x/" + s) == nullptr, !space) << "byte " << b << " in a uri";
+    }
+  }
+  EXPECT_EQ(check_string_primitive(Prim::id, std::string(64, 'a')), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::id, ""), nullptr);
+}
+
 TEST(FhirPrimitives, StringForms) {
   EXPECT_EQ(check_string_primitive(Prim::id, "abc-1.2"), nullptr);
   EXPECT_NE(check_string_primitive(Prim::id, "pat_1"), nullptr);
