@@ -16,7 +16,8 @@ constexpr std::size_t kMaxDepth = 512;
 
 class Scanner {
  public:
-  Scanner(const std::vector<std::string>& keep, std::function<void(std::string_view)> on_kept_entry)
+  // `keep` null: no entry is dropped.
+  Scanner(const std::vector<std::string>* keep, std::function<void(std::string_view, const EntryFacts&)> on_kept_entry)
       : keep_(keep), on_kept_entry_(std::move(on_kept_entry)) {}
 
   void feed(std::string_view chunk) {
@@ -118,7 +119,7 @@ class Scanner {
       entry_.clear();
       captured_ = {};
       read_ = key_seen_ = {};
-      resources_ = 0, full_urls_ = 0;
+      resources_ = 0, full_urls_ = 0, resource_keys_ = 0;
       undecidable_ = false;
     } else if (entry_open_ && depth == kResource && object && stack_.back().key == "resource") {
       resource = true;
@@ -138,7 +139,7 @@ class Scanner {
     sink() += object ? '}' : ']';
     if (entry_open_ && stack_.size() == kEntries) {
       entry_open_ = false;
-      if (!droppable()) on_kept_entry_(entry_);
+      if (!droppable()) on_kept_entry_(entry_, facts());
     } else if (in_entries_ && stack_.size() == kBundle) {
       in_entries_ = false;
     }
@@ -155,7 +156,11 @@ class Scanner {
         const int i = captured_index(str_);
         if (has_escape_ || (i >= 0 && std::exchange(key_seen_[i], true))) undecidable_ = true;
       }
-      if (entry_open_ && stack_.size() == kEntry && !has_escape_ && str_ == "fullUrl") ++full_urls_;
+      if (entry_open_ && stack_.size() == kEntry) {
+        if (has_escape_) undecidable_ = true;  // could spell `resource`
+        else if (str_ == "fullUrl") ++full_urls_;
+        else if (str_ == "resource") ++resource_keys_;  // a repeated one: the parser keeps the last, whatever its type
+      }
       return;
     }
     if (!collect_) return;
@@ -168,25 +173,33 @@ class Scanner {
   // The entries is_unwanted_definition() would drop, decided from the bytes.
   bool droppable() const {
     // all three read as strings: the rule throws on any other type (the parser decides then)
-    return !undecidable_ && resources_ == 1 && full_urls_ >= 1 && read_[kId] && captured_[kType] == "StructureDefinition" &&
-           captured_[kKind] == "resource" && std::find(keep_.begin(), keep_.end(), captured_[kId]) == keep_.end();
+    return keep_ && !undecidable_ && resources_ == 1 && resource_keys_ == 1 && full_urls_ >= 1 && read_[kId] && captured_[kType] == "StructureDefinition" &&
+           captured_[kKind] == "resource" && std::find(keep_->begin(), keep_->end(), captured_[kId]) == keep_->end();
   }
 
-  // the resource members the rule reads: their index in captured_, or -1
+  EntryFacts facts() const {
+    EntryFacts f;
+    f.decided = !undecidable_ && resources_ == 1 && resource_keys_ == 1 && read_[kType] && key_seen_[kType] && (read_[kUrl] || !key_seen_[kUrl]);
+    f.resource_type = captured_[kType];
+    f.url = captured_[kUrl];
+    return f;
+  }
+
+  // the resource members the rule and the facts read: their index in captured_, or -1
   static int captured_index(std::string_view key) {
-    return key == "resourceType" ? kType : key == "id" ? kId : key == "kind" ? kKind : -1;
+    return key == "resourceType" ? kType : key == "id" ? kId : key == "kind" ? kKind : key == "url" ? kUrl : -1;
   }
   static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
   void fail() { failed_ = true; }
 
-  const std::vector<std::string>& keep_;
-  std::function<void(std::string_view)> on_kept_entry_;
+  const std::vector<std::string>* keep_;
+  std::function<void(std::string_view, const EntryFacts&)> on_kept_entry_;
   std::vector<Level> stack_;
   std::string out_, entry_, str_;
-  static constexpr int kType = 0, kId = 1, kKind = 2;
-  std::array<std::string, 3> captured_;  // resourceType, id, kind of the entry's resource
-  std::array<bool, 3> read_{}, key_seen_{};  // read as a string / named as a key
-  int resources_ = 0, full_urls_ = 0;
+  static constexpr int kType = 0, kId = 1, kKind = 2, kUrl = 3;
+  std::array<std::string, 4> captured_;  // resourceType, id, kind, url of the entry's resource
+  std::array<bool, 4> read_{}, key_seen_{};  // read as a string / named as a key
+  int resources_ = 0, full_urls_ = 0, resource_keys_ = 0;
   bool in_string_ = false, escape_ = false, has_escape_ = false, is_key_ = false, collect_ = false;
   bool in_entries_ = false, seen_entries_ = false, entry_open_ = false;
   bool undecidable_ = false, root_done_ = false, failed_ = false;
@@ -201,7 +214,7 @@ std::optional<nlohmann::json> parse_pieces(const std::vector<std::string>& keep_
   bool broken = false;
   // Anything unusual (invalid JSON, a callback that throws) gives up: the whole parse then meets
   // it in the file's own order, and reports it as it always did.
-  Scanner s(keep_ids, [&](std::string_view entry) {
+  Scanner s(&keep_ids, [&](std::string_view entry, const EntryFacts&) {
     if (broken) return;
     try {
       // an entry is always an object: null means the callback dropped it, discarded that it is not JSON
@@ -257,6 +270,31 @@ std::optional<nlohmann::json> parse_bundle_keeping(const std::filesystem::path& 
     }
     return !in.bad();
   });
+}
+
+namespace {
+bool root_understood(Scanner& s) {
+  auto root = s.finish();
+  return root && nlohmann::json::accept(*root);
+}
+}  // namespace
+
+bool scan_bundle_entries(const std::filesystem::path& file, const EntrySink& on_entry) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  Scanner s(nullptr, on_entry);
+  std::string block(std::size_t(1) << 16, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return !in.bad() && root_understood(s);
+}
+
+bool scan_bundle_text_entries(std::string_view text, const EntrySink& on_entry, std::size_t block) {
+  Scanner s(nullptr, on_entry);
+  for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+  return root_understood(s);
 }
 
 }  // namespace netconv::fhir

@@ -5,6 +5,7 @@
 // cannot decide is kept and left to the parser, so the parsed result is the same.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -27,6 +28,23 @@ bool is_unwanted_definition(const nlohmann::json& object, const std::vector<std:
 // The file is read in blocks and parsed an entry at a time: only one entry is ever held as text.
 std::optional<nlohmann::json> parse_bundle_keeping(const std::filesystem::path& file, const std::vector<std::string>& keep_ids,
                                                    const nlohmann::json::parser_callback_t& callback);
+
+// What the scan read of an entry's resource from the raw bytes: `decided` when the entry has one
+// `resource` whose `resourceType` (and `url`, when present) are plain strings written once and
+// without escapes, so that a parser would read the same.
+struct EntryFacts {
+  std::string_view resource_type, url;
+  bool decided = false;
+};
+
+// Hands every entry of a Bundle file to `on_entry` as text, with its facts, without parsing it.
+// False when the file cannot be read or is not a Bundle the scan understands (the caller then
+// parses it the usual way); entries may have been handed over before that is known. Entries
+// themselves are not checked to be JSON: whoever parses one later meets its errors.
+using EntrySink = std::function<void(std::string_view, const EntryFacts&)>;
+bool scan_bundle_entries(const std::filesystem::path& file, const EntrySink& on_entry);
+// The same over text in memory, fed in blocks of `block` bytes (tests and fuzzing cut it everywhere).
+bool scan_bundle_text_entries(std::string_view text, const EntrySink& on_entry, std::size_t block = std::string_view::npos);
 
 // The same over text in memory, fed in blocks of `block` bytes (tests cut it everywhere).
 std::optional<nlohmann::json> parse_bundle_text_keeping(std::string_view text, const std::vector<std::string>& keep_ids,

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "validation/bundle_prefilter.hpp"
+
 namespace netconv::fhir {
 
 using nlohmann::json;
@@ -16,8 +18,33 @@ void Terminology::add(json r) {
   auto rt = r.value("resourceType", std::string());
   auto url = r.value("url", std::string());
   if (url.empty()) return;
-  if (rt == "ValueSet") value_sets_.try_emplace(url, std::move(r));
-  else if (rt == "CodeSystem") code_systems_.try_emplace(url, std::move(r));
+  if (rt == "ValueSet" && !pending_value_sets_.count(url)) value_sets_.try_emplace(url, std::move(r));
+  else if (rt == "CodeSystem" && !pending_code_systems_.count(url)) code_systems_.try_emplace(url, std::move(r));
+}
+
+bool Terminology::add_bundle_file(const std::filesystem::path& file) {
+  struct Entry {
+    std::string type, url, text;
+    bool decided;
+  };
+  std::vector<Entry> entries;
+  const bool scanned = scan_bundle_entries(file, [&](std::string_view text, const EntryFacts& f) {
+    entries.push_back({std::string(f.resource_type), std::string(f.url), std::string(text), f.decided});
+  });
+  if (!scanned) return false;
+  for (auto& e : entries) {
+    if (!e.decided)  // the parser decides, as add_bundle() does on the parsed entry
+      add_bundle(json{{"entry", json::array({parse_entry(e.text)})}});
+    else if ((e.type == "ValueSet" || e.type == "CodeSystem") && !e.url.empty())
+      add_entry_text(e.type, e.url, std::move(e.text));
+  }
+  return true;
+}
+
+void Terminology::add_entry_text(std::string_view resource_type, std::string_view url, std::string entry_json) {
+  const std::string key(url);
+  if (resource_type == "ValueSet" && !value_sets_.count(key)) pending_value_sets_.try_emplace(key, std::move(entry_json));
+  else if (resource_type == "CodeSystem" && !code_systems_.count(key)) pending_code_systems_.try_emplace(key, std::move(entry_json));
 }
 
 void Terminology::add_bundle(const json& bundle) {
@@ -56,6 +83,14 @@ void Terminology::add_us_core_category_sets() {
 const json* Terminology::find(std::map<std::string, json>& m, const std::string& url, const char* kind) {
   auto it = m.find(url);
   if (it != m.end()) return &it->second;
+  auto& pending = &m == &value_sets_ ? pending_value_sets_ : pending_code_systems_;
+  if (auto p = pending.find(url); p != pending.end()) {
+    json entry = parse_entry(p->second);
+    pending.erase(p);
+    json r = entry.is_object() && entry.contains("resource") ? std::move(entry["resource"]) : json();
+    auto [pos, _] = m.insert_or_assign(url, std::move(r));
+    return pos->second.is_null() ? nullptr : &pos->second;
+  }
   std::string prefix = std::string("http://terminology.hl7.org/") + kind + "/";
   if (tho_dir_.empty() || url.rfind(prefix, 0) != 0) return nullptr;
   std::string id = url.substr(prefix.size());

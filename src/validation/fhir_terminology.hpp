@@ -6,9 +6,11 @@
 // be expanded: bindings to it are not checked and are counted (FhirValidator::stats()).
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -29,6 +31,14 @@ class Terminology {
  public:
   void add(nlohmann::json resource);  // a ValueSet or CodeSystem; the first one per url wins
   void add_bundle(const nlohmann::json& bundle);
+  // The same for a Bundle file, whose entries are kept as text and parsed (with the entry parser)
+  // only when their url is first needed: valuesets.json and v3-codesystems.json hold ~2,000
+  // (16 MB; nlohmann's lexer on them was a third of start-up), of which a run expands a few
+  // dozen. False, with nothing added, when the file is not a Bundle the byte scan understands
+  // (bundle_prefilter.hpp): the caller then parses it whole, which reports what is wrong.
+  bool add_bundle_file(const std::filesystem::path& file);
+  // How entries kept as text are parsed (default: nlohmann::json::parse).
+  void set_entry_parser(std::function<nlohmann::json(std::string_view)> parse) { parse_entry_ = std::move(parse); }
   void set_terminology_dir(std::filesystem::path dir) { tho_dir_ = std::move(dir); }
   void add_us_core_category_sets();
 
@@ -40,6 +50,8 @@ class Terminology {
   void release_sources() {
     value_sets_.clear();
     code_systems_.clear();
+    pending_value_sets_.clear();
+    pending_code_systems_.clear();
   }
 
  private:
@@ -50,6 +62,10 @@ class Terminology {
 
   std::map<std::string, nlohmann::json> value_sets_;
   std::map<std::string, nlohmann::json> code_systems_;
+  void add_entry_text(std::string_view resource_type, std::string_view url, std::string entry_json);
+  nlohmann::json parse_entry(std::string_view text) const { return parse_entry_ ? parse_entry_(text) : nlohmann::json::parse(text); }
+  std::unordered_map<std::string, std::string> pending_value_sets_, pending_code_systems_;  // url -> entry text
+  std::function<nlohmann::json(std::string_view)> parse_entry_;
   std::unordered_map<std::string, std::unique_ptr<Expansion>> cache_;
   std::filesystem::path tho_dir_;
 };

@@ -704,18 +704,22 @@ void dedupe(std::vector<ValidationIssue>& v) {
   v.swap(out);
 }
 
-Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_types = {}) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ConfigError("cannot read " + p.string());
-  // Definitions are large (profiles-resources.json is ~30 MB); the prose the checks never read
-  // is dropped while parsing, which keeps the peak memory of a run low.
+// The prose the checks never read, dropped while definitions are parsed: they are large
+// (profiles-resources.json is ~35 MB), and this keeps the peak memory of a run low.
+const std::set<std::string>& prose_keys() {
   static const std::set<std::string> kProse = {"text", "description", "definition", "comment", "requirements",
                                                "mapping", "alias", "differential", "purpose", "copyright",
                                                "meaning", "example", "contact", "jurisdiction", "xpath", "designation",
                                                "publisher", "useContext"};
+  return kProse;
+}
+
+Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_types = {}) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ConfigError("cannot read " + p.string());
   Json::parser_callback_t drop_prose = [&keep_types](int, Json::parse_event_t event, Json& parsed) {
     if (event == Json::parse_event_t::key)
-      return !(parsed.is_string() && kProse.count(parsed.get_ref<const std::string&>()));
+      return !(parsed.is_string() && prose_keys().count(parsed.get_ref<const std::string&>()));
     // a Bundle entry of a resource definition that was not asked for is dropped as soon as it
     // is parsed, so only one such entry is ever in memory
     return event != Json::parse_event_t::object_end || keep_types.empty() || !is_unwanted_definition(parsed, keep_types);
@@ -726,6 +730,15 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + p.string());
   return j;
 }
+
+Json parse_definition_text(std::string_view text, const std::string& what) {
+  Json j = Json::parse(text, [](int, Json::parse_event_t event, Json& parsed) {
+    return event != Json::parse_event_t::key || !(parsed.is_string() && prose_keys().count(parsed.get_ref<const std::string&>()));
+  }, false);
+  if (j.is_discarded()) throw ConfigError("invalid JSON in " + what);
+  return j;
+}
+
 
 }  // namespace
 
@@ -780,12 +793,9 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   v.model_ = std::make_unique<fhir::Model>();
   auto& m = *v.model_;
   m.terminology.set_terminology_dir(tho);
-  {
-    auto vs = fhir::read_json_file(r4 / "valuesets.json");
-    m.terminology.add_bundle(vs);
-    auto v3 = fhir::read_json_file(r4 / "v3-codesystems.json");
-    m.terminology.add_bundle(v3);
-  }
+  m.terminology.set_entry_parser([](std::string_view entry) { return fhir::parse_definition_text(entry, "an entry of valuesets.json or v3-codesystems.json"); });
+  for (const char* name : {"valuesets.json", "v3-codesystems.json"})
+    if (!m.terminology.add_bundle_file(r4 / name)) m.terminology.add_bundle(fhir::read_json_file(r4 / name));
   std::vector<fs::path> mcode_files;
   for (const auto& e : fs::directory_iterator(mcode))
     if (e.path().extension() == ".json") mcode_files.push_back(e.path());
