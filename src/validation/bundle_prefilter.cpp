@@ -2,12 +2,27 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <utility>
 
 namespace netconv::fhir {
 namespace {
+
+// The first '"' or '\\' at or after i (chunk.size() when none): 8 bytes at a time, since most of a
+// definitions file is string content.
+std::size_t quote_or_backslash(std::string_view chunk, std::size_t i) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  for (std::uint64_t w; i + 8 <= chunk.size(); i += 8) {
+    std::memcpy(&w, chunk.data() + i, 8);
+    const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    if ((((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) break;
+  }
+  while (i < chunk.size() && chunk[i] != '"' && chunk[i] != '\\') ++i;
+  return i;
+}
 
 // Depths of the Bundle's shape: 1 = the Bundle, 2 = its `entry` array, 3 = an entry, 4 = the
 // entry's `resource`.
@@ -25,6 +40,13 @@ class Scanner {
     while (i < chunk.size() && !failed_) {
       if (in_string_) {
         i = scan_string(chunk, i);
+        continue;
+      }
+      if (is_space(chunk[i]) && !root_done_) {  // indentation comes in runs: one append per run
+        std::size_t end = i + 1;
+        while (end < chunk.size() && is_space(chunk[end])) ++end;
+        if (!(in_entries_ && !entry_open_ && stack_.size() == kEntries)) sink().append(chunk.data() + i, end - i);
+        i = end;
         continue;
       }
       scan_structure(chunk[i++]);
@@ -53,8 +75,7 @@ class Scanner {
       if (collect_) str_ += chunk[i];
       return i + 1;
     }
-    std::size_t stop = i;
-    while (stop < chunk.size() && chunk[stop] != '"' && chunk[stop] != '\\') ++stop;
+    const std::size_t stop = quote_or_backslash(chunk, i);
     sink().append(chunk.data() + i, stop - i);
     if (collect_) str_.append(chunk.data() + i, stop - i);
     if (stop == chunk.size()) return stop;
