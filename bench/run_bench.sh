@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: netconv and the reference peers on the same generated records, in one run.
 # usage: bench/run_bench.sh [SIZES]      (default "10000 100000 1000000"; e.g. "10000" for a quick run)
-# Prints a Markdown table (rows/s, output MB/s, peak RSS), what validation adds to each conversion,
-# the netconv ÷ peer ratios, and
+# Prints a Markdown table (rows/s, output MB/s, peak RSS), what validation adds to each conversion
+# (between runs, and as each validating run's report.json accounts for it), the netconv ÷ peer
+# ratios, and
 # writes them to bench/results/latest.md. The peers (JavaScript, ~1,000 rows/s) run only for sizes
 # up to NETCONV_BENCH_PEER_MAX rows (default 100000): at 1 M rows peer A alone takes ~20 minutes.
 # CSV -> CDA runs up to NETCONV_BENCH_CDA_MAX rows (default 100000): one ~30 kB document per
@@ -39,6 +40,14 @@ for base, _, files in os.walk(outdir) if os.path.isdir(outdir) else []:
 if os.path.isfile(outdir):
     size = os.path.getsize(outdir)
 print(f"| {label} | {rows:,} | {rows/secs:,.0f} | {size/1e6/secs:,.1f} | {rss:,.0f} | {secs:.2f} | {r.returncode} |")
+# the run's own account of what validating cost (report.json timing.validation_seconds)
+report = os.path.join(outdir, "report.json")
+if os.path.isdir(outdir) and os.path.isfile(report):
+    import json
+    timing = json.loads(open(report).read()).get("timing", {})
+    if timing.get("validation_seconds", 0) > 0:
+        with open(os.environ["NETCONV_BENCH_VALIDATION_LOG"], "a") as log:
+            log.write(f"{label}\t{rows:,}\t{timing['seconds']}\t{timing['validation_seconds']}\n")
 PY
 }
 
@@ -54,6 +63,8 @@ print(max(runs, key=lambda l: float(l.split("|")[3].replace(",", ""))), end="")'
 }
 
 table=$out/table.md
+export NETCONV_BENCH_VALIDATION_LOG=$out/validation.tsv
+: > "$NETCONV_BENCH_VALIDATION_LOG"
 {
   echo "| case | rows | rows/s | output MB/s | peak RSS MiB | seconds | exit |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -107,6 +118,17 @@ done
   echo "netconv $("$nc" --version | cut -d' ' -f2), $(date -u +%Y-%m-%d)"
   echo
   cat "$table"
+  echo
+  python3 - "$NETCONV_BENCH_VALIDATION_LOG" <<'PY'
+# issue C, as each validating run accounts for it itself: seconds spent loading the validators and
+# checking outputs, against the rest of the run (one-run figures, free of run-to-run noise)
+import sys
+for line in open(sys.argv[1]):
+    label, rows, secs, val = line.rstrip("\n").split("\t")
+    secs, val = float(secs), float(val)
+    if secs > val:
+        print(f"- {rows} rows, {label}: validation {val:.2f} s of {secs:.2f} s, {100 * val / (secs - val):.0f} % of the conversion's own time (report.json)")
+PY
   echo
   python3 - "$table" <<'PY'
 # netconv ÷ peer on the same records, per size (rows/s and peak RSS)

@@ -111,6 +111,7 @@ class Run {
         pipeline_(nullptr, 0, [this](WorkItem& w) { return process(w); }, [this](WorkResult& r) { write(r); }) {
     if (!opt.columns_file.empty()) columns_ = load_column_map(opt.columns_file);
     if (opt.validate) {
+      const auto load_start = std::chrono::steady_clock::now();
       for (const auto& f : opt.to) {
         if (f == "fhir") {
           FhirValidatorOptions vo;
@@ -126,6 +127,7 @@ class Run {
       // the definitions were parsed into large temporary documents: give that memory back before
       // the records start, so the run's peak is the compiled rules plus the records in flight
       malloc_trim(0);
+      s_.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
     }
     unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
     if (jobs > 1) {
@@ -306,8 +308,11 @@ class Run {
         writers_[i]->render(group, rendered[i]);
       }
       std::map<std::string, std::vector<Diagnostic>> failed;  // record key ("" = every record) -> violations
-      if (opt_.validate)
+      if (opt_.validate) {
+        const auto check_start = std::chrono::steady_clock::now();
         for (const auto& out : rendered) check(out, failed);
+        s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
+      }
       if (failed.empty()) {
         for (auto& out : rendered) {
           for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
@@ -383,6 +388,7 @@ class Run {
     s_.rejected += c.rejected;
     s_.skipped += c.skipped;
     s_.patients_written += c.patients_written;
+    s_.validation_seconds += c.validation_seconds;
     auto merge = [](auto& into, const auto& from) { for (const auto& [k, v] : from) into[k] += v; };
     merge(s_.skipped_by_reason, c.skipped_by_reason);
     merge(s_.rejected_by_code, c.rejected_by_code);
@@ -441,9 +447,12 @@ class Run {
     // own line, so that comparisons can drop it
     out += '\n';
     char buf[256];
-    std::snprintf(buf, sizeof buf, ",\"timing\":{\"seconds\":%.3f,\"records_per_second\":%.0f,\"input_mb_per_second\":%.2f,\"output_bytes\":%llu}}\n",
+    std::snprintf(buf, sizeof buf,
+                  ",\"timing\":{\"seconds\":%.3f,\"records_per_second\":%.0f,\"input_mb_per_second\":%.2f,\"output_bytes\":%llu,"
+                  "\"validation_seconds\":%.3f}}\n",
                   s_.seconds, s_.seconds > 0 ? s_.read / s_.seconds : 0.0,
-                  s_.seconds > 0 ? (done_bytes_ / 1e6) / s_.seconds : 0.0, (unsigned long long)s_.output_bytes);
+                  s_.seconds > 0 ? (done_bytes_ / 1e6) / s_.seconds : 0.0, (unsigned long long)s_.output_bytes,
+                  s_.validation_seconds);
     out += buf;
     std::string path = opt_.output_dir + "/report.json";
     std::ofstream f(path + ".part", std::ios::binary);
