@@ -47,7 +47,7 @@ if os.path.isdir(outdir) and os.path.isfile(report):
     timing = json.loads(open(report).read()).get("timing", {})
     if timing.get("validation_seconds", 0) > 0:
         with open(os.environ["NETCONV_BENCH_VALIDATION_LOG"], "a") as log:
-            log.write(f"{label}\t{rows:,}\t{timing['seconds']}\t{timing['validation_seconds']}\n")
+            log.write(f"{label}\t{rows:,}\t{timing['seconds']}\t{timing['validation_seconds']}\t{timing['validator_load_seconds']}\n")
 PY
 }
 
@@ -124,10 +124,12 @@ done
 # checking outputs, against the rest of the run (one-run figures, free of run-to-run noise)
 import sys
 for line in open(sys.argv[1]):
-    label, rows, secs, val = line.rstrip("\n").split("\t")
-    secs, val = float(secs), float(val)
-    if secs > val:
-        print(f"- {rows} rows, {label}: validation {val:.2f} s of {secs:.2f} s, {100 * val / (secs - val):.0f} % of the conversion's own time (report.json)")
+    label, rows, secs, checks, load = line.rstrip("\n").split("\t")
+    secs, checks, load = float(secs), float(checks), float(load)
+    if "-j 1" in label and secs > checks:  # with more threads the checks' seconds are summed over them
+        own = secs - checks
+        print(f"- {rows} rows, {label}: validation {load:.2f} s loading + {checks:.2f} s checking, against {own:.2f} s converting: "
+              f"{100 * (load + checks) / own:.0f} % ({100 * checks / own:.0f} % without the load) (report.json)")
 PY
   echo
   python3 - "$table" <<'PY'

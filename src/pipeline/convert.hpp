@@ -41,9 +41,10 @@ struct ConvertSummary {
       counted;
   std::vector<std::string> outputs;
   double seconds = 0;
-  // Loading the validators plus checking every output before it is written, summed over the
-  // worker threads: what validation costs this run (0 with --no-validate).
-  double validation_seconds = 0;
+  // What validation cost this run (0 with --no-validate): checking every output before it is
+  // written, summed over the worker threads (part of `seconds`), and loading the validators
+  // before the first record (not part of `seconds`).
+  double validation_seconds = 0, validator_load_seconds = 0;
   std::uint64_t output_bytes = 0;
   bool interrupted = false;
   int exit_code = 0;

@@ -857,13 +857,19 @@ std::vector<ValidationIssue> FhirValidator::validate_parsed(const nlohmann::json
   return validate(resource.dump(), profile_url);
 }
 
-std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return validate(text, std::string()); }
+std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return check(text, std::string(), false); }
 
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
+  return check(text, profile_url, false);
+}
+
+std::vector<ValidationIssue> FhirValidator::errors(std::string_view text) const { return check(text, std::string(), true); }
+
+std::vector<ValidationIssue> FhirValidator::check(std::string_view text, const std::string& profile_url, bool errors_only) const {
   std::vector<ValidationIssue> out;
   // an extra profile and the official schema are outside what the cache remembers
   fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;
-  if (memo && memo->answer_bytes(text, out)) return finish(text, out);
+  if (memo && memo->answer_bytes(text, out)) return finish(text, out, errors_only);
   thread_local fhir::JsonTree tree;  // reused: its storage grows to the largest resource seen
   fhir::JsonParseError error;
   if (!tree.parse(text, &error)) {
@@ -888,12 +894,15 @@ std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, cons
     auto j = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!j.is_discarded()) schema_->validate(j, out);
   }
-  return finish(text, out);
+  return finish(text, out, errors_only);
 }
 
-std::vector<ValidationIssue> FhirValidator::finish(std::string_view text, std::vector<ValidationIssue>& out) {
+std::vector<ValidationIssue> FhirValidator::finish(std::string_view text, std::vector<ValidationIssue>& out, bool errors_only) {
+  if (errors_only) std::erase_if(out, [](const ValidationIssue& i) { return i.severity != Severity::error; });
+  if (out.empty()) return {};
   fhir::dedupe(out);
-  for (auto& i : out) i.line = fhir::locate_json_path(text, i.path);
+  if (!errors_only)
+    for (auto& i : out) i.line = fhir::locate_json_path(text, i.path);
   return std::move(out);
 }
 

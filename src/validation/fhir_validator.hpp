@@ -69,6 +69,8 @@ class FhirValidator {
   std::vector<ValidationIssue> validate(std::string_view resource_json) const;
   // ... and additionally against profile_url (which must be a known profile on its type).
   std::vector<ValidationIssue> validate(std::string_view resource_json, const std::string& profile_url) const;
+  // Only the errors, without line numbers (what the converter needs to reject an output).
+  std::vector<ValidationIssue> errors(std::string_view resource_json) const;
   // Same on an already parsed resource (the converter's pipeline may hold one).
   std::vector<ValidationIssue> validate_parsed(const nlohmann::json& resource, const std::string& profile_url = "") const;
 
@@ -85,8 +87,10 @@ class FhirValidator {
 
  private:
   FhirValidator();
-  // Issues made final: duplicates dropped, each given its line in the text.
-  static std::vector<ValidationIssue> finish(std::string_view text, std::vector<ValidationIssue>& issues);
+  std::vector<ValidationIssue> check(std::string_view text, const std::string& profile_url, bool errors_only) const;
+  // Issues made final: duplicates dropped, each given its line in the text (or only the errors,
+  // without lines).
+  static std::vector<ValidationIssue> finish(std::string_view text, std::vector<ValidationIssue>& issues, bool errors_only);
   std::unique_ptr<fhir::Model> model_;
   std::unique_ptr<fhir::SchemaValidator> schema_;
   std::unique_ptr<FhirValidatorStats> stats_;

@@ -22,8 +22,13 @@ class FhirOutputWriter : public OutputWriter {
       std::vector<std::size_t> offsets;
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
       std::size_t chunk = out.chunks.size();
-      for (std::size_t i = 0; i < resources.size(); ++i)
-        out.targets.push_back({"fhir-json", resources[i].record_key, "", chunk, offsets[i], resources[i].json.size()});
+      for (std::size_t i = 0; i < resources.size(); ++i) {
+        // the target refers to the record's own key, which outlives this call
+        std::string_view key;
+        for (const auto& nc : pc.cases)
+          if (!resources[i].record_key.empty() && nc.record_key == resources[i].record_key) key = nc.record_key;
+        out.targets.push_back({"fhir-json", key, "", chunk, offsets[i], resources[i].json.size()});
+      }
       out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
@@ -45,14 +50,14 @@ class FhirOutputWriter : public OutputWriter {
     pieces.clear();
     std::vector<TypeChunk> types;
     types.reserve(8);  // the resource types the writer emits
+    if (out.describe_targets) out.targets.reserve(16);  // a patient's usual resources, without regrowing
     json_.render_each(pc, [&](const FhirResourceView& r) {
       auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
       if (it == types.end()) {
         out.chunks.push_back({"fhir/" + std::string(r.type) + ".ndjson", "", false});
         it = types.insert(types.end(), {r.type, out.chunks.size() - 1, 0, 0});
       }
-      if (out.describe_targets)
-        out.targets.push_back({"fhir-json", std::string(r.record_key), "", it->chunk, it->bytes, r.json.size()});
+      if (out.describe_targets) out.targets.push_back({"fhir-json", r.record_key, "", it->chunk, it->bytes, r.json.size()});
       pieces.push_back({static_cast<std::size_t>(it - types.begin()), staged.size(), r.json.size() + 1});
       staged += r.json;
       staged += '\n';

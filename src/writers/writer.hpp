@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mapping/mapping_set.hpp"
@@ -19,9 +20,11 @@ struct OutputChunk {
 };
 
 // A piece of a chunk the validators check on its own (one FHIR resource, one CDA document).
+// The views are valid while the PatientCases it was rendered from are (one is made per output
+// resource: no allocation for them).
 struct ValidationTarget {
-  std::string media;       // fhir-json | cda-xml
-  std::string record_key;  // input record it belongs to; "" = the whole patient (e.g. Patient)
+  std::string_view media;       // fhir-json | cda-xml
+  std::string_view record_key;  // input record it belongs to (its NetCase::record_key); "" = the whole patient (e.g. Patient)
   // How diagnostics name it, e.g. "fhir/Condition.ndjson Condition/<id>". Empty for a FHIR
   // resource: named from its chunk's path and its resourceType/id only when it fails, which
   // saves building a string per resource.

@@ -185,6 +185,35 @@ TEST(FhirValidator, ProjectFixturesValidPassInvalidFail) {
   EXPECT_GE(n, 30u);
 }
 
+// The converter asks for errors only: the same errors as validate() gives, in the same order,
+// without warnings and without line numbers; for every fixture and every sample output.
+TEST(FhirValidator, ErrorsAreValidatesErrorsWithoutLines) {
+  NEED_PACKAGES();
+  std::vector<std::string> texts;
+  for (const auto& dir : {kData / "validation/fhir/valid", kData / "validation/fhir/invalid"})
+    for (const auto& f : files_in(dir)) texts.push_back(slurp(f));
+  texts.push_back(R"({"resourceType":"Condition","meta":{"profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns"]},"subject":{"reference":"Patient/1"},"code":{"text":"x"}})");
+  texts.push_back("{not json");
+  std::size_t with_warnings = 0, with_errors = 0;
+  for (const auto& t : texts) {
+    auto all = v.validate(t);
+    std::string expected, got;
+    for (const auto& i : all) {
+      with_warnings += i.severity != netconv::Severity::error;
+      if (i.severity == netconv::Severity::error) expected += i.rule + " " + i.path + ": " + i.message + "\n";
+    }
+    for (const auto& i : v.errors(t)) {
+      EXPECT_EQ(i.severity, netconv::Severity::error);
+      if (i.rule != "json") EXPECT_EQ(i.line, 0u) << t;
+      got += i.rule + " " + i.path + ": " + i.message + "\n";
+    }
+    with_errors += !expected.empty();
+    EXPECT_EQ(got, expected) << t;
+  }
+  EXPECT_GT(with_warnings, 0u) << "the comparison must include warnings left out";
+  EXPECT_GT(with_errors, 30u);
+}
+
 TEST(FhirValidator, IssuesCarryPathRuleAndLine) {
   NEED_PACKAGES();
   auto is = v.validate(slurp(kData / "validation/fhir/invalid/condition-onset-month-13.json"));
