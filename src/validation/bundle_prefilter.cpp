@@ -45,7 +45,7 @@ class Scanner {
       if (is_space(chunk[i]) && !root_done_) {  // indentation comes in runs: one append per run
         std::size_t end = i + 1;
         while (end < chunk.size() && is_space(chunk[end])) ++end;
-        if (!(in_entries_ && !entry_open_ && stack_.size() == kEntries)) sink().append(chunk.data() + i, end - i);
+        if (!between_entries()) sink().append(chunk.data() + i, end - i);
         i = end;
         continue;
       }
@@ -67,6 +67,8 @@ class Scanner {
   };
 
   std::string& sink() { return entry_open_ ? entry_ : out_; }
+  // Whitespace and commas here are dropped (kept entries are joined anew); anything else fails.
+  bool between_entries() const { return in_entries_ && !entry_open_ && stack_.size() == kEntries; }
 
   std::size_t scan_string(std::string_view chunk, std::size_t i) {
     if (escape_) {  // the byte after a backslash, possibly at the start of a block
@@ -95,13 +97,12 @@ class Scanner {
       if (!is_space(c)) failed_ = true;
       return;
     }
-    const bool between_entries = in_entries_ && !entry_open_ && stack_.size() == kEntries;
     switch (c) {
       case ' ': case '\t': case '\n': case '\r':
-        if (!between_entries) sink() += c;  // separators of kept entries are written anew
+        if (!between_entries()) sink() += c;  // separators of kept entries are written anew
         return;
       case '"':
-        if (stack_.empty() || between_entries) return fail();
+        if (stack_.empty() || between_entries()) return fail();
         in_string_ = true;
         has_escape_ = false;
         is_key_ = stack_.back().object && stack_.back().expect_key;
@@ -117,14 +118,14 @@ class Scanner {
       case ',':
         if (stack_.empty()) return fail();
         if (stack_.back().object) stack_.back().expect_key = true;
-        if (!between_entries) sink() += c;
+        if (!between_entries()) sink() += c;
         return;
       case '{': case '[':
         return open(c == '{');
       case '}': case ']':
         return close(c == '}');
       default:  // numbers and literals
-        if (stack_.empty() || between_entries) return fail();
+        if (stack_.empty() || between_entries()) return fail();
         sink() += c;
     }
   }
@@ -226,6 +227,28 @@ class Scanner {
   bool undecidable_ = false, root_done_ = false, failed_ = false;
 };
 
+// A file in 64 KiB blocks, so only the entry being scanned is ever held as text. False when it
+// cannot be read.
+bool feed_file(const std::filesystem::path& file, Scanner& s) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::string block(std::size_t(1) << 16, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return !in.bad();
+}
+
+void feed_text(std::string_view text, std::size_t block, Scanner& s) {
+  for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+}
+
+bool root_understood(Scanner& s) {
+  auto root = s.finish();
+  return root && nlohmann::json::accept(*root);
+}
+
 // The Bundle is parsed in pieces: its members with an empty entry array, then each kept entry on
 // its own. Only the entry being scanned is ever held as text.
 template <typename Feed>
@@ -274,47 +297,24 @@ bool is_unwanted_definition(const nlohmann::json& object, const std::vector<std:
 std::optional<nlohmann::json> parse_bundle_text_keeping(std::string_view text, const std::vector<std::string>& keep_ids,
                                                         const nlohmann::json::parser_callback_t& callback, std::size_t block) {
   return parse_pieces(keep_ids, callback, [&](Scanner& s) {
-    for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+    feed_text(text, block, s);
     return true;
   });
 }
 
 std::optional<nlohmann::json> parse_bundle_keeping(const std::filesystem::path& file, const std::vector<std::string>& keep_ids,
                                                    const nlohmann::json::parser_callback_t& callback) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  return parse_pieces(keep_ids, callback, [&](Scanner& s) {
-    std::string block(std::size_t(1) << 16, '\0');
-    while (in) {
-      in.read(block.data(), static_cast<std::streamsize>(block.size()));
-      s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
-    }
-    return !in.bad();
-  });
+  return parse_pieces(keep_ids, callback, [&](Scanner& s) { return feed_file(file, s); });
 }
-
-namespace {
-bool root_understood(Scanner& s) {
-  auto root = s.finish();
-  return root && nlohmann::json::accept(*root);
-}
-}  // namespace
 
 bool scan_bundle_entries(const std::filesystem::path& file, const EntrySink& on_entry) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
   Scanner s(nullptr, on_entry);
-  std::string block(std::size_t(1) << 16, '\0');
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    s.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
-  }
-  return !in.bad() && root_understood(s);
+  return feed_file(file, s) && root_understood(s);
 }
 
 bool scan_bundle_text_entries(std::string_view text, const EntrySink& on_entry, std::size_t block) {
   Scanner s(nullptr, on_entry);
-  for (std::size_t at = 0; at < text.size(); at += block) s.feed(text.substr(at, block));
+  feed_text(text, block, s);
   return root_understood(s);
 }
 

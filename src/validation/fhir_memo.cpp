@@ -172,7 +172,8 @@ void ResultMemo::learn(ByteTemplate& t, const JsonTree& tree) {
   const std::string lead_before = was_usable ? std::string(t.lead()) : std::string();
   const std::size_t bytes_before = t.bytes();
   t.learn(tree);
-  bytes_ += t.bytes() - std::min(t.bytes(), bytes_before);
+  const std::size_t bytes_after = t.bytes();
+  bytes_ += bytes_after - std::min(bytes_after, bytes_before);
   if (bytes_ > kMaxBytes) clear_pending_ = true;
   if (was_usable && (!t.usable() || t.lead() != lead_before)) unfile(&t, lead_before);
   if (t.usable() && (!was_usable || t.lead() != lead_before)) file(&t);

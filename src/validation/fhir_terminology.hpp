@@ -44,8 +44,6 @@ class Terminology {
 
   // Expands (memoised). Not thread-safe: called while compiling definitions.
   const Expansion& expand(const std::string& url);
-  std::size_t value_set_count() const { return value_sets_.size(); }
-  std::size_t code_system_count() const { return code_systems_.size(); }
   // After compiling, only the memoised expansions are used: the source documents can go.
   void release_sources() {
     value_sets_.clear();

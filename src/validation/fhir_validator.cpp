@@ -714,16 +714,20 @@ const std::set<std::string>& prose_keys() {
   return kProse;
 }
 
+// Drops the prose and, when keep_types is not empty, the Bundle entries of resource definitions
+// not asked for, as soon as each is parsed, so only one such entry is ever in memory.
+Json::parser_callback_t definitions_callback(std::vector<std::string> keep_types) {
+  return [keep_types = std::move(keep_types)](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::key)
+      return !(parsed.is_string() && prose_keys().count(parsed.get_ref<const std::string&>()));
+    return event != Json::parse_event_t::object_end || keep_types.empty() || !is_unwanted_definition(parsed, keep_types);
+  };
+}
+
 Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_types = {}) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw ConfigError("cannot read " + p.string());
-  Json::parser_callback_t drop_prose = [&keep_types](int, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::key)
-      return !(parsed.is_string() && prose_keys().count(parsed.get_ref<const std::string&>()));
-    // a Bundle entry of a resource definition that was not asked for is dropped as soon as it
-    // is parsed, so only one such entry is ever in memory
-    return event != Json::parse_event_t::object_end || keep_types.empty() || !is_unwanted_definition(parsed, keep_types);
-  };
+  const auto drop_prose = definitions_callback(keep_types);
   if (!keep_types.empty())
     if (auto j = parse_bundle_keeping(p, keep_types, drop_prose)) return std::move(*j);
   Json j = Json::parse(in, drop_prose, false);
@@ -732,13 +736,10 @@ Json read_json_file(const fs::path& p, const std::vector<std::string>& keep_type
 }
 
 Json parse_definition_text(std::string_view text, const std::string& what) {
-  Json j = Json::parse(text, [](int, Json::parse_event_t event, Json& parsed) {
-    return event != Json::parse_event_t::key || !(parsed.is_string() && prose_keys().count(parsed.get_ref<const std::string&>()));
-  }, false);
+  Json j = Json::parse(text, definitions_callback({}), false);
   if (j.is_discarded()) throw ConfigError("invalid JSON in " + what);
   return j;
 }
-
 
 }  // namespace
 

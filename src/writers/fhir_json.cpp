@@ -198,7 +198,7 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
   std::vector<FhirResource> out;
   render_each(pc, [&](const FhirResourceView& r) {
-    out.push_back({std::string(r.type), std::string(r.id), std::string(r.json), std::string(r.record_key)});
+    out.push_back({std::string(r.type), std::string(r.id), std::string(r.json), r.record_key});
   });
   return out;
 }
@@ -209,7 +209,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
   resource.reserve(2048);
   IdsWritten written;
   auto emit = [&](std::string_view type, const std::string& id, const std::string& profile, Body& b,
-                  const std::string& record_key) {
+                  std::string_view record_key) {  // a NetCase's own key, or "" for the Patient
     if (!written.insert(id)) return;  // ids are hashes over the type, so unique across types
     bool unverified = b.unverified;
     finish(resource, type, id, profile, b.take(), unverified, tag_system_);

@@ -17,7 +17,9 @@ struct FhirResource {
   std::string type;
   std::string id;
   std::string json;  // one line, no trailing newline
-  std::string record_key;  // which input record it came from ("" for the Patient)
+  // Which input record it came from: a view of that NetCase's record_key in the PatientCases
+  // rendered, valid while they are ("" for the Patient).
+  std::string_view record_key;
 };
 
 // A resource as render_each() hands it over: the views are valid during the call only.

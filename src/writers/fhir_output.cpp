@@ -22,13 +22,8 @@ class FhirOutputWriter : public OutputWriter {
       std::vector<std::size_t> offsets;
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
       std::size_t chunk = out.chunks.size();
-      for (std::size_t i = 0; i < resources.size(); ++i) {
-        // the target refers to the record's own key, which outlives this call
-        std::string_view key;
-        for (const auto& nc : pc.cases)
-          if (!resources[i].record_key.empty() && nc.record_key == resources[i].record_key) key = nc.record_key;
-        out.targets.push_back({"fhir-json", key, "", chunk, offsets[i], resources[i].json.size()});
-      }
+      for (std::size_t i = 0; i < resources.size(); ++i)
+        out.targets.push_back({"fhir-json", resources[i].record_key, "", chunk, offsets[i], resources[i].json.size()});
       out.chunks.push_back({"fhir/bundles.ndjson", std::move(line), false});
       return;
     }
