@@ -9,10 +9,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <list>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "core/errors.hpp"
+#include "validation/cda_shape_memo.hpp"
 #include "validation/cda_xsd_ids.hpp"
 
 namespace netconv {
@@ -62,41 +66,13 @@ void on_error(void* user, xmlErrorPtr e) {
   c->out->push_back(std::move(d));
 }
 
-// Values of the xs:ID attributes of one document (and xml:id, which the tree builder registers
-// too), which must be unique. Collected by attribute name while parsing.
-struct IdValues {
-  const std::vector<std::string>* names = nullptr;
-  std::string text;  // the values, back to back
-  std::vector<std::pair<std::size_t, std::size_t>> spans;
-  std::vector<std::string_view> sorted;
-
-  void clear() {
-    text.clear();
-    spans.clear();
-  }
-  void add(std::string_view v) {
-    // libxml2 compares the values with surrounding whitespace stripped (xs:ID collapses it)
-    while (!v.empty() && std::strchr(" \t\r\n", v.front())) v.remove_prefix(1);
-    while (!v.empty() && std::strchr(" \t\r\n", v.back())) v.remove_suffix(1);
-    spans.emplace_back(text.size(), v.size());
-    text += v;
-  }
-  bool unique() {
-    sorted.clear();
-    for (auto [at, n] : spans) sorted.emplace_back(text.data() + at, n);
-    std::sort(sorted.begin(), sorted.end());
-    return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
-  }
-};
-
 void id_attributes(void* user, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**, int nb_attributes, int,
                    const xmlChar** attributes) {
-  auto* ids = static_cast<IdValues*>(user);
+  auto* ids = static_cast<XsdIdValues*>(user);
   for (int i = 0; i < nb_attributes; ++i) {
     const xmlChar** a = attributes + 5 * i;  // local name, prefix, URI, value, value end
-    std::string_view local = reinterpret_cast<const char*>(a[0]);
-    bool xml_id = local == "id" && a[1] && std::strcmp(reinterpret_cast<const char*>(a[1]), "xml") == 0;
-    if (xml_id || std::find(ids->names->begin(), ids->names->end(), local) != ids->names->end())
+    std::string_view prefix = a[1] ? reinterpret_cast<const char*>(a[1]) : "";
+    if (ids->counts(reinterpret_cast<const char*>(a[0]), prefix))
       ids->add({reinterpret_cast<const char*>(a[3]), static_cast<std::size_t>(a[4] - a[3])});
   }
 }
@@ -109,7 +85,12 @@ struct ThreadContext {
   xmlSchemaValidCtxtPtr ctx = nullptr;
   xmlParserCtxtPtr parser = nullptr;
   xmlSAXHandler id_handler{};
-  IdValues ids;
+  XsdIdValues ids;
+  std::optional<CdaShapeMemo> memo;
+  std::weak_ptr<const bool> owner;  // expired once its validator is gone
+  ThreadContext() = default;
+  ThreadContext(const ThreadContext&) = delete;
+  ThreadContext& operator=(const ThreadContext&) = delete;
   ~ThreadContext() {
     if (parser) xmlFreeParserCtxt(parser);
     if (ctx) xmlSchemaFreeValidCtxt(ctx);
@@ -152,6 +133,30 @@ bool valid_streaming(ThreadContext& tc, const std::string& xml, const std::strin
   return ok;
 }
 
+// This thread's context for one validator; contexts of validators that are gone are dropped.
+ThreadContext& thread_context(std::uint64_t serial, const std::shared_ptr<const bool>& owner,
+                              const std::shared_ptr<CdaValidator::Compiled>& compiled, bool shape_memo) {
+  // a list: contexts own libxml2 objects and must not move
+  thread_local std::list<ThreadContext> contexts;
+  for (auto& t : contexts)
+    if (t.serial == serial) return t;
+  contexts.remove_if([](const ThreadContext& t) { return t.owner.expired(); });
+  ThreadContext* tc = &contexts.emplace_back();
+  tc->serial = serial;
+  tc->owner = owner;
+  tc->compiled = compiled;
+  tc->ctx = xmlSchemaNewValidCtxt(compiled->schema);
+  tc->parser = xmlNewParserCtxt();
+  if (!tc->ctx || !tc->parser) throw std::runtime_error("CDA validator: out of memory");
+  tc->id_handler.initialized = XML_SAX2_MAGIC;
+  tc->id_handler.startElementNs = id_attributes;
+  if (compiled->id_attributes) {
+    tc->ids.names = &*compiled->id_attributes;
+    if (shape_memo) tc->memo.emplace(compiled->schema, tc->ids.names);
+  }
+  return *tc;
+}
+
 }  // namespace
 
 std::string cda_schema_path(const std::string& flag) {
@@ -167,8 +172,12 @@ std::string cda_schema_path(const std::string& flag) {
   return std::string(NETCONV_SOURCE_DIR) + "/schemas/cda/netconv-ccda.xsd";
 }
 
-CdaValidator::CdaValidator(const std::string& xsd_path)
-    : path_(xsd_path), compiled_(std::make_shared<Compiled>()), serial_(next_serial++) {
+CdaValidator::CdaValidator(const std::string& xsd_path, bool shape_memo)
+    : path_(xsd_path),
+      compiled_(std::make_shared<Compiled>()),
+      serial_(next_serial++),
+      shape_memo_(shape_memo),
+      alive_(std::make_shared<const bool>(true)) {
   xmlInitParser();
   if (!std::filesystem::exists(xsd_path)) throw ConfigError("CDA schema not found: " + xsd_path);
   std::vector<Diagnostic> problems;
@@ -194,24 +203,20 @@ CdaValidator::CdaValidator(const std::string& xsd_path)
 
 CdaValidator::~CdaValidator() = default;
 
+CdaValidator::MemoStats CdaValidator::memo_stats() const {
+  const ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
+  if (!tc.memo) return {};
+  return {tc.memo->hits(), tc.memo->shape_count(), tc.memo->context_count(), tc.memo->bytes()};
+}
+
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
-  thread_local std::vector<ThreadContext> contexts;
-  ThreadContext* tc = nullptr;
-  for (auto& t : contexts)
-    if (t.serial == serial_) tc = &t;
-  if (!tc) {
-    contexts.emplace_back();
-    tc = &contexts.back();
-    tc->serial = serial_;
-    tc->compiled = compiled_;
-    tc->ctx = xmlSchemaNewValidCtxt(compiled_->schema);
-    tc->parser = xmlNewParserCtxt();
-    if (!tc->ctx || !tc->parser) throw std::runtime_error("CDA validator: out of memory");
-    tc->id_handler.initialized = XML_SAX2_MAGIC;
-    tc->id_handler.startElementNs = id_attributes;
-    if (compiled_->id_attributes) tc->ids.names = &*compiled_->id_attributes;
+  ThreadContext& context = thread_context(serial_, alive_, compiled_, shape_memo_);
+  ThreadContext* tc = &context;
+  if (tc->memo && tc->memo->known_valid(xml)) return {};
+  if (tc->ids.names && valid_streaming(*tc, xml, display_name)) {
+    if (tc->memo) tc->memo->learn();
+    return {};
   }
-  if (tc->ids.names && valid_streaming(*tc, xml, display_name)) return {};
 
   // Something is wrong: parse again into a tree, so that each problem is reported with its line
   // and the XPath of its element (the streaming validator knows neither).

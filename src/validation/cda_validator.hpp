@@ -2,7 +2,8 @@
 // or an official CDA schema a user brings (CDA.xsd, CDA_SDTC.xsd). The schema is compiled once;
 // validate() is const and thread-safe: each thread gets its own xmlSchemaValidCtxt and parser.
 // A valid document is checked in one streaming pass; only a failing one is parsed into a tree to
-// locate its problems.
+// locate its problems. Before both, a per-thread memory of the element shapes found valid answers
+// documents made only of them (CdaShapeMemo).
 //
 //   CdaValidator v(cda_schema_path(""));
 //   for (const auto& d : v.validate(xml, "cda/abc.xml")) ...   // d.location.line, .field = XPath
@@ -24,7 +25,9 @@ class CdaValidator {
  public:
   // Throws ConfigError naming the file when the schema cannot be read or does not compile.
   // Schema files are read locally only (XML_PARSE_NONET): an import pointing at the network fails.
-  explicit CdaValidator(const std::string& xsd_path);
+  // `shape_memo`: answer documents made of shapes libxml2 already found valid without
+  // re-validating them (cda_shape_memo.hpp); off only to compare verdicts in tests.
+  explicit CdaValidator(const std::string& xsd_path, bool shape_memo = true);
   ~CdaValidator();
   CdaValidator(const CdaValidator&) = delete;
   CdaValidator& operator=(const CdaValidator&) = delete;
@@ -33,6 +36,13 @@ class CdaValidator {
   // violation. Location: display_name, line, XPath of the element in `field`. Empty = valid.
   std::vector<Diagnostic> validate(const std::string& xml, const std::string& display_name) const;
   const std::string& schema_path() const { return path_; }
+  // The calling thread's shape memo (for tests and benchmarks): documents it answered, shapes
+  // and contexts it holds, bytes it counts against its bound.
+  struct MemoStats {
+    std::uint64_t hits = 0;
+    std::size_t shapes = 0, contexts = 0, bytes = 0;
+  };
+  MemoStats memo_stats() const;
 
   struct Compiled;  // the compiled schema, shared with the per-thread contexts
 
@@ -40,6 +50,8 @@ class CdaValidator {
   std::string path_;
   std::shared_ptr<Compiled> compiled_;
   std::uint64_t serial_;  // tells this validator's per-thread contexts from another's
+  bool shape_memo_;
+  std::shared_ptr<const bool> alive_;  // per-thread contexts watch it to know when to go
 };
 
 }  // namespace netconv

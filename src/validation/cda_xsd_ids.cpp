@@ -5,6 +5,7 @@
 #include <libxml/uri.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <string_view>
 
@@ -90,6 +91,26 @@ std::optional<std::vector<std::string>> xsd_id_attributes(const std::string& xsd
   scan.file(xsd_path);
   if (scan.derived || scan.unreadable) return std::nullopt;
   return std::vector<std::string>(scan.names.begin(), scan.names.end());
+}
+
+bool XsdIdValues::counts(std::string_view local, std::string_view prefix) const {
+  if (local == "id" && prefix == "xml") return true;
+  return names && std::find(names->begin(), names->end(), local) != names->end();
+}
+
+void XsdIdValues::add(std::string_view v) {
+  // libxml2 compares the values with surrounding whitespace stripped (xs:ID collapses it)
+  while (!v.empty() && std::strchr(" \t\r\n", v.front())) v.remove_prefix(1);
+  while (!v.empty() && std::strchr(" \t\r\n", v.back())) v.remove_suffix(1);
+  spans_.emplace_back(text_.size(), v.size());
+  text_ += v;
+}
+
+bool XsdIdValues::unique() {
+  sorted_.clear();
+  for (auto [at, n] : spans_) sorted_.emplace_back(text_.data() + at, n);
+  std::sort(sorted_.begin(), sorted_.end());
+  return std::adjacent_find(sorted_.begin(), sorted_.end()) == sorted_.end();
 }
 
 }  // namespace netconv
