@@ -59,7 +59,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
       ("no-validate", po::bool_switch(&p.no_validate), "do not validate outputs before writing them")
       ("no-validation-cache", po::bool_switch(&p.no_validation_cache),
-       "validate every FHIR resource in full instead of re-checking repeats of a validated shape (same verdicts, slower)")
+       "validate every FHIR resource and CDA document in full instead of re-checking repeats of validated shapes (same verdicts, slower)")
       ("fhir-packages", po::value(&p.convert.fhir_packages), "FHIR definition packages dir (default $NETCONV_FHIR_PACKAGES, then ~/.cache/netconv/fhir-packages)")
       ("fhir-schema", po::value(&p.convert.fhir_schema), "also validate FHIR output against this official fhir.schema.json")
       ("cda-schema", po::value(&p.convert.cda_schema), "validate CDA output against this XSD (e.g. HL7 CDA_SDTC.xsd) instead of schemas/cda/netconv-ccda.xsd")

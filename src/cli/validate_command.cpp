@@ -28,7 +28,7 @@ int run_validate(const std::vector<std::string>& args) {
       ("cda-schema", po::value(&o.cda_schema), "CDA XSD (default schemas/cda/netconv-ccda.xsd; e.g. HL7 CDA_SDTC.xsd)")
       ("fhir-packages", po::value(&o.fhir_packages), "FHIR definition packages dir (see scripts/install-fhir-packages.sh)")
       ("format", po::value(&format)->default_value("text"), "text | json | github")
-      ("no-validation-cache", po::bool_switch(&no_cache), "validate every FHIR resource in full (same verdicts, slower)")
+      ("no-validation-cache", po::bool_switch(&no_cache), "validate every FHIR resource and CDA document in full (same verdicts, slower)")
       ("quiet,q", po::bool_switch(&o.quiet), "print failures and the summary only");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&o.inputs)->multitoken());

@@ -122,7 +122,7 @@ class Run {
                                "MedicationAdministration", "Bundle"};
           fhir_validator_ = std::make_unique<FhirValidator>(FhirValidator::load(resolve_fhir_packages_dir(opt.fhir_packages), vo));
         }
-        if (f == "cda") cda_validator_ = std::make_unique<CdaValidator>(cda_schema_path(opt.cda_schema));
+        if (f == "cda") cda_validator_ = std::make_unique<CdaValidator>(cda_schema_path(opt.cda_schema), opt.validation_cache);
       }
       // the definitions were parsed into large temporary documents: give that memory back before
       // the records start, so the run's peak is the compiled rules plus the records in flight

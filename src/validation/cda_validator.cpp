@@ -209,6 +209,11 @@ CdaValidator::MemoStats CdaValidator::memo_stats() const {
   return {tc.memo->hits(), tc.memo->shape_count(), tc.memo->context_count(), tc.memo->bytes()};
 }
 
+void CdaValidator::clear_memo() const {
+  ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
+  if (tc.memo) tc.memo.emplace(compiled_->schema, tc.ids.names);
+}
+
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
   ThreadContext& context = thread_context(serial_, alive_, compiled_, shape_memo_);
   ThreadContext* tc = &context;

@@ -43,6 +43,8 @@ class CdaValidator {
     std::size_t shapes = 0, contexts = 0, bytes = 0;
   };
   MemoStats memo_stats() const;
+  // Forgets what the calling thread's shape memo learned (fuzzing: each input on its own).
+  void clear_memo() const;
 
   struct Compiled;  // the compiled schema, shared with the per-thread contexts
 

@@ -11,14 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "validation/cda_validator.hpp"
 #include "validation/fhir_validator.hpp"
 #include "validation/json_locate.hpp"
-
-// CDA: src/validation/cda_validator.{hpp,cpp} (written by another helper) provides CdaValidator.
-#if __has_include("validation/cda_validator.hpp")
-#define NETCONV_HAVE_CDA_VALIDATOR 1
-#include "validation/cda_validator.hpp"
-#endif
 
 namespace netconv {
 namespace fs = std::filesystem;
@@ -133,20 +128,11 @@ class Runner {
   }
 
   void xml_file(const fs::path& p) {
-#if defined(NETCONV_HAVE_CDA_VALIDATOR)
-    if (!cda_) cda_ = std::make_unique<CdaValidator>(cda_schema_path(o_.cda_schema));
+    if (!cda_) cda_ = std::make_unique<CdaValidator>(cda_schema_path(o_.cda_schema), o_.validation_cache);
     Unit u{p.string(), 0, "CDA", {}};
     for (const auto& d : cda_->validate(read_file(p), p.string()))
       u.issues.push_back(ValidationIssue{d.location.field, d.code, d.message, d.severity, d.location.line});
     emit(std::move(u));
-    return;
-#endif
-    // HOOK: CDA validation lives in src/validation/cda_validator.{hpp,cpp} (written by another
-    // helper). Until it is wired in here, .xml files are reported as not validated (a failure, so
-    // that nothing passes unchecked).
-    emit(Unit{p.string(), 0, "CDA",
-              {ValidationIssue{"", "cda-not-available", "CDA validation is not built into this netconv yet (cda_validator hook)",
-                               Severity::error, 0}}});
   }
 
   void emit(Unit u) {
@@ -198,9 +184,7 @@ class Runner {
  private:
   const ValidateFilesOptions& o_;
   std::optional<FhirValidator> fhir_;
-#if defined(NETCONV_HAVE_CDA_VALIDATOR)
   std::unique_ptr<CdaValidator> cda_;
-#endif
   std::vector<Unit> units_;
   std::size_t passed_ = 0, failed_ = 0;
   std::ostream* out_ = nullptr;

@@ -62,6 +62,14 @@ for s in 01 02 03 04 05 06 07 08 09 10 12 14 16 17; do inputs+=("$root"/samples/
 "$netconv" convert --quiet -j 1 --no-validation-cache -o "$work/nocache" "${inputs[@]}" 2> /dev/null; without=$?
 check "validation cache: same exit code" "$without" "$with"
 diff -r -x report.json "$work/cache" "$work/nocache" > /dev/null; check "validation cache: same outputs and rejects" 0 $?
+# the CDA shape memo likewise, on documents and on section files
+for layout in document entries; do
+  "$netconv" convert --quiet -j 2 --to cda --cda-layout $layout -o "$work/cda-memo-$layout" "${inputs[@]}" 2> /dev/null; with=$?
+  "$netconv" convert --quiet -j 1 --to cda --cda-layout $layout --no-validation-cache -o "$work/cda-nomemo-$layout" "${inputs[@]}" 2> /dev/null
+  check "CDA shape memo ($layout): same exit code" $? $with
+  diff -r -x report.json "$work/cda-memo-$layout" "$work/cda-nomemo-$layout" > /dev/null
+  check "CDA shape memo ($layout): same outputs and rejects" 0 $?
+done
 # outputs that fail validation (a patient identifier system that is not a uri) are rejected alike
 "$netconv" convert --quiet -j 2 --patient-id-system 'urn:not a uri' -o "$work/cache-bad" "${inputs[@]}" 2> /dev/null; with=$?
 "$netconv" convert --quiet -j 1 --no-validation-cache --patient-id-system 'urn:not a uri' -o "$work/nocache-bad" "${inputs[@]}" 2> /dev/null
