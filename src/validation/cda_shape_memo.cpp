@@ -36,8 +36,10 @@ CdaShapeMemo::CdaShapeMemo(xmlSchemaPtr schema, const std::vector<std::string>* 
 std::string_view CdaShapeMemo::xsi_type(const XmlSubsetElement& e) const {
   if (xsi_type_name_.empty()) return {};
   const auto& attributes = scan_.attributes();
-  for (std::uint32_t k = 0; k < e.attribute_count; ++k)
-    if (attributes[e.first_attribute + k].name == xsi_type_name_) return attributes[e.first_attribute + k].value;
+  for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
+    const XmlSubsetAttribute& a = attributes[e.first_attribute + k];
+    if (a.prefixed && a.name == xsi_type_name_) return a.value;
+  }
   return {};
 }
 
@@ -48,19 +50,23 @@ const CdaShapeMemo::Shape* CdaShapeMemo::matching_shape(std::uint32_t element, s
   const auto& elements = scan_.elements();
   const auto& attributes = scan_.attributes();
   const XmlSubsetElement& e = elements[element];
-  std::vector<std::uint32_t>& candidates = contexts_[context].shapes;
-  for (std::size_t n = 0; n < candidates.size(); ++n) {
-    const Shape& shape = shapes_[candidates[n]];
-    // the name was matched with the parent's shape (the root's, with the roots)
-    if (shape.children.size() != e.child_count || shape.attribute_names.size() != e.attribute_count || shape.text != e.text)
-      continue;
+  Context& c = contexts_[context];
+  const std::uint64_t wanted = counts(e);
+  for (std::size_t n = 0; n < c.shapes.size(); ++n) {
+    // the counts first, without touching the shapes; the name was matched with the parent's
+    // shape (the root's, with the roots)
+    if (c.counts[n] != wanted) continue;
+    const Shape& shape = shapes_[c.shapes[n]];
     bool same = true;
     for (std::uint32_t k = 0; same && k < e.attribute_count; ++k) same = equal(shape.attribute_names[k], attributes[e.first_attribute + k].name);
     std::size_t k = 0;
     for (std::uint32_t c = e.first_child; same && c != XmlSubsetElement::kNone; c = elements[c].next_sibling, ++k)
       same = equal(shape.children[k].first, elements[c].name) && equal(shape.children[k].second, xsi_type(elements[c]));
     if (!same) continue;
-    if (n > 0) std::swap(candidates[n], candidates[n - 1]);
+    if (n > 0) {
+      std::swap(c.shapes[n], c.shapes[n - 1]);
+      std::swap(c.counts[n], c.counts[n - 1]);
+    }
     return &shape;
   }
   return nullptr;
@@ -121,9 +127,7 @@ bool CdaShapeMemo::known_valid(std::string_view xml) {
     for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
       const XmlSubsetAttribute& a = attributes[e.first_attribute + k];
       if (!accepts(shape.attribute_slots[k], a.value, a.has_entity)) return false;
-      if (declares_namespace(a.name)) continue;
-      auto [prefix, local] = split(a.name);
-      if (ids_.counts(local, prefix)) ids_.add(XmlSubsetScan::decoded(a.value, a.has_entity, decoded_));
+      if (slots_[shape.attribute_slots[k]].holds_id) ids_.add(XmlSubsetScan::decoded(a.value, a.has_entity, decoded_));
     }
     if (!text_fits(contexts_[context], e)) return false;
     std::uint32_t k = 0;
@@ -222,6 +226,10 @@ std::uint32_t CdaShapeMemo::attribute_slot(std::uint32_t context, std::string_vi
       // no use of that name: a wildcard allowed it, so only the values seen pass
       slot = new_slot(use && !use->fixed ? xsd::SimpleCheck::of(use->declaration->subtypes) : std::nullopt);
     }
+  }
+  if (!declares_namespace(name)) {
+    auto [prefix, local] = split(name);
+    slots_[slot].holds_id = ids_.counts(local, prefix);
   }
   contexts_[context].attribute_slots.emplace_back(std::string(name), slot);
   return slot;
@@ -338,6 +346,7 @@ void CdaShapeMemo::learn() {
       bytes_ += sizeof(Shape) + shape.name.size() + 48 * (shape.attribute_names.size() + shape.children.size()) + 64;
       shapes_.push_back(std::move(shape));
       contexts_[context].shapes.push_back(static_cast<std::uint32_t>(shapes_.size() - 1));
+      contexts_[context].counts.push_back(counts(elements[i]));
       found = &shapes_.back();
     }
     const Shape& shape = *found;

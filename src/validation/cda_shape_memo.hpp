@@ -68,6 +68,7 @@ class CdaShapeMemo {
   struct Slot {
     std::optional<xsd::SimpleCheck> check;  // none: only values seen valid pass
     bool check_first = false;               // the check is cheaper than a look-up (no patterns)
+    bool holds_id = false;                  // its values must be unique (XsdIdValues::counts)
     bool has_first = false;
     std::string first_seen;                 // most slots only ever see one value
     ViewSet seen;                           // raw values seen in valid documents
@@ -89,10 +90,14 @@ class CdaShapeMemo {
     std::uint32_t text_slot = kNone;
     std::vector<std::pair<std::string, std::uint32_t>> attribute_slots;  // by name as written
     std::vector<std::uint32_t> shapes;                                   // most recently matched first
+    std::vector<std::uint64_t> counts;  // each shape's numbers of children and attributes, and text kind
   };
 
   const Shape* matching_shape(std::uint32_t element, std::uint32_t context);
   std::string_view xsi_type(const XmlSubsetElement& e) const;
+  static std::uint64_t counts(const XmlSubsetElement& e) {
+    return (std::uint64_t{e.child_count} << 32) | (std::uint64_t{e.attribute_count} << 8) | static_cast<std::uint64_t>(e.text);
+  }
   void root_key(const XmlSubsetElement& root);
   bool accepts(std::uint32_t slot, std::string_view raw, bool has_entity);
   bool text_fits(const Context& c, const XmlSubsetElement& e);

@@ -252,6 +252,7 @@ bool XmlSubsetScan::read(std::string_view xml) {
         if (an == 0 || at + an + 1 >= s.size() || s[at + an] != '=' || s[at + an + 1] != '"') return false;
         XmlSubsetAttribute a;
         a.name = s.substr(at, an);
+        a.prefixed = a.name.find(':') != std::string_view::npos;
         if (!open_.empty() && a.name[0] == 'x' && (a.name == "xmlns" || a.name.substr(0, 6) == "xmlns:")) return false;
         std::size_t v = at + an + 2, i = v;
         for (;;) {

@@ -22,6 +22,7 @@ struct XmlSubsetAttribute {
   std::string_view name;   // the qualified name as written
   std::string_view value;  // raw: entities not replaced
   bool has_entity = false;
+  bool prefixed = false;  // the name has a prefix (xsi:type, xml:id, ...)
 };
 
 struct XmlSubsetElement {
