@@ -1,5 +1,6 @@
 #include "validation/cda_shape_memo.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace netconv {
@@ -34,6 +35,7 @@ CdaShapeMemo::CdaShapeMemo(xmlSchemaPtr schema, const std::vector<std::string>* 
 }
 
 std::string_view CdaShapeMemo::xsi_type(const XmlSubsetElement& e) const {
+  if (e.verbatim != XmlSubsetElement::kNone) return verbatim_[e.verbatim].xsi_type;
   if (xsi_type_name_.empty()) return {};
   const auto& attributes = scan_.attributes();
   for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
@@ -104,7 +106,21 @@ bool CdaShapeMemo::text_fits(const Context& c, const XmlSubsetElement& e) {
 }
 
 bool CdaShapeMemo::known_valid(std::string_view xml) {
-  scanned_ = scan_.read(xml);
+  misplaced_.clear();
+  if (!verbatim_.empty() && known_valid(xml, true)) return true;
+  if (misplaced_.empty() && !verbatim_.empty()) return false;
+  // a kept subtree in a context it was not seen valid in (or none kept): read it all
+  if (!known_valid(xml, false)) return false;
+  for (auto [id, context] : misplaced_) {  // valid there too, as the whole reading has shown
+    auto& where = verbatim_[id].contexts;
+    if (where.size() < kMaxVerbatimContexts && std::find(where.begin(), where.end(), context) == where.end())
+      where.push_back(context);
+  }
+  return true;
+}
+
+bool CdaShapeMemo::known_valid(std::string_view xml, bool skip_kept_subtrees) {
+  scanned_ = scan_.read(xml, skip_kept_subtrees ? this : nullptr);
   if (!scanned_ || shapes_.empty()) return false;
   const auto& elements = scan_.elements();
   const auto& attributes = scan_.attributes();
@@ -120,10 +136,19 @@ bool CdaShapeMemo::known_valid(std::string_view xml) {
   // parents come before their children, so each element's context is set when it is reached
   for (std::uint32_t i = 0; i < elements.size(); ++i) {
     const std::uint32_t context = element_context_[i];
+    const XmlSubsetElement& e = elements[i];
+    if (e.verbatim != XmlSubsetElement::kNone) {
+      const Verbatim& v = verbatim_[e.verbatim];
+      if (std::find(v.contexts.begin(), v.contexts.end(), context) == v.contexts.end()) {
+        misplaced_.emplace_back(e.verbatim, context);
+        return false;
+      }
+      for (const auto& id : v.ids) ids_.add(id);
+      continue;
+    }
     const Shape* found = matching_shape(i, context);
     if (!found) return false;
     const Shape& shape = *found;
-    const XmlSubsetElement& e = elements[i];
     for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
       const XmlSubsetAttribute& a = attributes[e.first_attribute + k];
       if (!accepts(shape.attribute_slots[k], a.value, a.has_entity)) return false;
@@ -135,7 +160,7 @@ bool CdaShapeMemo::known_valid(std::string_view xml) {
       element_context_[c] = shape.child_contexts[k++];
   }
   if (!ids_.unique()) return false;
-  ++hits_;
+  if (++hits_ % 64 == 0) learn_verbatim();
   return true;
 }
 
@@ -339,6 +364,11 @@ void CdaShapeMemo::learn() {
   for (std::uint32_t i = 0; i < elements.size(); ++i) {
     const std::uint32_t context = element_context_[i];
     if (context == kNone) continue;  // its parent's shape is not modelled: neither is it
+    if (elements[i].verbatim != XmlSubsetElement::kNone) {
+      auto& where = verbatim_[elements[i].verbatim].contexts;
+      if (where.size() < kMaxVerbatimContexts && std::find(where.begin(), where.end(), context) == where.end()) where.push_back(context);
+      continue;
+    }
     const Shape* found = matching_shape(i, context);
     if (!found) {
       Shape shape;
@@ -356,6 +386,92 @@ void CdaShapeMemo::learn() {
     std::uint32_t k = 0;
     for (std::uint32_t c = e.first_child; c != XmlSubsetElement::kNone; c = elements[c].next_sibling)
       element_context_[c] = shape.child_contexts[k++];
+  }
+  learn_verbatim();
+}
+
+std::uint64_t CdaShapeMemo::prefix_hash(const char* p) {
+  std::uint64_t w[4];
+  std::memcpy(w, p, sizeof w);
+  auto rotl = [](std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  std::uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ rotl(w[1] * 0xC2B2AE3D27D4EB4Full, 17) ^
+                    rotl(w[2] * 0x165667B19E3779F9ull, 31) ^ rotl(w[3] * 0x27D4EB2F165667C5ull, 47);
+  return h ^ (h >> 29);
+}
+
+std::uint32_t CdaShapeMemo::match(std::string_view from, std::size_t& length) const {
+  if (from.size() < kVerbatimPrefix) return kNone;
+  const std::uint64_t h = prefix_hash(from.data());
+  if (!((prefix_filter_[(h >> 6) & 1023] >> (h & 63)) & 1)) return kNone;
+  auto found = verbatim_by_prefix_.find(h);
+  if (found == verbatim_by_prefix_.end()) return kNone;
+  for (std::uint32_t id : found->second) {
+    const std::string& bytes = verbatim_[id].bytes;
+    if (bytes.size() <= from.size() && std::memcmp(from.data(), bytes.data(), bytes.size()) == 0) {
+      length = bytes.size();
+      return id;
+    }
+  }
+  return kNone;
+}
+
+// The ID values of elements [first, end) (a subtree, in document order), decoded.
+void CdaShapeMemo::add_ids(std::uint32_t first, std::uint32_t end, std::vector<std::string>& out) {
+  const auto& elements = scan_.elements();
+  const auto& attributes = scan_.attributes();
+  for (std::uint32_t k = first; k < end; ++k) {
+    const XmlSubsetElement& e = elements[k];
+    if (e.verbatim != XmlSubsetElement::kNone) {
+      const auto& inner = verbatim_[e.verbatim].ids;
+      out.insert(out.end(), inner.begin(), inner.end());
+      continue;
+    }
+    for (std::uint32_t a = 0; a < e.attribute_count; ++a) {
+      const XmlSubsetAttribute& attribute = attributes[e.first_attribute + a];
+      if (declares_namespace(attribute.name)) continue;
+      auto [prefix, local] = split(attribute.name);
+      if (ids_.counts(local, prefix)) out.emplace_back(XmlSubsetScan::decoded(attribute.value, attribute.has_entity, decoded_));
+    }
+  }
+}
+
+// Keeps the subtrees of the document just read (valid, with contexts known) that a valid
+// document showed before in the same context.
+void CdaShapeMemo::learn_verbatim() {
+  const auto& elements = scan_.elements();
+  const std::string_view doc = scan_.text();
+  for (std::uint32_t i = 1; i < elements.size() && bytes_ <= kMaxBytes; ++i) {
+    const XmlSubsetElement& e = elements[i];
+    const std::uint32_t context = element_context_[i];
+    const std::size_t n = e.end - e.begin;
+    if (context == kNone || e.verbatim != XmlSubsetElement::kNone || n < kVerbatimPrefix || n > kMaxVerbatim) continue;
+    const std::string_view bytes = doc.substr(e.begin, n);
+    std::size_t length = 0;
+    // a well-formed element starting here has one end: a kept subtree matching here is this one
+    if (std::uint32_t kept = match(doc.substr(e.begin), length); kept != kNone) {
+      auto& where = verbatim_[kept].contexts;
+      if (where.size() < kMaxVerbatimContexts && std::find(where.begin(), where.end(), context) == where.end()) where.push_back(context);
+      continue;
+    }
+    const std::uint64_t seen = std::hash<std::string_view>{}(bytes) ^ (std::uint64_t{context} * 0x9E3779B97F4A7C15ull);
+    if (seen_once_.insert(seen).second) {
+      if (seen_once_.size() > 65536) seen_once_.clear();  // bounded; forgetting costs only speed
+      continue;
+    }
+    Verbatim v;
+    v.bytes = bytes;
+    v.xsi_type = xsi_type(e);
+    v.contexts = {context};
+    std::uint32_t subtree_end = i + 1;
+    while (subtree_end < elements.size() && elements[subtree_end].begin < e.end) ++subtree_end;
+    add_ids(i, subtree_end, v.ids);
+    const std::uint64_t h = prefix_hash(bytes.data());
+    auto& candidates = verbatim_by_prefix_[h];
+    if (candidates.size() >= 8) continue;
+    candidates.push_back(static_cast<std::uint32_t>(verbatim_.size()));
+    prefix_filter_[(h >> 6) & 1023] |= std::uint64_t{1} << (h & 63);
+    bytes_ += n + v.xsi_type.size() + 16 * v.ids.size() + sizeof(Verbatim) + 64;
+    verbatim_.push_back(std::move(v));
   }
 }
 

@@ -206,7 +206,7 @@ CdaValidator::~CdaValidator() = default;
 CdaValidator::MemoStats CdaValidator::memo_stats() const {
   const ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
   if (!tc.memo) return {};
-  return {tc.memo->hits(), tc.memo->shape_count(), tc.memo->context_count(), tc.memo->bytes()};
+  return {tc.memo->hits(), tc.memo->shape_count(), tc.memo->context_count(), tc.memo->kept_subtree_count(), tc.memo->bytes()};
 }
 
 void CdaValidator::clear_memo() const {

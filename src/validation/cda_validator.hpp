@@ -36,11 +36,11 @@ class CdaValidator {
   // violation. Location: display_name, line, XPath of the element in `field`. Empty = valid.
   std::vector<Diagnostic> validate(const std::string& xml, const std::string& display_name) const;
   const std::string& schema_path() const { return path_; }
-  // The calling thread's shape memo (for tests and benchmarks): documents it answered, shapes
-  // and contexts it holds, bytes it counts against its bound.
+  // The calling thread's shape memo (for tests and benchmarks): documents it answered, shapes,
+  // contexts and subtrees kept byte for byte it holds, bytes it counts against its bound.
   struct MemoStats {
     std::uint64_t hits = 0;
-    std::size_t shapes = 0, contexts = 0, bytes = 0;
+    std::size_t shapes = 0, contexts = 0, kept_subtrees = 0, bytes = 0;
   };
   MemoStats memo_stats() const;
   // Forgets what the calling thread's shape memo learned (fuzzing: each input on its own).

@@ -196,7 +196,7 @@ bool XmlSubsetScan::text(std::size_t& at, XmlSubsetElement& into, bool& has_enti
   return true;
 }
 
-bool XmlSubsetScan::read(std::string_view xml) {
+bool XmlSubsetScan::read(std::string_view xml, const XmlVerbatimFinder* verbatim) {
   xml_ = xml;
   elements_.clear();
   attributes_.clear();
@@ -222,6 +222,7 @@ bool XmlSubsetScan::read(std::string_view xml) {
       while (at < s.size() && space(s[at])) ++at;
       if (at >= s.size() || s[at] != '>') return false;
       ++at;
+      elements_[open_.back()].end = static_cast<std::uint32_t>(at);
       open_.pop_back();
       if (open_.empty()) root_closed = true;
     } else {
@@ -231,9 +232,17 @@ bool XmlSubsetScan::read(std::string_view xml) {
       XmlSubsetElement e;
       e.name = s.substr(at + 1, n);
       e.first_attribute = static_cast<std::uint32_t>(attributes_.size());
+      e.begin = static_cast<std::uint32_t>(at);
+      std::size_t copy_length = 0;
+      if (verbatim && !open_.empty()) e.verbatim = verbatim->match(s.substr(at), copy_length);
       at += 1 + n;
       bool self_closing = false;
-      for (;;) {
+      if (e.verbatim != XmlSubsetElement::kNone) {
+        at = e.begin + copy_length;
+        e.end = static_cast<std::uint32_t>(at);
+        self_closing = true;  // nothing of it is open any more
+      }
+      while (!self_closing) {
         std::size_t before = at;
         while (at < s.size() && space(s[at])) ++at;
         if (at >= s.size()) return false;
@@ -245,6 +254,7 @@ bool XmlSubsetScan::read(std::string_view xml) {
           if (at + 1 >= s.size() || s[at + 1] != '>') return false;
           at += 2;
           self_closing = true;
+          e.end = static_cast<std::uint32_t>(at);
           break;
         }
         if (at == before) return false;  // attributes are separated by white space

@@ -35,15 +35,29 @@ struct XmlSubsetElement {
   // the text of an element without children (raw); empty otherwise
   std::string_view leaf_text;
   bool leaf_text_has_entity = false;
+  std::uint32_t begin = 0, end = 0;  // its bytes: from '<' to the end of its end tag
+  // the known subtree it repeats byte for byte (XmlVerbatimFinder); its attributes and
+  // descendants are then not read
+  std::uint32_t verbatim = kNone;
+};
+
+// Recognises, at a start tag, a subtree the caller has seen before byte for byte.
+class XmlVerbatimFinder {
+ public:
+  virtual ~XmlVerbatimFinder() = default;
+  // The id of a known subtree that `from` starts with (its length in `length`), or kNone.
+  virtual std::uint32_t match(std::string_view from, std::size_t& length) const = 0;
 };
 
 class XmlSubsetScan {
  public:
   // True when `xml` is a well-formed document inside the subset; elements are then in document
-  // order, the root first.
-  bool read(std::string_view xml);
+  // order, the root first. Below the root, a subtree `verbatim` knows is not read but recorded as
+  // one element (its name, bytes and id): it is well-formed, being a copy of one that was.
+  bool read(std::string_view xml, const XmlVerbatimFinder* verbatim = nullptr);
   const std::vector<XmlSubsetElement>& elements() const { return elements_; }
   const std::vector<XmlSubsetAttribute>& attributes() const { return attributes_; }
+  std::string_view text() const { return xml_; }
 
   // The value with the five predefined entities replaced (into `out`, which is returned).
   static std::string_view decoded(std::string_view raw, bool has_entity, std::string& out);

@@ -1,7 +1,8 @@
 // The CDA shape memo may only save work: on every sample document and on thousands of variants
 // of them (each attribute value or text replaced by probes, lines dropped, repeated or swapped,
 // IDs repeated, xsi:types changed) a validator with the memo gives libxml2's verdict, as the same
-// validator without it does. The variants keep most shapes, so the memo is asked about them;
+// validator without it does. Subtrees kept byte for byte are skipped in the variants wherever
+// they were not changed, so their contexts and the IDs inside them are put to the test too. The variants keep most shapes, so the memo is asked about them;
 // the test also checks that it did answer many and that many variants are invalid. And the
 // subset scanner accepts only what libxml2 finds well-formed.
 #include "validation/cda_shape_memo.hpp"
@@ -94,6 +95,7 @@ TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnEverySampleDocumentAndItsVariants) {
   const auto learned = with_memo.memo_stats();
   EXPECT_GT(learned.hits, docs.size() / 2) << "the samples repeat their shapes: most should be answered";
   EXPECT_GT(learned.shapes, 50u);
+  EXPECT_GT(learned.kept_subtrees, 20u) << "subtrees repeated byte for byte are kept and skipped";
 
   std::mt19937 rng(11);
   Outcome o;
