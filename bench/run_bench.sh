@@ -88,6 +88,10 @@ for n in $sizes; do
   # what the validation result cache saves (docs/validation.md): the same run validating in full
   measure "CSV → FHIR, -j 1, validation without the result cache" "$n" "$out/f" "$nc" convert -q -j 1 --no-validation-cache -o "$out/f" "$csv" >> "$table" || true
   rm -rf "$out/f"
+  # ... and what the CDA shape memo saves (docs/cda.md): every document through libxml2
+  if ((n <= cda_max)); then
+    measure "CSV → CDA, -j 1, validation without the shape memo" "$n" "$out/cnc" "$nc" convert -q -j 1 --no-validation-cache --to cda -o "$out/cnc" "$csv" >> "$table" || true
+  fi
   # bad rows cost no speed (issue F): 0.5 % defective records against the same clean records,
   # -j 1, best of three each (the difference sought is a few percent)
   if ((n <= peer_max)); then
@@ -158,6 +162,9 @@ for size in sorted({s for _, s in rows}, key=lambda s: int(s.replace(",", ""))):
     full, off = ("CSV → FHIR, -j 1, validation without the result cache", size), ("CSV → FHIR, -j 1, no validation", size)
     if full in secs and off in secs and secs[off] > 0:
         print(f"- {size} rows, CSV → FHIR, -j 1, without the result cache: validation adds {100 * (secs[full] / secs[off] - 1):.0f} %")
+    full, off = ("CSV → CDA, -j 1, validation without the shape memo", size), ("CSV → CDA, -j 1, no validation", size)
+    if full in secs and off in secs and secs[off] > 0:
+        print(f"- {size} rows, CSV → CDA, -j 1, without the shape memo: validation adds {100 * (secs[full] / secs[off] - 1):.0f} %")
     for label in ("no validation", "validation"):
         clean, bad = (f"clean rows, CSV → FHIR, -j 1, {label}", size), (f"0.5 % bad rows, CSV → FHIR, -j 1, {label}", size)
         if clean in rows and bad in rows and rows[clean][0] > 0:

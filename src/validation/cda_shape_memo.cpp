@@ -59,12 +59,17 @@ const CdaShapeMemo::Shape* CdaShapeMemo::matching_shape(std::uint32_t element, s
     // shape (the root's, with the roots)
     if (c.counts[n] != wanted) continue;
     const Shape& shape = shapes_[c.shapes[n]];
+    std::string_view rest = shape.names;
+    auto next_is = [&rest](std::string_view name) {
+      if (rest.size() <= name.size() || rest[name.size()] != '\x01' || !equal(rest.substr(0, name.size()), name)) return false;
+      rest.remove_prefix(name.size() + 1);
+      return true;
+    };
     bool same = true;
-    for (std::uint32_t k = 0; same && k < e.attribute_count; ++k) same = equal(shape.attribute_names[k], attributes[e.first_attribute + k].name);
-    std::size_t k = 0;
-    for (std::uint32_t c = e.first_child; same && c != XmlSubsetElement::kNone; c = elements[c].next_sibling, ++k)
-      same = equal(shape.children[k].first, elements[c].name) && equal(shape.children[k].second, xsi_type(elements[c]));
-    if (!same) continue;
+    for (std::uint32_t k = 0; same && k < e.attribute_count; ++k) same = next_is(attributes[e.first_attribute + k].name);
+    for (std::uint32_t child = e.first_child; same && child != XmlSubsetElement::kNone; child = elements[child].next_sibling)
+      same = next_is(elements[child].name) && next_is(xsi_type(elements[child]));
+    if (!same || !rest.empty()) continue;
     if (n > 0) {
       std::swap(c.shapes[n], c.shapes[n - 1]);
       std::swap(c.counts[n], c.counts[n - 1]);
@@ -151,13 +156,14 @@ bool CdaShapeMemo::known_valid(std::string_view xml, bool skip_kept_subtrees) {
     const Shape& shape = *found;
     for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
       const XmlSubsetAttribute& a = attributes[e.first_attribute + k];
-      if (!accepts(shape.attribute_slots[k], a.value, a.has_entity)) return false;
-      if (slots_[shape.attribute_slots[k]].holds_id) ids_.add(XmlSubsetScan::decoded(a.value, a.has_entity, decoded_));
+      const std::uint32_t slot = shape.attribute_slots()[k];
+      if (!accepts(slot, a.value, a.has_entity)) return false;
+      if (slots_[slot].holds_id) ids_.add(XmlSubsetScan::decoded(a.value, a.has_entity, decoded_));
     }
     if (!text_fits(contexts_[context], e)) return false;
     std::uint32_t k = 0;
     for (std::uint32_t c = e.first_child; c != XmlSubsetElement::kNone; c = elements[c].next_sibling)
-      element_context_[c] = shape.child_contexts[k++];
+      element_context_[c] = shape.child_contexts()[k++];
   }
   if (!ids_.unique()) return false;
   if (++hits_ % 64 == 0) learn_verbatim();
@@ -264,13 +270,12 @@ bool CdaShapeMemo::make_shape(std::uint32_t element, std::uint32_t context, Shap
   const auto& elements = scan_.elements();
   const auto& attributes = scan_.attributes();
   const XmlSubsetElement& e = elements[element];
-  shape.name = e.name;
-  shape.text = e.text;
+  shape.attribute_count = e.attribute_count;
   for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
     std::uint32_t slot = attribute_slot(context, attributes[e.first_attribute + k].name);
     if (slot == kNone) return false;
-    shape.attribute_names.emplace_back(attributes[e.first_attribute + k].name);
-    shape.attribute_slots.push_back(slot);
+    shape.names.append(attributes[e.first_attribute + k].name).append(1, '\x01');
+    shape.places.push_back(slot);
   }
   const Context& c = contexts_[context];
   const xmlSchemaType* type = c.type;
@@ -293,7 +298,7 @@ bool CdaShapeMemo::make_shape(std::uint32_t element, std::uint32_t context, Shap
     auto name = expanded(elements[k].name, true);
     if (!name) return false;
     names.push_back(std::move(*name));
-    shape.children.emplace_back(elements[k].name, xsi_type(elements[k]));
+    shape.names.append(elements[k].name).append(1, '\x01').append(xsi_type(elements[k])).append(1, '\x01');
   }
   auto declarations = xsd::child_declarations(type, names);
   if (!declarations) return false;
@@ -301,7 +306,7 @@ bool CdaShapeMemo::make_shape(std::uint32_t element, std::uint32_t context, Shap
   for (std::uint32_t k = e.first_child; k != XmlSubsetElement::kNone; k = elements[k].next_sibling) {
     std::uint32_t child = this->context(context, (*declarations)[n++], xsi_type(elements[k]));
     if (child == kNone) return false;
-    shape.child_contexts.push_back(child);
+    shape.places.push_back(child);
   }
   return true;
 }
@@ -373,7 +378,7 @@ void CdaShapeMemo::learn() {
     if (!found) {
       Shape shape;
       if (bytes_ > kMaxBytes || !make_shape(i, context, shape)) continue;
-      bytes_ += sizeof(Shape) + shape.name.size() + 48 * (shape.attribute_names.size() + shape.children.size()) + 64;
+      bytes_ += sizeof(Shape) + shape.names.size() + 4 * shape.places.size() + 64;
       shapes_.push_back(std::move(shape));
       contexts_[context].shapes.push_back(static_cast<std::uint32_t>(shapes_.size() - 1));
       contexts_[context].counts.push_back(counts(elements[i]));
@@ -381,11 +386,11 @@ void CdaShapeMemo::learn() {
     }
     const Shape& shape = *found;
     const XmlSubsetElement& e = elements[i];
-    for (std::uint32_t k = 0; k < e.attribute_count; ++k) remember(shape.attribute_slots[k], attributes[e.first_attribute + k].value);
+    for (std::uint32_t k = 0; k < e.attribute_count; ++k) remember(shape.attribute_slots()[k], attributes[e.first_attribute + k].value);
     if (contexts_[context].text == TextRule::slot) remember(contexts_[context].text_slot, e.leaf_text);
     std::uint32_t k = 0;
     for (std::uint32_t c = e.first_child; c != XmlSubsetElement::kNone; c = elements[c].next_sibling)
-      element_context_[c] = shape.child_contexts[k++];
+      element_context_[c] = shape.child_contexts()[k++];
   }
   learn_verbatim();
 }

@@ -75,14 +75,16 @@ class CdaShapeMemo : private XmlVerbatimFinder {
     ViewSet seen;                           // raw values seen in valid documents
   };
   enum class TextRule : std::uint8_t { any, space, none, slot };
-  // An element shape: what must match, as written, and where its values and children go.
+  // An element shape: what must match, as written, and where its values and children go. Kept in
+  // two blocks (matching touches one shape per element, whose blocks are seldom in cache).
   struct Shape {
-    std::string name;
-    std::vector<std::string> attribute_names;
-    std::vector<std::pair<std::string, std::string>> children;  // name, xsi:type
-    XmlTextKind text = XmlTextKind::none;
-    std::vector<std::uint32_t> attribute_slots;  // in the order written
-    std::vector<std::uint32_t> child_contexts;
+    // the attribute names, then the children's names and xsi:types, each followed by '\x01'
+    std::string names;
+    // a slot per attribute, in the order written, then a context per child
+    std::vector<std::uint32_t> places;
+    std::uint32_t attribute_count = 0;
+    const std::uint32_t* attribute_slots() const { return places.data(); }
+    const std::uint32_t* child_contexts() const { return places.data() + attribute_count; }
   };
   struct Context {
     const xmlSchemaElement* declaration = nullptr;
