@@ -48,7 +48,7 @@ std::string_view CdaShapeMemo::xsi_type(const XmlSubsetElement& e) const {
 // The shape of this element among those learned in its context: same name, attribute names,
 // children (names and xsi:types, in order) and kind of text. Each match moves a shape one place
 // forward, so that the shapes a context sees most are tried first.
-const CdaShapeMemo::Shape* CdaShapeMemo::matching_shape(std::uint32_t element, std::uint32_t context) {
+const CdaShapeMemo::StoredShape* CdaShapeMemo::matching_shape(std::uint32_t element, std::uint32_t context) {
   const auto& elements = scan_.elements();
   const auto& attributes = scan_.attributes();
   const XmlSubsetElement& e = elements[element];
@@ -57,9 +57,9 @@ const CdaShapeMemo::Shape* CdaShapeMemo::matching_shape(std::uint32_t element, s
   for (std::size_t n = 0; n < c.shapes.size(); ++n) {
     // the counts first, without touching the shapes; the name was matched with the parent's
     // shape (the root's, with the roots)
-    if (c.counts[n] != wanted) continue;
-    const Shape& shape = shapes_[c.shapes[n]];
-    std::string_view rest = shape.names;
+    if (c.shapes[n].first != wanted) continue;
+    const StoredShape& shape = shapes_[c.shapes[n].second];
+    std::string_view rest(shape_names_.data() + shape.names_at, shape.names_size);
     auto next_is = [&rest](std::string_view name) {
       if (rest.size() <= name.size() || rest[name.size()] != '\x01' || !equal(rest.substr(0, name.size()), name)) return false;
       rest.remove_prefix(name.size() + 1);
@@ -70,10 +70,7 @@ const CdaShapeMemo::Shape* CdaShapeMemo::matching_shape(std::uint32_t element, s
     for (std::uint32_t child = e.first_child; same && child != XmlSubsetElement::kNone; child = elements[child].next_sibling)
       same = next_is(elements[child].name) && next_is(xsi_type(elements[child]));
     if (!same || !rest.empty()) continue;
-    if (n > 0) {
-      std::swap(c.shapes[n], c.shapes[n - 1]);
-      std::swap(c.counts[n], c.counts[n - 1]);
-    }
+    if (n > 0) std::swap(c.shapes[n], c.shapes[n - 1]);
     return &shape;
   }
   return nullptr;
@@ -151,19 +148,20 @@ bool CdaShapeMemo::known_valid(std::string_view xml, bool skip_kept_subtrees) {
       for (const auto& id : v.ids) ids_.add(id);
       continue;
     }
-    const Shape* found = matching_shape(i, context);
+    const StoredShape* found = matching_shape(i, context);
     if (!found) return false;
-    const Shape& shape = *found;
+    const std::uint32_t* slots = shape_places_.data() + found->places_at;
+    const std::uint32_t* children = slots + found->attribute_count;
     for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
       const XmlSubsetAttribute& a = attributes[e.first_attribute + k];
-      const std::uint32_t slot = shape.attribute_slots()[k];
+      const std::uint32_t slot = slots[k];
       if (!accepts(slot, a.value, a.has_entity)) return false;
       if (slots_[slot].holds_id) ids_.add(XmlSubsetScan::decoded(a.value, a.has_entity, decoded_));
     }
     if (!text_fits(contexts_[context], e)) return false;
     std::uint32_t k = 0;
     for (std::uint32_t c = e.first_child; c != XmlSubsetElement::kNone; c = elements[c].next_sibling)
-      element_context_[c] = shape.child_contexts()[k++];
+      element_context_[c] = children[k++];
   }
   if (!ids_.unique()) return false;
   if (++hits_ % 64 == 0) learn_verbatim();
@@ -266,11 +264,22 @@ std::uint32_t CdaShapeMemo::attribute_slot(std::uint32_t context, std::string_vi
   return slot;
 }
 
+const CdaShapeMemo::StoredShape& CdaShapeMemo::store(const Shape& shape, std::uint32_t attribute_count) {
+  StoredShape stored;
+  stored.names_at = static_cast<std::uint32_t>(shape_names_.size());
+  stored.names_size = static_cast<std::uint32_t>(shape.names.size());
+  stored.places_at = static_cast<std::uint32_t>(shape_places_.size());
+  stored.attribute_count = attribute_count;
+  shape_names_ += shape.names;
+  shape_places_.insert(shape_places_.end(), shape.places.begin(), shape.places.end());
+  shapes_.push_back(stored);
+  return shapes_.back();
+}
+
 bool CdaShapeMemo::make_shape(std::uint32_t element, std::uint32_t context, Shape& shape) {
   const auto& elements = scan_.elements();
   const auto& attributes = scan_.attributes();
   const XmlSubsetElement& e = elements[element];
-  shape.attribute_count = e.attribute_count;
   for (std::uint32_t k = 0; k < e.attribute_count; ++k) {
     std::uint32_t slot = attribute_slot(context, attributes[e.first_attribute + k].name);
     if (slot == kNone) return false;
@@ -374,23 +383,22 @@ void CdaShapeMemo::learn() {
       if (where.size() < kMaxVerbatimContexts && std::find(where.begin(), where.end(), context) == where.end()) where.push_back(context);
       continue;
     }
-    const Shape* found = matching_shape(i, context);
+    const StoredShape* found = matching_shape(i, context);
     if (!found) {
       Shape shape;
       if (bytes_ > kMaxBytes || !make_shape(i, context, shape)) continue;
-      bytes_ += sizeof(Shape) + shape.names.size() + 4 * shape.places.size() + 64;
-      shapes_.push_back(std::move(shape));
-      contexts_[context].shapes.push_back(static_cast<std::uint32_t>(shapes_.size() - 1));
-      contexts_[context].counts.push_back(counts(elements[i]));
-      found = &shapes_.back();
+      bytes_ += sizeof(StoredShape) + shape.names.size() + 4 * shape.places.size() + 32;
+      found = &store(shape, elements[i].attribute_count);
+      contexts_[context].shapes.emplace_back(counts(elements[i]), static_cast<std::uint32_t>(shapes_.size() - 1));
     }
-    const Shape& shape = *found;
+    const std::uint32_t* slots = shape_places_.data() + found->places_at;
+    const std::uint32_t* children = slots + found->attribute_count;
     const XmlSubsetElement& e = elements[i];
-    for (std::uint32_t k = 0; k < e.attribute_count; ++k) remember(shape.attribute_slots()[k], attributes[e.first_attribute + k].value);
+    for (std::uint32_t k = 0; k < e.attribute_count; ++k) remember(slots[k], attributes[e.first_attribute + k].value);
     if (contexts_[context].text == TextRule::slot) remember(contexts_[context].text_slot, e.leaf_text);
     std::uint32_t k = 0;
     for (std::uint32_t c = e.first_child; c != XmlSubsetElement::kNone; c = elements[c].next_sibling)
-      element_context_[c] = shape.child_contexts()[k++];
+      element_context_[c] = children[k++];
   }
   learn_verbatim();
 }

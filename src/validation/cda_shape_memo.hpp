@@ -75,16 +75,16 @@ class CdaShapeMemo : private XmlVerbatimFinder {
     ViewSet seen;                           // raw values seen in valid documents
   };
   enum class TextRule : std::uint8_t { any, space, none, slot };
-  // An element shape: what must match, as written, and where its values and children go. Kept in
-  // two blocks (matching touches one shape per element, whose blocks are seldom in cache).
+  // An element shape: what must match, as written, and where its values and children go. Built
+  // as a Shape, kept in two arenas (matching reads one shape per element, seldom in cache).
   struct Shape {
     // the attribute names, then the children's names and xsi:types, each followed by '\x01'
     std::string names;
     // a slot per attribute, in the order written, then a context per child
     std::vector<std::uint32_t> places;
-    std::uint32_t attribute_count = 0;
-    const std::uint32_t* attribute_slots() const { return places.data(); }
-    const std::uint32_t* child_contexts() const { return places.data() + attribute_count; }
+  };
+  struct StoredShape {
+    std::uint32_t names_at = 0, names_size = 0, places_at = 0, attribute_count = 0;
   };
   struct Context {
     const xmlSchemaElement* declaration = nullptr;
@@ -92,11 +92,13 @@ class CdaShapeMemo : private XmlVerbatimFinder {
     TextRule text = TextRule::none;
     std::uint32_t text_slot = kNone;
     std::vector<std::pair<std::string, std::uint32_t>> attribute_slots;  // by name as written
-    std::vector<std::uint32_t> shapes;                                   // most recently matched first
-    std::vector<std::uint64_t> counts;  // each shape's numbers of children and attributes, and text kind
+    // each shape's numbers of children and attributes and text kind (compared first), and the
+    // shape; most recently matched first
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> shapes;
   };
 
-  const Shape* matching_shape(std::uint32_t element, std::uint32_t context);
+  const StoredShape* matching_shape(std::uint32_t element, std::uint32_t context);
+  const StoredShape& store(const Shape& shape, std::uint32_t attribute_count);
   std::string_view xsi_type(const XmlSubsetElement& e) const;
   static std::uint64_t counts(const XmlSubsetElement& e) {
     return (std::uint64_t{e.child_count} << 32) | (std::uint64_t{e.attribute_count} << 8) | static_cast<std::uint64_t>(e.text);
@@ -146,7 +148,9 @@ class CdaShapeMemo : private XmlVerbatimFinder {
   std::vector<Context> contexts_;
   ViewMap<std::uint32_t> context_ids_;
   ViewMap<std::uint32_t> roots_;  // root_key -> context
-  std::vector<Shape> shapes_;
+  std::vector<StoredShape> shapes_;
+  std::string shape_names_;
+  std::vector<std::uint32_t> shape_places_;
   // Each set of root namespace declarations seen starts contexts of its own (the roots are keyed
   // by it), so that a prefix means one namespace throughout every shape.
   struct Bindings {
