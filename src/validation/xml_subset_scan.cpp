@@ -104,6 +104,23 @@ std::size_t entity_length(std::string_view s, std::size_t at) {
   return 0;
 }
 
+// A byte a plain run stopped at, in text or in an attribute value (not '<' nor, in a value, the
+// closing '"'): how many bytes it takes (an entity reference, a UTF-8 character, a '>'), 0 when it
+// is not allowed there or not in the subset: "]]>" in text; controls, carriage returns, and in a
+// value tabs and newlines (attribute-value normalisation would change them).
+std::size_t special_length(std::string_view s, std::size_t i, bool in_value, bool& has_entity) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == '&') {
+    std::size_t n = entity_length(s, i);
+    has_entity |= n != 0;
+    return n;
+  }
+  if (c == '>') return !in_value && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']' ? 0 : 1;
+  if (c == '"') return in_value ? 0 : 1;
+  if (c >= 0x80) return utf8_char(s, i);
+  return 0;
+}
+
 }  // namespace
 
 std::string_view XmlSubsetScan::decoded(std::string_view raw, bool has_entity, std::string& out) {
@@ -172,23 +189,9 @@ bool XmlSubsetScan::text(std::size_t& at, XmlSubsetElement& into, bool& has_enti
       continue;
     }
     if (c == '<') break;
-    if (c == '&') {
-      std::size_t n = entity_length(s, i);
-      if (n == 0) return false;
-      has_entity = true;
-      i += n;
-    } else if (c == '>') {
-      if (i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') return false;  // "]]>" is not allowed in text
-      ++i;
-    } else if (c == '"') {
-      ++i;
-    } else if (c >= 0x80) {
-      std::size_t n = utf8_char(s, i);
-      if (n == 0) return false;
-      i += n;
-    } else {
-      return false;  // control characters, and carriage returns (their line-end normalisation)
-    }
+    std::size_t n = special_length(s, i, false, has_entity);
+    if (n == 0) return false;
+    i += n;
     kind = XmlTextKind::content;
   }
   if (kind > into.text) into.text = kind;
@@ -269,24 +272,11 @@ bool XmlSubsetScan::read(std::string_view xml, const XmlVerbatimFinder* verbatim
           i += plain_prefix(s.data() + i, s.size() - i);
           if (i >= s.size()) return false;
           unsigned char c = static_cast<unsigned char>(s[i]);
-          if (kClass[c] == 0 || c == ' ') {
-            ++i;
-          } else if (c == '"') {
-            break;
-          } else if (c == '&') {
-            std::size_t en = entity_length(s, i);
-            if (en == 0) return false;
-            a.has_entity = true;
-            i += en;
-          } else if (c == '>') {
-            ++i;
-          } else if (c >= 0x80) {
-            std::size_t un = utf8_char(s, i);
-            if (un == 0) return false;
-            i += un;
-          } else {
-            return false;  // '<', and tabs, newlines and controls (attribute-value normalisation)
-          }
+          if (c == '"') break;
+          if (c == '<') return false;
+          std::size_t n = kClass[c] == 0 || c == ' ' ? 1 : special_length(s, i, true, a.has_entity);
+          if (n == 0) return false;
+          i += n;
         }
         a.value = s.substr(v, i - v);
         at = i + 1;
