@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 constexpr std::uint32_t kMaxDepth = 256;
+constexpr std::size_t kMaxDocument = std::size_t{1} << 31;
 constexpr std::string_view kSpaces = "                                                                ";
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
@@ -205,6 +206,7 @@ bool XmlSubsetScan::read(std::string_view xml, const XmlVerbatimFinder* verbatim
   attributes_.clear();
   open_.clear();
   const std::string_view s = xml;
+  if (s.size() >= kMaxDocument) return false;  // offsets are 32-bit; libxml2 reads < 2 GiB anyway
   std::size_t at = 0;
   if (s.substr(0, 2) == "<?") {
     if (s.substr(0, kDeclaration.size()) != kDeclaration) return false;

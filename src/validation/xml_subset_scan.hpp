@@ -2,9 +2,10 @@
 // the five predefined entities, an optional `<?xml version="1.0" encoding="UTF-8"?>` line. It
 // accepts only well-formed documents inside that subset and refuses everything else (comments,
 // CDATA, DTDs, processing instructions, character references, carriage returns, tabs or newlines
-// in attribute values, non-ASCII names, namespace declarations below the root): a refused
-// document is not judged here but handed to libxml2. It exists so that the CDA shape memo
-// (cda_shape_memo.hpp) can read a document in one pass without building a tree.
+// in attribute values, non-ASCII names, namespace declarations below the root, more than 256
+// levels, 2 GiB or more): a refused document is not judged here but handed to libxml2. It exists
+// so that the CDA shape memo (cda_shape_memo.hpp) can read a document in one pass without
+// building a tree.
 //
 //   XmlSubsetScan scan;
 //   if (scan.read(xml)) for (const auto& e : scan.elements()) ...
