@@ -4,10 +4,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <list>
 #include <memory>
@@ -215,11 +213,10 @@ void CdaValidator::clear_memo() const {
 }
 
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
-  ThreadContext& context = thread_context(serial_, alive_, compiled_, shape_memo_);
-  ThreadContext* tc = &context;
-  if (tc->memo && tc->memo->known_valid(xml)) return {};
-  if (tc->ids.names && valid_streaming(*tc, xml, display_name)) {
-    if (tc->memo) tc->memo->learn();
+  ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
+  if (tc.memo && tc.memo->known_valid(xml)) return {};
+  if (tc.ids.names && valid_streaming(tc, xml, display_name)) {
+    if (tc.memo) tc.memo->learn();
     return {};
   }
 
@@ -240,9 +237,9 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
     return out;
   }
   Collect schema_errors{&out, &display_name, "NC-CDA-002"};
-  xmlSchemaSetValidStructuredErrors(tc->ctx, on_error, &schema_errors);
-  int rc = xmlSchemaValidateDoc(tc->ctx, doc);
-  xmlSchemaSetValidStructuredErrors(tc->ctx, nullptr, nullptr);
+  xmlSchemaSetValidStructuredErrors(tc.ctx, on_error, &schema_errors);
+  int rc = xmlSchemaValidateDoc(tc.ctx, doc);
+  xmlSchemaSetValidStructuredErrors(tc.ctx, nullptr, nullptr);
   xmlFreeDoc(doc);
   if (rc != 0 && out.empty())
     out.push_back({Severity::error, "NC-CDA-002", {display_name, 0, 0, ""}, "schema validation failed", ""});

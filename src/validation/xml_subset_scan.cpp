@@ -146,29 +146,18 @@ bool XmlSubsetScan::text(std::size_t& at, XmlSubsetElement& into, bool& has_enti
   const std::string_view s = xml_;
   XmlTextKind kind = XmlTextKind::none;
   std::size_t i = at;
-  // the usual text: a line break and indentation up to the next tag
   const void* next_tag = std::memchr(s.data() + at, '<', s.size() - at);
-  if (next_tag) {
-    std::size_t stop = static_cast<std::size_t>(static_cast<const char*>(next_tag) - s.data());
-    std::size_t j = at < stop && s[at] == '\n' ? at + 1 : at;
-    if (stop - j <= kSpaces.size() && s.compare(j, stop - j, kSpaces.substr(0, stop - j)) == 0) {
-      if (stop > at && into.text == XmlTextKind::none) into.text = XmlTextKind::space;
-      at = stop;
-      return true;
-    }
+  if (!next_tag) return false;  // an element left open
+  const std::size_t stop = static_cast<std::size_t>(static_cast<const char*>(next_tag) - s.data());
+  // the usual text: a line break and indentation up to the next tag
+  std::size_t j = at < stop && s[at] == '\n' ? at + 1 : at;
+  if (stop - j <= kSpaces.size() && s.compare(j, stop - j, kSpaces.substr(0, stop - j)) == 0) {
+    if (stop > at && into.text == XmlTextKind::none) into.text = XmlTextKind::space;
+    at = stop;
+    return true;
   }
-  constexpr std::uint64_t kEightSpaces = 0x2020202020202020ull;
-  while (i < s.size()) {
-    if (s.size() - i >= 8) {  // indentation, in runs
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
-      if (word == kEightSpaces) {
-        if (kind == XmlTextKind::none) kind = XmlTextKind::space;
-        i += 8;
-        continue;
-      }
-    }
-    if (std::size_t run = plain_prefix(s.data() + i, s.size() - i)) {
+  while (i < stop) {
+    if (std::size_t run = plain_prefix(s.data() + i, stop - i)) {
       if (kind != XmlTextKind::content) {
         const char* p = s.data() + i;
         kind = std::find_if(p, p + run, [](char c) { return c != ' '; }) == p + run ? std::max(kind, XmlTextKind::space)
@@ -177,20 +166,15 @@ bool XmlSubsetScan::text(std::size_t& at, XmlSubsetElement& into, bool& has_enti
       i += run;
       continue;
     }
+    // not plain: DEL, a tab or newline, or a byte special_length knows
     unsigned char c = static_cast<unsigned char>(s[i]);
     std::uint8_t cls = kClass[c];
-    if (cls == 0) {
-      kind = XmlTextKind::content;
-      ++i;
-      continue;
-    }
     if (cls == 1) {
       if (kind == XmlTextKind::none) kind = XmlTextKind::space;
       ++i;
       continue;
     }
-    if (c == '<') break;
-    std::size_t n = special_length(s, i, false, has_entity);
+    std::size_t n = cls == 0 ? 1 : special_length(s, i, false, has_entity);
     if (n == 0) return false;
     i += n;
     kind = XmlTextKind::content;
