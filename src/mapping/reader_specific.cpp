@@ -216,25 +216,27 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
 }
 
 // Cause of death is coded in whatever ICD revision was in force (ICD-7 to ICD-10); only WHO
-// ICD-10 codes (a letter and digits, sent without the dot as NAACCR writes them) become a coded
-// Observation. Older revisions and the special codes (0000 alive, 7777/7797 not available) are
-// counted, never guessed into ICD-10.
+// ICD-10 codes become a coded Observation, written the WHO way with a dot ("C169" -> "C16.9").
+// Older revisions and the special codes (0000 alive, 7777/7797 not available) are counted, never
+// guessed into ICD-10; a letter-led value that is not WHO ICD-10 shaped is also said (warning).
 void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
-  std::string v = o.value("naaccr.causeOfDeath");
+  const auto* f = o.rec.get("naaccr.causeOfDeath");
+  std::string v = f ? f->value : "";
   if (v.empty()) return;
-  bool icd10 = v.size() >= 3 && v.size() <= 4 && v[0] >= 'A' && v[0] <= 'Z' &&
-               std::all_of(v.begin() + 1, v.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X'; });
+  auto code = who_icd10_dotted(v);
   const auto* sys = tables.system("icd10");
-  if (!icd10 || !sys) {
+  if (!code || !sys) {
+    if (!code && v[0] >= 'A' && v[0] <= 'Z')
+      o.warn(f, "NC-NAACCR-036", "causeOfDeath: not a WHO ICD-10 code (letter, two digits, optional fourth digit); not coded");
     o.out.counted.push_back(v == "0000" ? "naaccr.cause_of_death.alive" : (v == "7777" || v == "7797")
                                               ? "naaccr.cause_of_death.not_available"
                                               : "naaccr.cause_of_death.not_icd10");
     return;
   }
   model::Concept c;
-  c.key = "icd10." + v;
-  c.text = v;
-  c.codings.push_back({sys->uri, sys->oid, v, ""});
+  c.key = "icd10." + *code;
+  c.text = *code;
+  c.codings.push_back({sys->uri, sys->oid, *code, ""});
   nc.patient.cause_of_death = c;
   nc.patient.cause_of_death_id = Mapper::hash_id({"Observation", nc.patient.resource_id, "cause-of-death"});
 }

@@ -103,3 +103,18 @@ std::string derive_who_grade(std::optional<double> ki67, std::optional<double> m
 }
 
 }  // namespace netconv
+
+namespace netconv {
+
+std::optional<std::string> who_icd10_dotted(std::string_view t) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (t.size() < 3 || !(t[0] >= 'A' && t[0] <= 'Z') || !digit(t[1]) || !digit(t[2])) return std::nullopt;
+  std::string head(t.substr(0, 3));
+  auto rest = t.substr(3);
+  if (rest.empty()) return head;
+  if (rest[0] == '.') rest = rest.substr(1);  // already dotted; "C16." stays malformed below
+  if (rest.size() != 1 || !digit(rest[0])) return std::nullopt;
+  return head + "." + std::string(rest);
+}
+
+}  // namespace netconv

@@ -22,3 +22,13 @@ std::optional<std::string> normalize_topography(std::string_view text);
 std::string derive_who_grade(std::optional<double> ki67_percent, std::optional<double> mitoses_per_2mm2);
 
 }  // namespace netconv
+
+namespace netconv {
+
+// WHO ICD-10 code as registries write it (NAACCR Cause of Death [1910]: no dot, "C169") or dotted
+// ("C16.9") -> the dotted WHO form: a letter, two digits and, for a subcategory, a dot and one
+// digit ("C16.9", "C61"). nullopt for anything else (older ICD revisions, special codes), which
+// is never reshaped into ICD-10.
+std::optional<std::string> who_icd10_dotted(std::string_view text);
+
+}  // namespace netconv

@@ -163,9 +163,9 @@ TEST(CdaDocument, FollowUpAndTreatmentNotDone) {
   const auto* icd10 = tables().system("icd10");
   ASSERT_NE(icd10, nullptr);
   model::Concept cause;
-  cause.key = "icd10.C7A1";
-  cause.text = "C7A1";
-  cause.codings.push_back({icd10->uri, icd10->oid, "C7A1", ""});
+  cause.key = "icd10.C16.9";
+  cause.text = "C16.9";
+  cause.codings.push_back({icd10->uri, icd10->oid, "C16.9", ""});
   pc.patient.cause_of_death = cause;
   pc.patient.cause_of_death_id = "cause-of-death-id";
   pc.cases[0].tumor.treatments[0].status = "not-done";
@@ -174,8 +174,9 @@ TEST(CdaDocument, FollowUpAndTreatmentNotDone) {
   EXPECT_TRUE(has(doc, "<sdtc:deceasedInd value=\"true\"/>"));
   EXPECT_TRUE(has(doc, "<sdtc:deceasedTime value=\"20231104\"/>"));
   EXPECT_TRUE(has(doc, "extension=\"cause-of-death-id\""));
-  EXPECT_TRUE(has(doc, "ICD-10 (WHO) C7A1")) << "a code without OID stays readable in the narrative";
-  EXPECT_FALSE(has(doc, "code=\"icd10.C7A1\"")) << "a coded value is not a registry key";
+  EXPECT_TRUE(has(doc, "code=\"C16.9\" codeSystem=\"2.16.840.1.113883.6.3\""))
+      << "the cause of death is coded with the WHO ICD-10 OID (net-review-2-codes.tsv), not nullFlavor";
+  EXPECT_FALSE(has(doc, "code=\"icd10.C16.9\"")) << "a coded value is not a registry key";
   EXPECT_TRUE(has(doc, "<procedure classCode=\"PROC\" moodCode=\"EVN\" negationInd=\"true\">"));
 }
 

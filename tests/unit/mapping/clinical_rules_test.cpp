@@ -1,0 +1,109 @@
+// Clinical rules of the second terminology review (issue K): each test names the rule it holds
+// the mapping to, and runs through the shipped tables.
+#include <gtest/gtest.h>
+
+#include "mapping/mapper.hpp"
+#include "mapping/transforms.hpp"
+
+namespace netconv {
+namespace {
+
+const MappingSet& tables() {
+  static MappingSet t = [] {
+    std::vector<Diagnostic> problems;
+    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
+  }();
+  return t;
+}
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// A minimal converting CSV-contract record (ileal NET, 2021) with `extra` fields set or added.
+RecordOutcome map(const Fields& extra) {
+  Fields all{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}, {"diagnosis_date", "2021-03"}};
+  for (const auto& [k, v] : extra) {
+    bool replaced = false;
+    for (auto& f : all)
+      if (f.first == k) { f.second = v; replaced = true; }
+    if (!replaced) all.emplace_back(k, v);
+  }
+  SourceRecord r;
+  r.location = {"t.csv", 2, 1, ""};
+  for (const auto& [k, v] : all) {
+    RawField f;
+    f.name = k;
+    f.value = v;
+    f.location = {"t.csv", 2, 1, k};
+    r.fields.push_back(f);
+  }
+  return Mapper(tables(), {"urn:test:pid"}).map(r);
+}
+
+bool has_code(const model::Concept& c, const std::string& system_uri, const std::string& code) {
+  for (const auto& cd : c.codings)
+    if (cd.system_uri == system_uri && cd.code == code) return true;
+  return false;
+}
+
+const std::string kSct = "http://snomed.info/sct";
+const std::string kIcd10cm = "http://hl7.org/fhir/sid/icd-10-cm";
+const std::string kWhoIcd10 = "http://hl7.org/fhir/sid/icd-10";
+
+const model::SimpleCondition* condition(const RecordOutcome& o, const std::string& key) {
+  for (const auto& c : o.net_case.tumor.conditions)
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+// --- cause of death (NAACCR #1910): WHO ICD-10 is written with a dot ---------------------------
+
+TEST(ClinicalRules, WhoIcd10CauseOfDeathIsDottedAndFormatChecked) {
+  EXPECT_EQ(who_icd10_dotted("C169").value_or("-"), "C16.9");
+  EXPECT_EQ(who_icd10_dotted("C349").value_or("-"), "C34.9");
+  EXPECT_EQ(who_icd10_dotted("C16.9").value_or("-"), "C16.9");
+  EXPECT_EQ(who_icd10_dotted("C61").value_or("-"), "C61");
+  for (const char* bad : {"", "C1", "C16.", "C1690", "C16.90", "c169", "1509", "CX69", "C16X", "0000", "7777"})
+    EXPECT_FALSE(who_icd10_dotted(bad)) << bad;
+}
+
+TEST(ClinicalRules, NaaccrCauseOfDeathC169BecomesWhoIcd10C16_9WithItsOid) {
+  auto o = map({{"naaccr.causeOfDeath", "C169"}});
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::converted);
+  ASSERT_TRUE(o.net_case.patient.cause_of_death);
+  const auto& cd = o.net_case.patient.cause_of_death->codings.at(0);
+  EXPECT_EQ(cd.system_uri, kWhoIcd10);
+  EXPECT_EQ(cd.code, "C16.9");
+  EXPECT_EQ(cd.system_oid, "2.16.840.1.113883.6.3") << "net-review-2-codes.tsv codesystem.who_icd10.oid";
+  auto odd = map({{"naaccr.causeOfDeath", "C16X"}});
+  EXPECT_FALSE(odd.net_case.patient.cause_of_death) << "not WHO ICD-10 shaped: never guessed";
+  ASSERT_EQ(odd.warnings.size(), 1u);
+  EXPECT_EQ(odd.warnings[0].code, "NC-NAACCR-036");
+  auto icd9 = map({{"naaccr.causeOfDeath", "1509"}});
+  EXPECT_FALSE(icd9.net_case.patient.cause_of_death);
+  EXPECT_TRUE(icd9.warnings.empty()) << "an ICD-9 code is counted, not warned about";
+}
+
+// --- newly sourced codes (net-review-2-codes.tsv) ---------------------------------------------
+
+TEST(ClinicalRules, Men2SubtypesCarryTheirSnomedCtDisorders) {
+  auto o = map({{"syndromes", "MEN2|MEN2A|MEN2B"}});
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::converted);
+  const std::pair<const char*, const char*> expect[] = {{"men2", "61808009"}, {"men2a", "721188000"}, {"men2b", "61530001"}};
+  for (const auto& [key, code] : expect) {
+    const auto* c = condition(o, key);
+    ASSERT_NE(c, nullptr) << key;
+    EXPECT_TRUE(has_code(c->code, kSct, code)) << key;
+  }
+}
+
+TEST(ClinicalRules, SexualDysfunctionIsCodedAsIcd10cmR37) {
+  auto o = map({{"symptoms", "sexual_dysfunction"}});
+  const auto* c = condition(o, "sexual_dysfunction");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->code.verified());
+  EXPECT_TRUE(has_code(c->code, kIcd10cm, "R37"));
+}
+
+}  // namespace netconv
