@@ -5,6 +5,7 @@
 
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "mapping/grade_facts.hpp"
 #include "mapping/reader_specific.hpp"
 #include "mapping/transforms.hpp"
 
@@ -198,7 +199,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   }
 
   // grade: given codes are read through the site's grade schema
-  std::string given_grade, grade_differentiation;
+  std::string given_grade, grade_differentiation, given_method;
   if (const auto& g = cx.value("grade"); !g.empty()) {
     std::string schema = (g[0] == 'G' || g[0] == 'g') ? "who" : t_.grade_schema(tu.site_group, tu.tumor_class);
     std::string code = schema == "who" ? "G" + g.substr(1) : g;
@@ -208,6 +209,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     else {
       given_grade = row->grade;
       grade_differentiation = row->differentiation;
+      given_method = row->method;
     }
   }
   bool gep_net = tu.site_family == "gep" && tu.tumor_class == "net";
@@ -219,10 +221,13 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   if (!given_grade.empty() && given_grade != "GX") {
     tu.grade = given_grade;
     tu.grade_source = "given";
-    if (!derived.empty() && derived != given_grade)
+    if (!derived.empty() && derived != given_grade) {
       cx.warn(rec.get("grade"), "grade", "NC-GRADE-001",
               carcinoma ? "grade contradicts neuroendocrine carcinoma (high grade by definition); kept as given"
                         : "grade contradicts Ki-67 / mitotic count (derived " + derived + "); kept as given");
+      tu.grade_conflict = grade_conflict_note(given_grade, derived, carcinoma ? "the histology (neuroendocrine carcinoma, high grade by definition)"
+                                                                              : "Ki-67 / mitotic count");
+    }
   } else if (!derived.empty()) {
     tu.grade = derived;
     tu.grade_source = carcinoma ? "definition" : "derived";
@@ -230,11 +235,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
     tu.grade = "GX";
     tu.grade_source = "given";
   }
-  if (tu.grade == "G1" || tu.grade == "G2" || tu.grade == "G3") {
-    tu.grade_value = t_.lookup("grade." + tu.grade);
-    if (t_.has_slot("grade." + tu.grade, "who")) merge_codings(*tu.grade_value, t_.lookup("grade." + tu.grade, "who"));
-    tu.grade_observation_id = hash_id({"Observation", tu.key, "histologic-grade"});
-  }
+  set_grade_value(tu, t_, tu.grade_source == "given" ? given_method : derived_grade_method(t_, tu.grade));
   if (ki67) {
     model::Observation o{"ki67", t_.lookup("observation.ki67"), model::Quantity{*ki67, "", "%", "%"}, std::nullopt,
                          hash_id({"Observation", tu.key, "ki67"})};

@@ -184,9 +184,10 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
   auto gs = L.table("grade-schemas.tsv", {"site_group", "tumor_class", "schema", "source"}, {"note"});
   for (const auto& r : gs.rows)
     m.grade_schemas_.push_back({{gs.cell(r, "site_group"), gs.cell(r, "tumor_class")}, gs.cell(r, "schema")});
-  auto gc = L.table("grade-codes.tsv", {"schema", "code", "grade", "differentiation", "source"}, {"note"});
+  auto gc = L.table("grade-codes.tsv", {"schema", "code", "grade", "differentiation", "source"}, {"note", "method"});
   for (const auto& r : gc.rows) {
-    GradeCodeRow g{gc.cell(r, "schema"), gc.cell(r, "code"), gc.cell(r, "grade"), gc.cell(r, "differentiation")};
+    GradeCodeRow g{gc.cell(r, "schema"), gc.cell(r, "code"), gc.cell(r, "grade"), gc.cell(r, "differentiation"), gc.cell(r, "method")};
+    need_concept(gc, r, "method", true);
     if (!g.grade.empty() && g.grade != "G1" && g.grade != "G2" && g.grade != "G3" && g.grade != "GX")
       L.error("NC-MAP-013", gc.where(r, "grade"), "grade must be G1, G2, G3, GX or empty");
     if (m.grade_code(g.schema, g.code)) L.error("NC-MAP-010", gc.where(r, "code"), "duplicate grade code in schema");

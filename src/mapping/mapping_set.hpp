@@ -34,6 +34,7 @@ struct DiagnosisRow {
 };
 struct GradeCodeRow {
   std::string schema, code, grade, differentiation;
+  std::string method;  // concept key of the grading system (HistologicGrade.method), "" = not WHO-graded
 };
 struct AgentRow {
   std::string agent, resource, concept_key;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "mapping/grade_facts.hpp"
 #include "mapping/transforms.hpp"
 #include "readers/naaccr_tables.hpp"
 
@@ -91,17 +92,16 @@ void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
   if (!gep_net) return;
   if (tu.grade_source == "given" && grade_rank(tu.grade) > 0) {
     // the higher of Ki-67 and mitoses decides; a given grade below the Ki-67 grade contradicts it
-    if (grade_rank(grade) > grade_rank(tu.grade))
+    if (grade_rank(grade) > grade_rank(tu.grade)) {
       o.warn(cat, "NC-GRADE-001", "grade contradicts the Ki-67 category (" + grade + " by Ki-67); kept as given");
+      tu.grade_conflict = grade_conflict_note(tu.grade, grade, "the Ki-67 category");
+    }
     return;
   }
   if (tu.grade_source == "derived" && grade_rank(tu.grade) >= grade_rank(grade)) return;
   tu.grade = grade;
   tu.grade_source = "derived";
-  tu.grade_value = tables.lookup("grade." + grade);
-  if (tables.has_slot("grade." + grade, "who"))
-    for (const auto& c : tables.lookup("grade." + grade, "who").codings) tu.grade_value->codings.push_back(c);
-  tu.grade_observation_id = Mapper::hash_id({"Observation", tu.key, "histologic-grade"});
+  set_grade_value(tu, tables, derived_grade_method(tables, grade));
 }
 
 void identifiers(Out& o, const naaccr::Tables& nt, model::NetCase& nc) {

@@ -104,6 +104,10 @@ struct Tumor {
   std::string grade_source;     // given, derived
   std::optional<Concept> grade_value;
   std::string grade_observation_id;
+  std::optional<Concept> grade_method;  // the grading system (WHO 5th edition) when the grade is WHO-based
+  // A given grade that Ki-67 / mitoses or the tumor class contradict: the sentence the grade
+  // observation carries (FHIR note, CDA narrative); "" when nothing contradicts it.
+  std::string grade_conflict;
   std::vector<Observation> observations;
   std::vector<Metastasis> metastases;
   std::vector<SimpleCondition> conditions;

@@ -86,7 +86,9 @@ Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::
   allergies = section(t, "allergies", "allergies", loinc, true);
   social_history = section(t, "social-history", "social_history", loinc, true);
   vital_signs = section(t, "vital-signs", "vital_signs", loinc, true);
-  grade_code = t.lookup("observation.histologic_grade");
+  // C-CDA wants a LOINC result code: the grade's CDA coding (33732-9) where FHIR has NCIt C18000
+  grade_code = t.has_slot("observation.histologic_grade", "cda") ? t.lookup("observation.histologic_grade", "cda")
+                                                                 : t.lookup("observation.histologic_grade");
   diagnostic_category = t.lookup("category.diagnostic_procedure");
   cause_of_death_code = t.lookup("observation.cause_of_death");
   if (config.software_name.empty()) config.software_name = std::string("netconv ") + NETCONV_VERSION;

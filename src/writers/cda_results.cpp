@@ -14,6 +14,7 @@ struct Result {
   std::string id;
   std::optional<model::PartialDate> time;
   std::string note;
+  const model::Concept* method = nullptr;  // methodCode (the grading system of a WHO grade)
 };
 
 struct Group {
@@ -33,7 +34,9 @@ std::vector<Group> collect(const Context& c, const model::PatientCases& pc) {
       std::string note = tu.grade_source == "derived"      ? "derived by netconv from Ki-67 / mitotic count"
                          : tu.grade_source == "definition" ? "high grade by definition (neuroendocrine carcinoma)"
                                                            : "";
-      g.results.push_back({&c.grade_code, &*tu.grade_value, nullptr, tu.grade_observation_id, dx, note});
+      if (!tu.grade_conflict.empty()) note += (note.empty() ? "" : "; ") + tu.grade_conflict;
+      g.results.push_back({&c.grade_code, &*tu.grade_value, nullptr, tu.grade_observation_id, dx, note,
+                           tu.grade_method ? &*tu.grade_method : nullptr});
     }
     for (const auto& o : tu.observations)
       g.results.push_back({&o.code, o.value ? &*o.value : nullptr, o.quantity ? &*o.quantity : nullptr, o.resource_id, dx, ""});
@@ -83,6 +86,7 @@ void result_entry(XmlOut& x, const Context& c, const Group& g, const std::vector
     if (r.quantity) quantity_value(x, *r.quantity);
     else if (r.value) concept_cd(x, c, "value", *r.value, {true, "#" + rows[i] + "-value", ""});
     else x.start("value").attr("xsi:type", "CD").attr("nullFlavor", "NI").end();
+    if (r.method) concept_cd(x, c, "methodCode", *r.method, {false, "", ""});
     x.end().end();
   }
   x.end().end();

@@ -305,6 +305,12 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
       lab_observation(b, obs_grade_);
       b.w.key("valueCodeableConcept");
       codeable(cache_, b.w, *tu.grade_value, b.unverified);
+      if (!tu.grade_conflict.empty())  // a contradicted given grade says so where it is read
+        b.w.key("note").begin_array().begin_object().member("text", tu.grade_conflict).end_object().end_array();
+      if (tu.grade_method) {
+        b.w.key("method");
+        codeable(cache_, b.w, *tu.grade_method, b.unverified);
+      }
       emit("Observation", tu.grade_observation_id, p_grade_, b, nc.record_key);
     }
     for (const auto& o : tu.observations) {

@@ -107,3 +107,78 @@ TEST(ClinicalRules, SexualDysfunctionIsCodedAsIcd10cmR37) {
 }
 
 }  // namespace netconv
+
+namespace netconv {
+namespace {
+
+bool any_coding(const model::Tumor& tu, const std::string& system_uri, const std::string& code) {
+  if (tu.grade_value && has_code(*tu.grade_value, system_uri, code)) return true;
+  for (const auto& o : tu.observations)
+    if (has_code(o.code, system_uri, code) || (o.value && has_code(*o.value, system_uri, code))) return true;
+  return false;
+}
+
+const model::Observation* observation(const model::Tumor& tu, const std::string& kind) {
+  for (const auto& o : tu.observations)
+    if (o.kind == kind) return &o;
+  return nullptr;
+}
+
+}  // namespace
+
+// --- item 1: differentiation is its own observation, never a grade ----------------------------
+
+TEST(ClinicalRules, ANetG3TumorCarriesNoG1Finding) {
+  // a NET G3 is well differentiated (WHO 5th ed.): the differentiation must not become "G1 grade"
+  auto o = map({{"grade", "G3"}, {"differentiation", "well"}});
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::converted);
+  const auto& tu = o.net_case.tumor;
+  EXPECT_EQ(tu.grade, "G3");
+  for (const char* grade_finding : {"54102005", "1663004", "61026006", "258245003"})
+    EXPECT_FALSE(any_coding(tu, kSct, grade_finding)) << "SNOMED CT G1-G4 grade finding " << grade_finding;
+  const auto* d = observation(tu, "differentiation");
+  ASSERT_NE(d, nullptr) << "the differentiation is still carried";
+  EXPECT_FALSE(has_code(d->code, "http://loinc.org", "33732-9")) << "33732-9 is the histology grade, not differentiation";
+  ASSERT_TRUE(d->value);
+  EXPECT_EQ(d->value->text, "Well differentiated");
+  EXPECT_FALSE(d->value->verified()) << "no sourced differentiation code: registry term + unverified tag";
+}
+
+TEST(ClinicalRules, AnUngradedThymicCarcinoidAndAGxTumorCarryNoGrade) {
+  auto thymus = map({{"primary_site", "C37.9"}, {"grade", "1"}});  // differentiation schema: grade I
+  ASSERT_EQ(thymus.kind, RecordOutcome::Kind::converted);
+  EXPECT_FALSE(thymus.net_case.tumor.grade_value);
+  EXPECT_FALSE(any_coding(thymus.net_case.tumor, kSct, "54102005")) << "differentiation code 1 is no G1 grade";
+  auto gx = map({{"grade", "GX"}, {"differentiation", "well"}});
+  EXPECT_FALSE(gx.net_case.tumor.grade_value);
+  EXPECT_FALSE(any_coding(gx.net_case.tumor, kSct, "54102005"));
+}
+
+// --- item 10: HistologicGrade.method is WHO 5th edition when the grade is WHO-based -----------
+
+TEST(ClinicalRules, WhoBasedGradeNamesWho5thEditionAsMethod) {
+  for (const Fields& f : {Fields{{"grade", "G2"}}, Fields{{"grade", "2"}}, Fields{{"ki67_percent", "12"}},
+                          Fields{{"histology", "8246"}, {"primary_site", "C18.2"}}}) {
+    auto o = map(f);
+    const auto& tu = o.net_case.tumor;
+    ASSERT_TRUE(tu.grade_value) << f[0].first << "=" << f[0].second;
+    ASSERT_TRUE(tu.grade_method) << f[0].first << "=" << f[0].second;
+    EXPECT_TRUE(has_code(*tu.grade_method, kSct, "1149430001")) << f[0].first << "=" << f[0].second;
+  }
+}
+
+// --- item 5: a given grade that Ki-67 contradicts carries the conflict in the output ----------
+
+TEST(ClinicalRules, GivenG1WithKi67Of25PercentCarriesTheConflict) {
+  auto o = map({{"grade", "G1"}, {"ki67_percent", "25"}});
+  const auto& tu = o.net_case.tumor;
+  EXPECT_EQ(tu.grade, "G1") << "the registry's grade is kept";
+  EXPECT_NE(tu.grade_conflict.find("G3"), std::string::npos) << tu.grade_conflict;
+  EXPECT_NE(tu.grade_conflict.find("Ki-67"), std::string::npos) << tu.grade_conflict;
+  auto agree = map({{"grade", "G3"}, {"ki67_percent", "25"}});
+  EXPECT_EQ(agree.net_case.tumor.grade_conflict, "") << "no conflict, no note";
+  auto nec = map({{"histology", "8246"}, {"primary_site", "C18.2"}, {"grade", "G1"}});
+  EXPECT_NE(nec.net_case.tumor.grade_conflict.find("neuroendocrine carcinoma"), std::string::npos);
+}
+
+}  // namespace netconv
