@@ -39,7 +39,7 @@ po::variables_map parse_command(const std::vector<std::string>& args, const po::
 
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
-  std::string to = "fhir";
+  std::string to = "fhir", icd10cm_edition = "diagnosis-date";
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
       "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
@@ -56,6 +56,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
       ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
       ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
+      ("icd10cm-edition", po::value(&icd10cm_edition)->default_value("diagnosis-date"),
+       "diagnosis-date: the ICD-10-CM code valid on the diagnosis date | current: the newest edition in the tables")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
       ("no-validate", po::bool_switch(&p.no_validate), "do not validate outputs before writing them")
       ("no-validation-cache", po::bool_switch(&p.no_validation_cache),
@@ -82,6 +84,9 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
   if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
     throw UsageError("--from must be csv, ndjson or naaccr-xml");
+  if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
+    throw UsageError("--icd10cm-edition must be diagnosis-date or current");
+  p.convert.icd10cm_current_edition = icd10cm_edition == "current";
   p.convert.show_values = p.common.show_values;
   p.convert.validate = !p.no_validate;
   p.convert.validation_cache = !p.no_validation_cache;

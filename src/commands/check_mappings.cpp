@@ -49,6 +49,8 @@ const std::vector<MappingRule>& mapping_rules() {
       {"NC-MAP-035", "coverage", "error", "converted morphology without a grade rule at some site group"},
       {"NC-MAP-036", "coverage", "error", "treatment kind or agent the contract cannot express"},
       {"NC-MAP-037", "coverage", "error", "NAACCR code translated to a value the contract does not accept"},
+      {"NC-MAP-038", "coverage", "error", "ICD-10-CM code without a validity range, or a malformed range (icd10cm-validity.tsv)"},
+      {"NC-MAP-039", "coverage", "error", "a concept's ICD-10-CM validity ranges leave a fiscal year without a code or give it two"},
       {"NC-MAP-040", "provenance", "error", "row names no source"},
       {"NC-MAP-041", "provenance", "error", "verified is not yes or no"},
       {"NC-MAP-042", "provenance", "warning", "unverified row (error with --strict unless allow-listed)"},

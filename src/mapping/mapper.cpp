@@ -6,6 +6,7 @@
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "mapping/grade_facts.hpp"
+#include "mapping/icd10cm_dates.hpp"
 #include "mapping/reader_specific.hpp"
 #include "mapping/transforms.hpp"
 
@@ -406,6 +407,9 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   if (pt.vital_status == "dead") pt.death_date = pt.last_contact;  // the contract: with dead, the date of death
 
   map_reader_specific_fields(rec, t_, nc, out);
+  // ICD-10-CM codes change by fiscal year: the one valid on the diagnosis date (docs/mapping-decisions.md section 1)
+  keep_icd10cm_valid_in(tu, t_.icd10cm_validity(),
+                        opt_.icd10cm_current_edition || !tu.diagnosis_date ? 0 : fiscal_year(*tu.diagnosis_date));
 
   out.kind = out.reasons.empty() ? RecordOutcome::Kind::converted : RecordOutcome::Kind::rejected;
   return out;

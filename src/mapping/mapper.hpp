@@ -14,6 +14,8 @@ namespace netconv {
 
 struct MapperOptions {
   std::string patient_id_system;  // identifier system for patient_id
+  // ICD-10-CM of the newest edition in the tables instead of the code valid on the diagnosis date
+  bool icd10cm_current_edition = false;
 };
 
 struct RecordOutcome {

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/code_checks.hpp"
+#include "mapping/icd10cm_dates.hpp"
 #include "mapping/tsv_table.hpp"
 #include "readers/naaccr_tables.hpp"
 
@@ -60,6 +61,35 @@ bool matches(const std::string& pattern, const std::string& value) { return patt
 
 }  // namespace
 
+// Every verified ICD-10-CM coding has a validity range, and the codes of one concept slot tile
+// the fiscal years of the table without gap or overlap: a diagnosis date always finds one code.
+void MappingSet::check_icd10cm_ranges(const MappingSet& m, const std::string& path, std::vector<Diagnostic>& problems) {
+  const auto& v = *m.icd10cm_;
+  for (const auto& [ks, rows] : m.concepts_) {
+    std::vector<std::pair<std::string, FyRange>> codes;
+    std::uint64_t line = 0;
+    for (const auto& c : rows) {
+      if (c.system != "icd10cm" || c.verified != "yes") continue;
+      line = c.line;
+      if (const auto* r = v.range(c.code)) codes.emplace_back(c.code, *r);
+      else problems.push_back({Severity::error, "NC-MAP-038", {path, c.line, 0, "code"},
+                               "ICD-10-CM code '" + c.code + "' has no validity range in icd10cm-validity.tsv", ""});
+    }
+    if (auto why = icd10cm_range_problem(codes, v.oldest_fy(), v.newest_fy()); !why.empty())
+      problems.push_back({Severity::error, "NC-MAP-039", {path, line, 0, "code"},
+                          "concept '" + ks.first + "' slot '" + ks.second + "': ICD-10-CM validity " + why, ""});
+  }
+}
+
+const Icd10cmValidity& MappingSet::icd10cm_validity() const {
+  static const Icd10cmValidity none;  // a set that was never loaded dates nothing
+  return icd10cm_ ? *icd10cm_ : none;
+}
+
+namespace {
+
+}  // namespace
+
 MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& problems) {
   MappingSet m;
   m.dir_ = dir;
@@ -78,6 +108,10 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     if (cs.cell(r, "verified") != "yes") L.warning("NC-MAP-042", cs.where(r, "verified"), "code system row is not verified");
     m.systems_.push_back(row);
   }
+
+  // ICD-10-CM validity by fiscal year: read before the concepts, whose dated codes it allows
+  const auto* icd10cm = m.system("icd10cm");
+  m.icd10cm_ = std::make_shared<const Icd10cmValidity>(Icd10cmValidity::load(dir, icd10cm ? icd10cm->uri : "", problems));
 
   // concepts
   auto ct = L.table("concepts.tsv", {"concept", "slot", "system", "code", "display", "source", "verified"}, {"note"});
@@ -110,11 +144,14 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     for (const auto& c : rows) {
       if (c.verified != "yes") continue;
       auto [it, fresh] = by_system.emplace(c.system, c.code);
-      if (!fresh && it->second != c.code)
+      // ICD-10-CM codes valid in different fiscal years are alternatives (check_icd10cm_ranges)
+      bool dated = c.system == "icd10cm" && m.icd10cm_->range(c.code) && m.icd10cm_->range(it->second);
+      if (!fresh && it->second != c.code && !dated)
         L.error("NC-MAP-012", {ct.path, c.line, 0, "code"},
                 "concept '" + ks.first + "' slot '" + ks.second + "' maps to two " + c.system + " codes");
     }
   }
+  check_icd10cm_ranges(m, ct.path, problems);
 
   // ICD-O-3 lists
   auto topo = L.table("icdo3-topography.tsv", {"code", "display", "source"});

@@ -19,6 +19,7 @@ namespace netconv {
 namespace naaccr {
 struct Tables;
 }
+class Icd10cmValidity;
 
 struct CodeSystemRow {
   std::string key, uri, oid, format;
@@ -84,6 +85,8 @@ class MappingSet {
   // The NAACCR item, value and treatment tables of the same directory: loaded on first use (only
   // NAACCR input needs them), then shared by every worker. Throws ConfigError with file:line.
   const naaccr::Tables& naaccr_tables() const;
+  // ICD-10-CM validity ranges by fiscal year (icd10cm-validity.tsv).
+  const Icd10cmValidity& icd10cm_validity() const;
 
   struct ConceptCoding {
     std::string system, code, display, source, verified, note;
@@ -132,6 +135,8 @@ class MappingSet {
     std::shared_ptr<const naaccr::Tables> tables;
   };
   std::shared_ptr<NaaccrSlot> naaccr_ = std::make_shared<NaaccrSlot>();  // a pointer keeps the set movable
+  std::shared_ptr<const Icd10cmValidity> icd10cm_;
+  static void check_icd10cm_ranges(const MappingSet& m, const std::string& path, std::vector<Diagnostic>& problems);
 };
 
 // Enumerated values the input contracts accept, by field: check-mappings and the loader

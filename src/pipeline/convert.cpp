@@ -106,7 +106,8 @@ class Run {
  public:
   Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags)
       : opt_(opt), tables_(t), diags_(diags), files_(opt.output_dir),
-        mapper_(t, MapperOptions{opt.patient_id_system.empty() ? t.constant("fhir.system.patient_id_default") : opt.patient_id_system}),
+        mapper_(t, MapperOptions{opt.patient_id_system.empty() ? t.constant("fhir.system.patient_id_default") : opt.patient_id_system,
+                                 opt.icd10cm_current_edition}),
         writers_(make_writers(opt.to, opt.writer, t)),
         pipeline_(nullptr, 0, [this](WorkItem& w) { return process(w); }, [this](WorkResult& r) { write(r); }) {
     if (!opt.columns_file.empty()) columns_ = load_column_map(opt.columns_file);

@@ -19,6 +19,12 @@ grep -q '^netconv [0-9]' "$work/v.txt"; check "--version prints the version" 0 $
 "$netconv" convert > /dev/null 2>&1; check "no input" 2 $?
 "$netconv" convert --fhir-layout weird -o "$work/o" "$sample" > /dev/null 2>&1; check "bad layout" 2 $?
 "$netconv" convert --to pdf -o "$work/o" "$sample" > /dev/null 2>&1; check "bad format" 2 $?
+"$netconv" convert --icd10cm-edition latest -o "$work/o" "$sample" > /dev/null 2>&1; check "bad ICD-10-CM edition" 2 $?
+# ICD-10-CM by date: sample 01's carcinoid syndromes (diagnosed 2019-2021) are E34.0; the current edition says E34.00
+"$netconv" convert --quiet -o "$work/dated" "$sample"
+check "carcinoid syndrome before FY2025 is E34.0" 0 "$(grep -c '"code":"E34.00"' "$work/dated/fhir/Condition.ndjson")"
+"$netconv" convert --quiet --icd10cm-edition current -o "$work/current" "$sample"
+check "--icd10cm-edition current sends E34.00" 0 "$(grep -c '"code":"E34.0"' "$work/current/fhir/Condition.ndjson")"
 "$netconv" convert -o "$work/o" "$work/does-not-exist.csv" > /dev/null 2>&1; check "missing input is an I/O error" 3 $?
 "$netconv" convert --mappings "$work/nowhere" -o "$work/o" "$sample" > /dev/null 2>&1; check "missing tables stop the run" 2 $?
 

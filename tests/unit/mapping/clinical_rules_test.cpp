@@ -182,3 +182,88 @@ TEST(ClinicalRules, GivenG1WithKi67Of25PercentCarriesTheConflict) {
 }
 
 }  // namespace netconv
+
+#include "mapping/icd10cm_dates.hpp"
+
+namespace netconv {
+namespace {
+
+std::vector<std::string> icd10cm_codes(const model::Concept& c) {
+  std::vector<std::string> out;
+  for (const auto& cd : c.codings)
+    if (cd.system_uri == kIcd10cm) out.push_back(cd.code);
+  return out;
+}
+
+std::vector<std::string> condition_icd10cm(const Fields& f, const std::string& key, bool current = false) {
+  Fields all = f;
+  SourceRecord r;
+  r.location = {"t.csv", 2, 1, ""};
+  Fields base{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}};
+  for (const auto& kv : base) all.insert(all.begin(), kv);
+  for (const auto& [k, v] : all) {
+    RawField rf;
+    rf.name = k;
+    rf.value = v;
+    rf.location = {"t.csv", 2, 1, k};
+    r.fields.push_back(rf);
+  }
+  MapperOptions opt{"urn:test:pid"};
+  opt.icd10cm_current_edition = current;
+  auto o = Mapper(tables(), opt).map(r);
+  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted);
+  for (const auto& c : o.net_case.tumor.conditions)
+    if (c.key == key) return icd10cm_codes(c.code);
+  return {"<no condition>"};
+}
+
+using Codes = std::vector<std::string>;
+
+}  // namespace
+
+// --- item 4: the ICD-10-CM code valid on the diagnosis date ------------------------------------
+
+TEST(ClinicalRules, E34_0ForA2021DiagnosisE34_00For2025) {
+  auto cs = [](const char* date) { return condition_icd10cm({{"diagnosis_date", date}, {"carcinoid_syndrome", "Y"}}, "carcinoid_syndrome"); };
+  EXPECT_EQ(cs("2017-05-02"), Codes{"E34.0"});
+  EXPECT_EQ(cs("2021-03"), Codes{"E34.0"});
+  EXPECT_EQ(cs("2024-09-30"), Codes{"E34.0"}) << "last day of FY2024";
+  EXPECT_EQ(cs("2024-10-01"), Codes{"E34.00"}) << "first day of FY2025";
+  EXPECT_EQ(cs("2025-06"), Codes{"E34.00"});
+  EXPECT_EQ(cs("2024"), Codes{"E34.0"}) << "a year-only date is taken as its fiscal year";
+  EXPECT_EQ(cs("2012"), Codes{"E34.0"}) << "before ICD-10-CM (FY2016): the first edition's code";
+  EXPECT_EQ(cs("2031-01"), Codes{"E34.00"}) << "after the newest edition read: the newest code";
+}
+
+TEST(ClinicalRules, Q85_8BeforeFy2023Q85_83FromIt) {
+  auto vhl = [](const char* date) { return condition_icd10cm({{"diagnosis_date", date}, {"syndromes", "VHL"}}, "vhl"); };
+  EXPECT_EQ(vhl("2022-09-30"), Codes{"Q85.8"});
+  EXPECT_EQ(vhl("2022-10-01"), Codes{"Q85.83"});
+  EXPECT_EQ(vhl("2019"), Codes{"Q85.8"});
+}
+
+TEST(ClinicalRules, WithoutADiagnosisDateOrWithCurrentEditionTheNewestCode) {
+  EXPECT_EQ(condition_icd10cm({{"carcinoid_syndrome", "Y"}}, "carcinoid_syndrome"), Codes{"E34.00"});
+  EXPECT_EQ(condition_icd10cm({{"diagnosis_date", "2021-03"}, {"carcinoid_syndrome", "Y"}}, "carcinoid_syndrome", true), Codes{"E34.00"});
+  EXPECT_EQ(condition_icd10cm({{"diagnosis_date", "2021-03"}, {"syndromes", "MEN1"}}, "men1"), Codes{"E31.21"})
+      << "a code valid in every year is left alone";
+}
+
+TEST(ClinicalRules, FiscalYearsStartOnTheFirstOfOctober) {
+  using model::DatePrecision;
+  EXPECT_EQ(fiscal_year({2024, 9, 30, DatePrecision::day}), 2024);
+  EXPECT_EQ(fiscal_year({2024, 10, 1, DatePrecision::day}), 2025);
+  EXPECT_EQ(fiscal_year({2024, 12, 0, DatePrecision::month}), 2025);
+  EXPECT_EQ(fiscal_year({2024, 0, 0, DatePrecision::year}), 2024);
+}
+
+TEST(ClinicalRules, ValidityRangesOfAConceptTileTheFiscalYears) {
+  EXPECT_EQ(icd10cm_range_problem({{"E34.0", {2016, 2024}}, {"E34.00", {2025, 2026}}}, 2016, 2026), "");
+  EXPECT_NE(icd10cm_range_problem({{"E34.0", {2016, 2023}}, {"E34.00", {2025, 2026}}}, 2016, 2026).find("gap"), std::string::npos);
+  EXPECT_NE(icd10cm_range_problem({{"E34.0", {2016, 2025}}, {"E34.00", {2025, 2026}}}, 2016, 2026).find("overlap"), std::string::npos);
+  EXPECT_NE(icd10cm_range_problem({{"E34.00", {2025, 2026}}}, 2016, 2026).find("no code before FY2025"), std::string::npos)
+      << "E34.00 alone leaves 2016-2024 diagnoses with a code that did not exist";
+  EXPECT_NE(icd10cm_range_problem({{"E34.0", {2016, 2024}}}, 2016, 2026).find("before the newest"), std::string::npos);
+}
+
+}  // namespace netconv
