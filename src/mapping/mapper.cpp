@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "mapping/grade_facts.hpp"
 #include "mapping/icd10cm_dates.hpp"
+#include "mapping/morphology_terms.hpp"
 #include "mapping/reader_specific.hpp"
 #include "mapping/transforms.hpp"
 
@@ -410,6 +411,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   // ICD-10-CM codes change by fiscal year: the one valid on the diagnosis date (docs/mapping-decisions.md section 1)
   keep_icd10cm_valid_in(tu, t_.icd10cm_validity(),
                         opt_.icd10cm_current_edition || !tu.diagnosis_date ? 0 : fiscal_year(*tu.diagnosis_date));
+  apply_case_morphology_term(tu, t_);  // the grade is final now
 
   out.kind = out.reasons.empty() ? RecordOutcome::Kind::converted : RecordOutcome::Kind::rejected;
   return out;

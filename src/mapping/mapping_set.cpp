@@ -171,6 +171,19 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     m.histologies_.insert(code.substr(0, 4));
   }
 
+  auto terms = L.table("icdo3-morphology-terms.tsv", {"code", "site_family", "grade", "display", "source"}, {"note"});
+  for (const auto& r : terms.rows) {
+    MorphologyTermRow row{terms.cell(r, "code"), terms.cell(r, "site_family"), terms.cell(r, "grade"), terms.cell(r, "display")};
+    if (!m.morphologies_.count(row.code)) L.error("NC-MAP-024", terms.where(r, "code"), "not an ICD-O-3 morphology code of icdo3-morphology.tsv");
+    if (row.site_family != "*" && row.site_family != "gep" && row.site_family != "thoracic" && row.site_family != "other")
+      L.error("NC-MAP-013", terms.where(r, "site_family"), "site_family must be gep, thoracic, other or *");
+    if (row.grade != "*" && row.grade != "G1" && row.grade != "G2" && row.grade != "G3" && row.grade != "GX")
+      L.error("NC-MAP-013", terms.where(r, "grade"), "grade must be G1, G2, G3, GX or *");
+    if (row.display.empty()) L.error("NC-MAP-013", terms.where(r, "display"), "display is required");
+    if (terms.cell(r, "source").empty()) L.error("NC-MAP-040", terms.where(r, "source"), "row names no source");
+    m.morphology_terms_.push_back(std::move(row));
+  }
+
   auto need_concept = [&](const TsvTable& t, const TableRow& r, const char* col, bool optional) {
     const auto& k = t.cell(r, col);
     if (k.empty()) {
@@ -357,6 +370,12 @@ std::string MappingSet::topography_display(const std::string& dotted) const {
 std::string MappingSet::morphology_display(const std::string& code) const {
   auto it = morphologies_.find(code);
   return it == morphologies_.end() ? "" : it->second;
+}
+
+const std::string* MappingSet::morphology_term(const std::string& code, const std::string& site_family, const std::string& grade) const {
+  for (const auto& r : morphology_terms_)
+    if (r.code == code && matches(r.site_family, site_family) && matches(r.grade, grade)) return &r.display;
+  return nullptr;
 }
 
 const SiteRow* MappingSet::site(const std::string& topography) const {

@@ -63,6 +63,9 @@ class MappingSet {
   std::string topography_display(const std::string& dotted) const;
   bool valid_histology(const std::string& four_digits) const { return histologies_.count(four_digits) > 0; }
   std::string morphology_display(const std::string& code) const;  // nnnn/b, "" when unlisted
+  // The ICD-O-3.2 term that fits the case when the code's preferred term names another tumor the
+  // code covers (icdo3-morphology-terms.tsv, first match); nullptr = keep morphology_display.
+  const std::string* morphology_term(const std::string& code, const std::string& site_family, const std::string& grade) const;
 
   const SiteRow* site(const std::string& topography) const;
   const ScopeRow* scope(const std::string& histology, const std::string& behavior) const;
@@ -104,6 +107,10 @@ class MappingSet {
   std::unordered_map<std::string, std::string> topography_;
   std::unordered_map<std::string, std::string> morphologies_;
   std::unordered_set<std::string> histologies_;
+  struct MorphologyTermRow {
+    std::string code, site_family, grade, display;
+  };
+  std::vector<MorphologyTermRow> morphology_terms_;
   std::unordered_map<std::string, SiteRow> sites_;
   std::vector<ScopeRow> scope_;
   std::vector<DiagnosisRow> diagnoses_;

@@ -267,3 +267,39 @@ TEST(ClinicalRules, ValidityRangesOfAConceptTileTheFiscalYears) {
 }
 
 }  // namespace netconv
+
+#include <fstream>
+
+namespace netconv {
+
+// --- item 2: ICD-O-3 displays are ICD-O-3.2 terms, never coder notes ---------------------------
+
+TEST(ClinicalRules, IcdO3DisplaysAreIcdO32TermsWithoutCoderNotes) {
+  EXPECT_EQ(tables().morphology_display("8151/3"), "Insulinoma, NOS");
+  EXPECT_EQ(tables().morphology_display("8150/3"), "Pancreatic neuroendocrine tumor, nonfunctioning");
+  EXPECT_EQ(tables().morphology_display("8240/3"), "Neuroendocrine tumor, NOS");
+  std::ifstream in(std::string(NETCONV_MAPPINGS_DIR) + "/icdo3-morphology.tsv");
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("code\t", 0) == 0) continue;
+    ++rows;
+    auto display = line.substr(line.find('\t') + 1);
+    display = display.substr(0, display.find('\t'));
+    EXPECT_EQ(display.find('['), std::string::npos) << "coder note in " << line.substr(0, 6) << ": " << display;
+    EXPECT_EQ(display.find("(C"), std::string::npos) << "site hint in " << line.substr(0, 6) << ": " << display;
+  }
+  EXPECT_EQ(rows, 1371);
+}
+
+TEST(ClinicalRules, Icdo3_8249TermFitsTheCase) {
+  auto term = [](const Fields& f) { return map(f).net_case.tumor.morphology_concept; };
+  auto g3 = term({{"histology", "8249"}, {"grade", "G3"}});
+  EXPECT_EQ(g3.text, "Neuroendocrine tumor, grade 3") << "a NET G3 is not called grade 2";
+  EXPECT_EQ(g3.codings.at(0).display, "Neuroendocrine tumor, grade 3");
+  EXPECT_EQ(term({{"histology", "8249"}, {"primary_site", "C34.1"}}).text, "Atypical carcinoid tumor");
+  EXPECT_EQ(term({{"histology", "8249"}, {"grade", "G2"}}).text, "Neuroendocrine tumor, grade 2");
+  EXPECT_EQ(term({{"histology", "8249"}, {"ki67_percent", "30"}}).text, "Neuroendocrine tumor, grade 3") << "derived G3";
+}
+
+}  // namespace netconv
