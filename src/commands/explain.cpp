@@ -11,6 +11,7 @@
 #include "commands/table_files.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
+#include "mapping/icd10cm_dates.hpp"
 #include "mapping/mapper.hpp"
 #include "mapping/transforms.hpp"
 #include "readers/reader.hpp"
@@ -58,7 +59,13 @@ struct Explainer {
     auto c = m.lookup(key, slot);
     std::string coding;
     if (c.verified())
-      for (const auto& cd : c.codings) coding += (coding.empty() ? "" : ", ") + cd.system_uri + "|" + cd.code;
+      for (const auto& cd : c.codings) {
+        coding += (coding.empty() ? "" : ", ") + cd.system_uri + "|" + cd.code;
+        // dated ICD-10-CM alternatives: only the one valid on the diagnosis date is sent
+        if (const auto* r = cd.system_uri == m.icd10cm_validity().system_uri() ? m.icd10cm_validity().range(cd.code) : nullptr;
+            r && (r->from > m.icd10cm_validity().oldest_fy() || r->to < m.icd10cm_validity().newest_fy()))
+          coding += " (if diagnosed FY" + std::to_string(r->from) + "-FY" + std::to_string(r->to) + ")";
+      }
     else
       coding = c.local.system_uri + "|" + c.local.code + " + text \"" + c.text + "\", meta.tag unverified-terminology";
     const auto* rule = find_slot_rule(slots, key, slot);

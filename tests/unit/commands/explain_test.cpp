@@ -64,3 +64,15 @@ TEST(Explain, CsvRowOnStdin) {
 }
 
 }  // namespace netconv
+
+namespace netconv {
+
+// Dated ICD-10-CM alternatives say which diagnosis dates they are sent for (issue K item 4).
+TEST(Explain, DatedIcd10cmCodesNameTheirFiscalYears) {
+  auto s = run({"carcinoid_syndrome"});
+  EXPECT_NE(s.find("E34.0 (if diagnosed FY2016-FY2024)"), std::string::npos) << s;
+  EXPECT_NE(s.find("E34.00 (if diagnosed FY2025-FY2026)"), std::string::npos) << s;
+  EXPECT_EQ(run({"MEN1"}).find("if diagnosed"), std::string::npos) << "a code valid in every year says nothing";
+}
+
+}  // namespace netconv
