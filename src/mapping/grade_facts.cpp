@@ -22,7 +22,7 @@ std::string derived_grade_method(const MappingSet& t, const std::string& grade) 
 
 std::string grade_conflict_note(const std::string& given, const std::string& derived, const std::string& basis) {
   // a registry user reads this beside the grade: say what disagrees and which one is sent
-  return "Grade " + given + " as given by the registry; " + basis + " give " + derived +
+  return "Grade " + given + " as given by the registry; by " + basis + " it would be " + derived +
          " (WHO criteria). The given grade is kept; the disagreement is not resolved by netconv.";
 }
 

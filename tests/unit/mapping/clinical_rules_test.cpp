@@ -179,6 +179,11 @@ TEST(ClinicalRules, GivenG1WithKi67Of25PercentCarriesTheConflict) {
   EXPECT_EQ(agree.net_case.tumor.grade_conflict, "") << "no conflict, no note";
   auto nec = map({{"histology", "8246"}, {"primary_site", "C18.2"}, {"grade", "G1"}});
   EXPECT_NE(nec.net_case.tumor.grade_conflict.find("neuroendocrine carcinoma"), std::string::npos);
+  // NAACCR Ki-67 SSDI category XXX.6 (> 20 %) against a given G1
+  auto naaccr = map({{"grade", "G1"}, {"naaccr.ki67", "XXX.6"}});
+  EXPECT_EQ(naaccr.net_case.tumor.grade, "G1");
+  EXPECT_NE(naaccr.net_case.tumor.grade_conflict.find("by the Ki-67 category it would be G3"), std::string::npos)
+      << naaccr.net_case.tumor.grade_conflict;
 }
 
 }  // namespace netconv

@@ -208,7 +208,7 @@ TEST(CdaDocument, WhoGradeUnderLoinc33732_9WithItsMethodAndConflict) {
   EXPECT_TRUE(has(doc, "<value xsi:type=\"CD\" code=\"1155708003\"")) << "the WHO grade value (G1 Low)";
   EXPECT_TRUE(has(doc, "<methodCode code=\"1149430001\" codeSystem=\"2.16.840.1.113883.6.96\""));
   EXPECT_FALSE(has(doc, "code=\"54102005\"")) << "differentiation is never sent as a G1 grade finding";
-  EXPECT_TRUE(has(doc, "Ki-67 / mitotic count give G3")) << "the conflict is in the result's narrative";
+  EXPECT_TRUE(has(doc, "by Ki-67 / mitotic count it would be G3")) << "the conflict is in the result's narrative";
 }
 
 }  // namespace netconv::cda
