@@ -10,6 +10,7 @@
 #include "commands/table_files.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
+#include "mapping/icd10cm_dates.hpp"
 #include "mapping/mapping_set.hpp"
 
 namespace netconv {
@@ -168,8 +169,19 @@ struct Exporter {
                   {"", "", "", "unmatched", "no verified code for '" + key + "': sent as text with the registry key (unverified-terminology)"});
       return;
     }
-    for (const auto& cd : c.codings)
-      add_element(groups, source_code, source_display, {cd.system_uri, cd.code, cd.display, "equivalent", slot == "code" ? "" : "slot " + slot});
+    for (const auto& cd : c.codings) {
+      std::string comment = slot == "code" ? "" : "slot " + slot;
+      if (auto when = dated(cd); !when.empty()) comment += (comment.empty() ? "" : "; ") + when;
+      add_element(groups, source_code, source_display, {cd.system_uri, cd.code, cd.display, "equivalent", comment});
+    }
+  }
+
+  // An ICD-10-CM code valid only in some fiscal years is sent only for diagnoses dated in them.
+  std::string dated(const model::Coding& cd) const {
+    const auto& v = m.icd10cm_validity();
+    const auto* r = cd.system_uri == v.system_uri() ? v.range(cd.code) : nullptr;
+    if (!r || (r->from <= v.oldest_fy() && r->to >= v.newest_fy())) return "";
+    return "sent for diagnoses dated FY" + std::to_string(r->from) + "-FY" + std::to_string(r->to) + " (icd10cm-validity.tsv)";
   }
 
   void concept_maps() {
@@ -260,7 +272,7 @@ struct Exporter {
           el["target"].push_back(std::move(tj));
         };
         if (!c.verified()) add({"", "", "", "unmatched", "no verified code for '" + d->concept_key + "' (sent as text)"});
-        for (const auto& cd : c.codings) add({cd.system_uri, cd.code, cd.display, "equivalent", ""});
+        for (const auto& cd : c.codings) add({cd.system_uri, cd.code, cd.display, "equivalent", dated(cd)});
       }
     }
     j["group"] = groups_json(icdo3_uri(), groups);
