@@ -6,6 +6,7 @@
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "mapping/reader_specific.hpp"
+#include "mapping/treatment_rules.hpp"
 #include "mapping/transforms.hpp"
 
 namespace netconv {
@@ -405,6 +406,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   if (pt.vital_status == "dead") pt.death_date = pt.last_contact;  // the contract: with dead, the date of death
 
   map_reader_specific_fields(rec, t_, nc, out);
+  apply_treatment_rules(t_, nc.tumor);
 
   out.kind = out.reasons.empty() ? RecordOutcome::Kind::converted : RecordOutcome::Kind::rejected;
   return out;

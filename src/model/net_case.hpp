@@ -56,9 +56,14 @@ struct Treatment {
   std::optional<PartialDate> start, end;
   std::string regimen;   // the whole item text's agents joined by '+', for combined regimens
   std::string resource_id;
-  // Registry summaries (NAACCR): "" = completed (given); "not-done" with an optional reason
-  // (FHIR Procedure.status / statusReason).
+  // FHIR status: "completed" (an end date, or an event such as a surgery recorded as done),
+  // "unknown" (a course without end date: it may go on or have stopped), "not-done" (NAACCR, with
+  // an optional reason: Procedure.statusReason). "" before mapping/treatment_rules.hpp ran.
   std::string status;
+  // A course (given over time: its one date is its start) or an event (its date is the day).
+  bool course = true;
+  // The Conditions it is given for (indications.tsv); empty = the tumor.
+  std::vector<std::string> reason_ids;
   std::optional<Concept> status_reason;
   // profiles.tsv key of the profile to claim ("" = the writer's default for the resource);
   // NAACCR non-surgical procedures use fhir.profile.us_core_procedure.

@@ -119,13 +119,15 @@ SectionBody problems_body(const Context& c, const model::PatientCases& pc) {
   return b;
 }
 
-void indication(XmlOut& x, const Context& c, const model::Tumor& tu) {
+void indication(XmlOut& x, const Context& c, const model::Tumor& tu) { indication(x, c, tu.condition_id, tu.diagnosis); }
+
+void indication(XmlOut& x, const Context& c, const std::string& id, const model::Concept& value) {
   x.start("entryRelationship").attr("typeCode", "RSON").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
   template_id(x, c.indication);
-  instance_id(x, c, tu.condition_id);
+  instance_id(x, c, id);
   fixed_code(x, "code", c.problem_type);
   x.start("statusCode").attr("code", "completed").end();
-  concept_cd(x, c, "value", tu.diagnosis, {true, "", c.problem_value_oid});
+  concept_cd(x, c, "value", value, {true, "", c.problem_value_oid});
   x.end().end();
 }
 

@@ -115,11 +115,12 @@ struct Body {
 
 // A treatment date the registry does not know: the Period carries data-absent-reason, which
 // keeps effective[x] / performed[x] present (MedicationAdministration requires it) without
-// inventing a date.
+// inventing a date. The one date of an event is the day it was done (a dateTime); the one date
+// of a course is its start (an open Period: a dateTime would say a single dose).
 void period_or_date(JsonWriter& w, const char* prefix, const std::optional<model::PartialDate>& start,
-                    const std::optional<model::PartialDate>& end, const std::string& dar_url) {
+                    const std::optional<model::PartialDate>& end, const std::string& dar_url, bool course = false) {
   std::string p(prefix);
-  if (start && !end) {
+  if (start && !end && !course) {
     w.member(p + "DateTime", start->fhir());
     return;
   }
@@ -184,6 +185,7 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
   p_uscore_cond_ = t.constant("fhir.profile.us_core_condition");
   x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
   x_related_ = t.constant("fhir.extension.related_condition");
+  x_condition_related_ = t.constant("fhir.extension.condition_related");
   x_dar_ = t.constant("fhir.extension.data_absent_reason");
   x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
   tag_system_ = t.constant("fhir.system.tag");
@@ -244,8 +246,10 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     const auto& tu = nc.tumor;
     const std::string subject_id = p.resource_id;
     auto subject = [&](JsonWriter& w) { w.key("subject"); reference(w, "Patient", subject_id); };
-    auto related = [&](JsonWriter& w) {
-      w.key("extension").begin_array().begin_object().member("url", x_related_).key("valueReference");
+    // mcode-related-condition (HistologicGrade, TumorMarkerTest) or, for a SecondaryCancerCondition,
+    // condition-related: the extension its relatedPrimaryCancerCondition slice names
+    auto related = [&](JsonWriter& w, const std::string& url) {
+      w.key("extension").begin_array().begin_object().member("url", url).key("valueReference");
       reference(w, "Condition", tu.condition_id);
       w.end_object().end_array();
     };
@@ -301,7 +305,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
 
     if (tu.grade_value) {  // HistologicGrade
       Body b(scratch);
-      related(b.w);
+      related(b.w, x_related_);
       lab_observation(b, obs_grade_);
       b.w.key("valueCodeableConcept");
       codeable(cache_, b.w, *tu.grade_value, b.unverified);
@@ -310,7 +314,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     for (const auto& o : tu.observations) {
       Body b(scratch);
       bool marker = o.kind == "ki67";
-      if (marker) related(b.w);
+      if (marker) related(b.w, x_related_);
       lab_observation(b, o.code);
       if (!marker) { b.w.key("focus").begin_array(); reference(b.w, "Condition", tu.condition_id); b.w.end_array(); }
       if (o.quantity) {
@@ -326,7 +330,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     }
     for (const auto& m : tu.metastases) {  // SecondaryCancerCondition
       Body b(scratch);
-      related(b.w);
+      related(b.w, x_condition_related_);
       condition_common(b);
       b.w.key("code");
       codeable(cache_, b.w, m.code, b.unverified);
@@ -342,6 +346,13 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
       subject(b.w);
       emit("Condition", c.resource_id, p_uscore_cond_, b, nc.record_key);
     }
+    // what a treatment is given for (indications.tsv), else the tumor
+    auto treatment_reasons = [&](JsonWriter& w, const model::Treatment& tr) {
+      w.key("reasonReference").begin_array();
+      if (tr.reason_ids.empty()) reference(w, "Condition", tu.condition_id);
+      for (const auto& id : tr.reason_ids) reference(w, "Condition", id);
+      w.end_array();
+    };
     for (const auto& tr : tu.treatments) {
       Body b(scratch);
       auto& w = b.w;
@@ -352,10 +363,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
         w.key("code");
         codeable(cache_, w, tr.code, b.unverified);
         subject(w);
-        if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_);
-        w.key("reasonReference").begin_array();
-        reference(w, "Condition", tu.condition_id);
-        w.end_array();
+        if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_, tr.course);
+        treatment_reasons(w, tr);
         emit("Procedure", tr.resource_id, tr.profile_key.empty() ? p_surgery_ : t_.constant(tr.profile_key), b, nc.record_key);
       } else {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
@@ -364,10 +373,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
         w.key("medicationCodeableConcept");
         codeable(cache_, w, tr.code, b.unverified);
         subject(w);
-        period_or_date(w, "effective", tr.start, tr.end, x_dar_);
-        w.key("reasonReference").begin_array();
-        reference(w, "Condition", tu.condition_id);
-        w.end_array();
+        period_or_date(w, "effective", tr.start, tr.end, x_dar_, tr.course);
+        treatment_reasons(w, tr);
         if (!tr.regimen.empty()) w.key("note").begin_array().begin_object().member("text", "Part of regimen " + tr.regimen).end_object().end_array();
         emit("MedicationAdministration", tr.resource_id, p_med_, b, nc.record_key);
       }
@@ -390,7 +397,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     for (const auto& l : tu.labs) {  // tumor markers: mCODE TumorMarkerTest
       Body b(scratch);
       auto& w = b.w;
-      related(w);
+      related(w, x_related_);
       w.member("status", "final");
       w.key("category").begin_array();
       codeable(cache_, w, cat_lab_, b.unverified);

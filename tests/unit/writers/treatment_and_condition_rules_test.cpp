@@ -1,0 +1,160 @@
+// Clinical rules of issue K (items 6, 7, 9): what a treatment's dates and status say, what it
+// is given for, and how a metastasis names its primary -- in FHIR and CDA alike.
+#include <gtest/gtest.h>
+
+#include "mapping/mapper.hpp"
+#include "writers/cda_document.hpp"
+#include "writers/fhir_json.hpp"
+
+namespace netconv {
+namespace {
+
+const MappingSet& tables() {
+  static MappingSet t = [] {
+    std::vector<Diagnostic> problems;
+    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
+  }();
+  return t;
+}
+
+model::PatientCases patient(std::initializer_list<std::pair<const char*, const char*>> extra) {
+  SourceRecord r;
+  r.location = {"t.csv", 2, 1, ""};
+  auto add = [&](const char* k, const char* v) {
+    RawField f;
+    f.name = k;
+    f.value = v;
+    f.location = {"t.csv", 2, 1, k};
+    r.fields.push_back(f);
+  };
+  add("patient_id", "P1");
+  add("primary_site", "C17.2");
+  add("histology", "8240/3");
+  add("diagnosis_date", "2019-06-11");
+  for (const auto& [k, v] : extra) add(k, v);
+  Mapper m(tables(), {"urn:test:pid"});
+  auto o = m.map(r);
+  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted) << (o.reasons.empty() ? "" : o.reasons[0].message);
+  model::PatientCases pc;
+  pc.patient = o.net_case.patient;
+  pc.cases.push_back(o.net_case);
+  return pc;
+}
+
+std::vector<std::string> fhir(const model::PatientCases& pc, const std::string& type) {
+  static FhirJsonWriter w(tables());
+  std::vector<std::string> out;
+  for (const auto& r : w.render(pc))
+    if (r.type == type) out.push_back(r.json);
+  return out;
+}
+
+std::string cda_doc(const model::PatientCases& pc) {
+  static cda::Context c(tables(), cda::Config{});
+  return cda::render_document(c, pc);
+}
+
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+// The CDA entry (substanceAdministration or procedure) whose id extension is `id`.
+std::string cda_entry(const std::string& doc, const std::string& id) {
+  auto at = doc.find("extension=\"" + id + "\"");
+  if (at == std::string::npos) return "";
+  auto start = doc.rfind("<entry ", at);
+  std::string e = doc.substr(start, doc.find("</entry>", at) - start), flat;
+  for (std::size_t i = 0; i < e.size(); ++i) {  // without the indentation between tags
+    if (e[i] == '\n') {
+      while (i + 1 < e.size() && e[i + 1] == ' ') ++i;
+      continue;
+    }
+    flat += e[i];
+  }
+  return flat;
+}
+
+}  // namespace
+
+TEST(TreatmentCourse, AStartWithoutEndIsAnOpenPeriodNotCompleted) {
+  auto pc = patient({{"treatments", "ssa:octreotide@2019-08"}});
+  auto meds = fhir(pc, "MedicationAdministration");
+  ASSERT_EQ(meds.size(), 1u);
+  EXPECT_TRUE(has(meds[0], R"("status":"unknown")")) << meds[0];
+  EXPECT_TRUE(has(meds[0], R"("effectivePeriod":{"start":"2019-08"})")) << meds[0];
+  EXPECT_FALSE(has(meds[0], "effectiveDateTime")) << meds[0];
+  auto entry = cda_entry(cda_doc(pc), pc.cases[0].tumor.treatments[0].resource_id);
+  EXPECT_TRUE(has(entry, R"(<statusCode nullFlavor="UNK"/>)")) << entry;
+  EXPECT_TRUE(has(entry, R"(<effectiveTime xsi:type="IVL_TS"><low value="201908"/><high nullFlavor="UNK"/></effectiveTime>)")) << entry;
+}
+
+TEST(TreatmentCourse, AnEndDateSaysTheCourseIsCompleted) {
+  auto pc = patient({{"treatments", "ssa:octreotide@2019-08/2020-02"}});
+  auto meds = fhir(pc, "MedicationAdministration");
+  ASSERT_EQ(meds.size(), 1u);
+  EXPECT_TRUE(has(meds[0], R"("status":"completed")")) << meds[0];
+  EXPECT_TRUE(has(meds[0], R"("effectivePeriod":{"start":"2019-08","end":"2020-02"})")) << meds[0];
+  auto entry = cda_entry(cda_doc(pc), pc.cases[0].tumor.treatments[0].resource_id);
+  EXPECT_TRUE(has(entry, R"(<statusCode code="completed"/>)")) << entry;
+}
+
+TEST(TreatmentCourse, AnUndatedCourseIsNotCompleted) {
+  auto pc = patient({{"treatments", "chemo:capecitabine"}});
+  auto meds = fhir(pc, "MedicationAdministration");
+  ASSERT_EQ(meds.size(), 1u);
+  EXPECT_TRUE(has(meds[0], R"("status":"unknown")")) << meds[0];
+  EXPECT_TRUE(has(meds[0], R"("effectivePeriod":{"extension":[)")) << meds[0];
+}
+
+TEST(TreatmentCourse, ASurgeryOnADayIsDoneThatDay) {
+  auto pc = patient({{"treatments", "surgery:small_bowel_resection@2019-07-02"}});
+  auto procs = fhir(pc, "Procedure");
+  ASSERT_EQ(procs.size(), 1u);
+  EXPECT_TRUE(has(procs[0], R"("status":"completed")")) << procs[0];
+  EXPECT_TRUE(has(procs[0], R"("performedDateTime":"2019-07-02")")) << procs[0];
+  auto entry = cda_entry(cda_doc(pc), pc.cases[0].tumor.treatments[0].resource_id);
+  EXPECT_TRUE(has(entry, R"(<statusCode code="completed"/><effectiveTime value="20190702"/>)")) << entry;
+}
+
+TEST(TreatmentReason, TelotristatTreatsCarcinoidSyndrome) {
+  auto pc = patient({{"carcinoid_syndrome", "Y"}, {"treatments", "other:telotristat_ethyl@2020-01|ssa:octreotide@2019-08"}});
+  const auto& tu = pc.cases[0].tumor;
+  std::string syndrome_id;
+  for (const auto& c : tu.conditions)
+    if (c.kind == "carcinoid_syndrome") syndrome_id = c.resource_id;
+  ASSERT_FALSE(syndrome_id.empty());
+  for (const auto& med : fhir(pc, "MedicationAdministration")) {
+    bool telotristat = has(med, "telotristat");
+    // telotristat names the syndrome, not the tumor; octreotide (no indications.tsv row) the tumor
+    EXPECT_EQ(has(med, "Condition/" + syndrome_id), telotristat) << med;
+    EXPECT_EQ(has(med, "Condition/" + tu.condition_id), !telotristat) << med;
+  }
+  auto doc = cda_doc(pc);
+  for (const auto& tr : tu.treatments) {
+    auto entry = cda_entry(doc, tr.resource_id);
+    EXPECT_EQ(has(entry, "35868009"), tr.agent == "telotristat_ethyl") << entry;  // Carcinoid syndrome
+  }
+}
+
+TEST(TreatmentReason, TelotristatWithoutARecordedSyndromeNamesTheTumor) {
+  auto pc = patient({{"treatments", "other:telotristat_ethyl@2020-01"}});
+  auto meds = fhir(pc, "MedicationAdministration");
+  ASSERT_EQ(meds.size(), 1u);
+  EXPECT_TRUE(has(meds[0], "Condition/" + pc.cases[0].tumor.condition_id)) << meds[0];
+}
+
+TEST(SecondaryCancerCondition, NamesItsPrimaryWithConditionRelated) {
+  auto pc = patient({{"metastatic_sites", "liver"}});
+  const auto& tu = pc.cases[0].tumor;
+  ASSERT_EQ(tu.metastases.size(), 1u);
+  bool found = false;
+  for (const auto& c : fhir(pc, "Condition"))
+    if (has(c, tu.metastases[0].resource_id)) {
+      found = true;
+      EXPECT_TRUE(has(c, R"({"url":"http://hl7.org/fhir/StructureDefinition/condition-related","valueReference":{"reference":"Condition/)" +
+                             tu.condition_id + "\"}}"))
+          << c;
+      EXPECT_FALSE(has(c, "mcode-related-condition")) << c;
+    }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace netconv
