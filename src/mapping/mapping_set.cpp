@@ -1,6 +1,7 @@
 #include "mapping/mapping_set.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/errors.hpp"
@@ -262,6 +263,17 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     if (!m.constants_.count(k)) L.error("NC-MAP-050", {prof.path, 0, 0, k}, "required constant '" + k + "' is missing");
   if (!m.system("netconv")) L.error("NC-MAP-050", {cs.path, 0, 0, "netconv"}, "the local code system 'netconv' is missing");
 
+  // stand-ins: a broader code sent for a registry term it does not name; the term goes to text
+  std::map<std::pair<std::string, std::string>, std::string> stand_in_text;
+  auto si = L.table("stand-ins.tsv", {"concept", "slot", "text", "source"}, {"note"});
+  for (const auto& r : si.rows) {
+    auto ks = std::make_pair(si.cell(r, "concept"), si.cell(r, "slot"));
+    if (!m.concepts_.count(ks)) L.error("NC-MAP-030", si.where(r, "concept"), "no concepts.tsv row for '" + ks.first + "' slot '" + ks.second + "'");
+    if (si.cell(r, "text").empty()) L.error("NC-MAP-046", si.where(r, "text"), "a stand-in needs the registry term it stands for");
+    if (si.cell(r, "source").empty()) L.error("NC-MAP-040", si.where(r, "source"), "row names no source");
+    if (!stand_in_text.emplace(ks, si.cell(r, "text")).second) L.error("NC-MAP-010", si.where(r, "concept"), "duplicate stand-in");
+  }
+
   // pre-resolve every concept slot so the hot path only copies
   for (const auto& [ks, rows] : m.concepts_) {
     model::Concept c;
@@ -273,6 +285,7 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       if (!sys) continue;
       c.codings.push_back({sys->uri, sys->oid, row.code, row.display});
     }
+    if (auto st = stand_in_text.find(ks); st != stand_in_text.end() && !c.codings.empty()) c.text = st->second;
     if (c.text.empty()) {
       auto dot = c.key.rfind('.');
       c.text = dot == std::string::npos ? c.key : c.key.substr(dot + 1);

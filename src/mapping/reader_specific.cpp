@@ -114,6 +114,23 @@ void identifiers(Out& o, const naaccr::Tables& nt, model::NetCase& nc) {
   }
 }
 
+// The registry code rides along in its local system. A row that covers one code names that
+// code's meaning (its display); a row over a range (rxSummSurgPrimSite 20-80 "resection") does
+// not: the site-specific meaning of e.g. 30 is in no table netconv has, so that coding has no
+// display, the text says what is known and the resource is tagged unverified-terminology.
+void keep_registry_code(const naaccr::TreatmentRow& row, const std::string& code, model::Treatment& tr) {
+  bool own_meaning = row.code_ranges.size() == 1 && row.code_ranges[0].first == row.code_ranges[0].second;
+  if (!tr.code.verified()) {
+    tr.code.text += " (NAACCR " + row.item + " " + code + ")";
+    return;
+  }
+  tr.code.codings.push_back({row.local_system, "", code, own_meaning ? row.code_display : ""});
+  if (own_meaning) return;
+  tr.code.text = tr.code.codings.front().display + "; NAACCR " + row.item + " " + code + ": " + row.code_display +
+                 " (site-specific meaning not verified)";
+  tr.code_unverified = true;
+}
+
 void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
   auto& tu = nc.tumor;
   struct Family {
@@ -192,10 +209,7 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
       for (const auto& [row, f] : fam.given) {
         auto tr = make(*row);
         tr.start = date_of(*row);
-        if (!row->local_system.empty()) {
-          if (tr.code.verified()) tr.code.codings.push_back({row->local_system, "", f->value, row->code_display});
-          else tr.code.text += " (NAACCR " + row->item + " " + f->value + ")";
-        }
+        if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
         tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
         if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
       }

@@ -62,6 +62,9 @@ struct Treatment {
   std::string status;
   // A course (given over time: its one date is its start) or an event (its date is the day).
   bool course = true;
+  // A registry code whose meaning is not verified rides along (NAACCR site-specific surgery
+  // codes): the resource is tagged unverified-terminology.
+  bool code_unverified = false;
   // The Conditions it is given for (indications.tsv); empty = the tumor.
   std::vector<std::string> reason_ids;
   std::optional<Concept> status_reason;

@@ -355,6 +355,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     };
     for (const auto& tr : tu.treatments) {
       Body b(scratch);
+      b.unverified = tr.code_unverified;
       auto& w = b.w;
       if (tr.resource == "Procedure") {
         w.member("status", tr.status.empty() ? "completed" : tr.status);

@@ -122,3 +122,28 @@ TEST(NaaccrIdentifiers, RecordNumberIsAnIdentifierNotAnId) {
 
 }  // namespace
 }  // namespace netconv
+
+namespace netconv {
+namespace {
+// Issue K item 8: the registry's site-specific surgery codes share their range's label; a code
+// never claims that label as its own display.
+TEST(NaaccrTreatments, ASiteSpecificSurgeryCodeClaimsNoDisplayOfItsOwn) {
+  auto o = map_tumor(it("rxSummSurgPrimSite", "30") + it("rxDateSurgery", "20210402"));
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::converted);
+  const auto& tr = o.net_case.tumor.treatments.at(0);
+  ASSERT_EQ(tr.code.codings.size(), 2u);
+  EXPECT_EQ(tr.code.codings[1].code, "30");
+  EXPECT_EQ(tr.code.codings[1].display, "") << "20-80 'resection' is the range's label, not code 30's meaning";
+  EXPECT_TRUE(tr.code_unverified);
+  EXPECT_NE(tr.code.text.find("rxSummSurgPrimSite 30"), std::string::npos) << tr.code.text;
+  EXPECT_NE(tr.code.text.find("not verified"), std::string::npos) << tr.code.text;
+  // a code its row names alone keeps that row's display
+  auto nos = map_tumor(it("rxSummSurgPrimSite", "90"));
+  ASSERT_EQ(nos.kind, RecordOutcome::Kind::converted);
+  const auto& t90 = nos.net_case.tumor.treatments.at(0);
+  ASSERT_EQ(t90.code.codings.size(), 2u);
+  EXPECT_EQ(t90.code.codings[1].display, "Surgery, NOS");
+  EXPECT_FALSE(t90.code_unverified);
+}
+}  // namespace
+}  // namespace netconv

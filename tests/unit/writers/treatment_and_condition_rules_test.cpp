@@ -158,3 +158,31 @@ TEST(SecondaryCancerCondition, NamesItsPrimaryWithConditionRelated) {
 }
 
 }  // namespace netconv
+
+namespace netconv {
+
+TEST(StandInCodes, AStandInCarriesTheRegistryTermSoEmbolizationsDiffer) {
+  auto pc = patient({{"treatments", "liver_directed:chemoembolization@2020-03-01|liver_directed:hepatic_artery_embolization@2020-06-01"}});
+  auto procs = fhir(pc, "Procedure");
+  ASSERT_EQ(procs.size(), 2u);
+  for (const auto& p : procs) EXPECT_TRUE(has(p, R"("code":"41209002")")) << p;
+  EXPECT_TRUE(has(procs[0], R"x("text":"Transarterial chemoembolization (TACE)")x")) << procs[0];
+  EXPECT_TRUE(has(procs[1], R"x("text":"Hepatic artery embolization (bland)")x")) << procs[1];
+  auto doc = cda_doc(pc);
+  EXPECT_TRUE(has(doc, "Transarterial chemoembolization (TACE)"));
+  EXPECT_TRUE(has(doc, "Hepatic artery embolization (bland)"));
+  // the CDA code points its originalText at that narrative
+  auto entry = cda_entry(doc, pc.cases[0].tumor.treatments[0].resource_id);
+  EXPECT_TRUE(has(entry, R"(<code code="41209002")")) << entry;
+  EXPECT_TRUE(has(entry, "<originalText><reference value=\"#procedure-1-name\"/></originalText>")) << entry;
+}
+
+TEST(StandInCodes, DistalPancreatectomyIsSentAsItsOwnTermOverTheSubtotalCode) {
+  auto pc = patient({{"treatments", "surgery:distal_pancreatectomy@2020-03-01"}});
+  auto procs = fhir(pc, "Procedure");
+  ASSERT_EQ(procs.size(), 1u);
+  EXPECT_TRUE(has(procs[0], R"("code":"401004")")) << procs[0];
+  EXPECT_TRUE(has(procs[0], R"("text":"Distal pancreatectomy")")) << procs[0];
+}
+
+}  // namespace netconv
