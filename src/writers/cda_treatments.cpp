@@ -15,7 +15,7 @@ struct Act {
   std::string regimen;
   std::string id;
   bool course = false;        // its one date is a start (an open interval), not the day it was done
-  bool status_known = true;   // false: FHIR status unknown -> statusCode nullFlavor UNK
+  bool status_known = true;   // false: FHIR status unknown (a course without end date)
   const std::vector<std::string>* reasons = nullptr;  // Conditions it is given for; none = the tumor
 };
 
@@ -32,13 +32,10 @@ Act from_treatment(const model::Tumor& tu, const model::Treatment& tr) {
           tr.course, tr.status != "unknown", &tr.reason_ids};
 }
 
-// as FHIR status: completed, or unknown (a course without end date)
-void status_code(XmlOut& x, const Act& a) {
-  x.start("statusCode");
-  if (a.status_known) x.attr("code", "completed");
-  else x.attr("nullFlavor", "UNK");
-  x.end();
-}
+// FHIR status completed -> completed. FHIR unknown (a course without end date) -> active: the
+// CDA schema requires a code here and the C-CDA status value sets have no "unknown"; "active" is
+// the act that started and has no known end, which effectiveTime says with high nullFlavor UNK.
+void status_code(XmlOut& x, const Act& a) { x.start("statusCode").attr("code", a.status_known ? "completed" : "active").end(); }
 
 // Indication per reason (indications.tsv), the tumor when there is none
 void indications(XmlOut& x, const Context& c, const Act& a) {

@@ -60,7 +60,7 @@ bool has(const std::string& hay, const std::string& needle) { return hay.find(ne
 std::string cda_entry(const std::string& doc, const std::string& id) {
   auto at = doc.find("extension=\"" + id + "\"");
   if (at == std::string::npos) return "";
-  auto start = doc.rfind("<entry ", at);
+  auto start = doc.rfind("<entry", at);
   std::string e = doc.substr(start, doc.find("</entry>", at) - start), flat;
   for (std::size_t i = 0; i < e.size(); ++i) {  // without the indentation between tags
     if (e[i] == '\n') {
@@ -82,7 +82,8 @@ TEST(TreatmentCourse, AStartWithoutEndIsAnOpenPeriodNotCompleted) {
   EXPECT_TRUE(has(meds[0], R"("effectivePeriod":{"start":"2019-08"})")) << meds[0];
   EXPECT_FALSE(has(meds[0], "effectiveDateTime")) << meds[0];
   auto entry = cda_entry(cda_doc(pc), pc.cases[0].tumor.treatments[0].resource_id);
-  EXPECT_TRUE(has(entry, R"(<statusCode nullFlavor="UNK"/>)")) << entry;
+  // CDA statusCode needs a code and has no "unknown": active, with the end unknown
+  EXPECT_TRUE(has(entry, R"(</text><statusCode code="active"/>)")) << entry;
   EXPECT_TRUE(has(entry, R"(<effectiveTime xsi:type="IVL_TS"><low value="201908"/><high nullFlavor="UNK"/></effectiveTime>)")) << entry;
 }
 
@@ -183,6 +184,33 @@ TEST(StandInCodes, DistalPancreatectomyIsSentAsItsOwnTermOverTheSubtotalCode) {
   ASSERT_EQ(procs.size(), 1u);
   EXPECT_TRUE(has(procs[0], R"("code":"401004")")) << procs[0];
   EXPECT_TRUE(has(procs[0], R"("text":"Distal pancreatectomy")")) << procs[0];
+}
+
+}  // namespace netconv
+
+namespace netconv {
+
+// Issue K item 12: a known sex assigned at birth is a coded C-CDA Birth Sex Observation in
+// Social History; "unknown" stays in the narrative (a null flavor is not a sex).
+TEST(BirthSexObservation, AKnownSexAssignedAtBirthIsACodedSocialHistoryEntry) {
+  auto pc = patient({{"birth_date", "1958-03-02"}, {"naaccr.sexAssignedAtBirth", "2"}});
+  ASSERT_TRUE(pc.patient.birth_sex);
+  auto doc = cda_doc(pc);
+  auto at = doc.find("2.16.840.1.113883.10.20.22.4.200");
+  ASSERT_NE(at, std::string::npos);
+  auto section = doc.rfind("<section>", at);
+  EXPECT_NE(doc.find("code=\"29762-2\"", section), std::string::npos) << "in the Social History section";
+  auto entry = cda_entry(doc, Mapper::hash_id({"cda:BirthSexObservation", pc.patient.resource_id}));
+  EXPECT_TRUE(has(entry, R"(<templateId root="2.16.840.1.113883.10.20.22.4.200" extension="2016-06-01"/>)")) << entry;
+  EXPECT_TRUE(has(entry, R"(<code code="76689-9" codeSystem="2.16.840.1.113883.6.1")")) << entry;
+  EXPECT_TRUE(has(entry, R"(<statusCode code="completed"/><effectiveTime value="19580302"/>)")) << entry;
+  EXPECT_TRUE(has(entry, R"(<value xsi:type="CD" code="F" codeSystem="2.16.840.1.113883.5.1")")) << entry;
+  EXPECT_FALSE(has(entry, "nullFlavor")) << entry;
+
+  auto unknown = patient({{"naaccr.sexAssignedAtBirth", "9"}});
+  auto udoc = cda_doc(unknown);
+  EXPECT_FALSE(has(udoc, "2.16.840.1.113883.10.20.22.4.200"));
+  EXPECT_TRUE(has(udoc, "Sex assigned at birth"));
 }
 
 }  // namespace netconv
