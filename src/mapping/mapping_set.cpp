@@ -34,7 +34,7 @@ const std::vector<std::string>& required_constants() {
       "fhir.profile.cancer_patient", "fhir.profile.primary_condition", "fhir.profile.secondary_condition",
       "fhir.profile.histologic_grade", "fhir.profile.tumor_marker_test", "fhir.profile.surgical_procedure",
       "fhir.profile.medication_administration", "fhir.profile.us_core_condition",
-      "fhir.extension.histology_morphology_behavior", "fhir.extension.related_condition", "fhir.extension.condition_related",
+      "fhir.extension.histology_morphology_behavior", "fhir.extension.related_condition", "fhir.extension.condition_related", "fhir.extension.laterality_qualifier",
       "fhir.extension.data_absent_reason", "fhir.extension.us_core_birthsex", "fhir.system.patient_id_default",
       "fhir.system.tag"};
   return c;

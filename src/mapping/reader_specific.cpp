@@ -1,4 +1,4 @@
-// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, Ki-67 SSDI categories,
+// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, laterality, Ki-67 SSDI categories,
 // tumor identifiers and the first-course treatment summaries. Every registry code is read through
 // mappings/naaccr-values.tsv and mappings/naaccr-treatments.tsv; nothing here knows a code.
 #include "mapping/reader_specific.hpp"
@@ -47,6 +47,16 @@ void birth_sex(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model
     }
     if (!row->concept_key.empty() && !nc.patient.birth_sex) nc.patient.birth_sex = tables.lookup(row->concept_key);
   }
+}
+
+// Laterality [410] of a paired organ: codes 1, 2, 4, 5 name a side (naaccr-values.tsv concept);
+// 0 (not paired), 3 (side not stated) and 9 (unknown) say nothing that a qualifier could carry.
+void laterality(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
+  const auto* f = o.rec.get("naaccr.laterality");
+  if (!f || f->value.empty() || !nt.has_value_rows("laterality")) return;
+  const auto* row = nt.value("laterality", f->value);
+  if (!row) return o.reject(f, "NC-NAACCR-031", "laterality: code is not one of the item's codes (naaccr-values.tsv)");
+  if (!row->concept_key.empty()) nc.tumor.laterality = tables.lookup(row->concept_key);
 }
 
 void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
@@ -260,6 +270,7 @@ void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& table
   const naaccr::Tables& nt = tables.naaccr_tables();
   Out o{rec, out};
   birth_sex(o, nt, tables, nc);
+  laterality(o, nt, tables, nc);
   ki67(o, tables, nc);
   identifiers(o, nt, nc);
   treatments(o, nt, tables, nc);

@@ -103,6 +103,7 @@ struct Tumor {
   std::string site_group, site_family;
   Concept topography_concept;  // ICD-O-3 topography coding
   std::optional<Concept> body_site;
+  std::optional<Concept> laterality;  // side of a paired organ (NAACCR laterality), SNOMED CT qualifier
   std::string morphology;   // nnnn/b
   std::string tumor_class;  // net, nec, nec_small_cell, ...
   Concept morphology_concept;  // ICD-O-3 morphology (+ SNOMED CT morphology)

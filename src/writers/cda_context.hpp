@@ -44,6 +44,7 @@ struct Context {
   TemplateId birth_sex_obs;    // Birth Sex Observation (Social History)
   FixedCode birth_sex_code;    // its code, LOINC 76689-9
   std::string birth_sex_oid;   // the code system a known birth sex is coded in (its value set)
+  FixedCode laterality_name;   // targetSiteCode qualifier name (SNOMED CT Laterality)
 
   // Name of a code system for the narrative ("SNOMED CT"), from the coding's URI.
   std::string system_name(const model::Coding& c) const;

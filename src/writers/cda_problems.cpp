@@ -79,7 +79,14 @@ void problem_entry(XmlOut& x, const Context& c, const Problem& p, const std::str
   ts(x, "low", p.onset);
   x.end();
   concept_cd(x, c, "value", *p.value, {true, "#" + row + "-name", c.problem_value_oid});
-  if (p.site) concept_cd(x, c, "targetSiteCode", *p.site, {false, "", c.problem_value_oid});
+  if (p.site) {
+    CdOptions site{false, "", c.problem_value_oid};
+    if (p.primary && p.tumor->laterality) {  // the side of a paired organ (NAACCR laterality)
+      site.qualifier_name = &c.laterality_name;
+      site.qualifier_value = &*p.tumor->laterality;
+    }
+    concept_cd(x, c, "targetSiteCode", *p.site, site);
+  }
   if (p.primary) morphology(x, c, *p.tumor);
   x.end().end();  // observation, entryRelationship
   x.end().end();  // act, entry
@@ -108,7 +115,9 @@ SectionBody problems_body(const Context& c, const model::PatientCases& pc) {
     } else {
       details = "Tumor: " + tumor_label(*p.tumor);
     }
-    b.rows.push_back({row, {{p.value->text, row + "-name"}, {p.kind, ""}, {p.site ? p.site->text : "", ""},
+    std::string site_text = p.site ? p.site->text : "";
+    if (p.primary && p.tumor->laterality) site_text += "; laterality: " + p.tumor->laterality->text;
+    b.rows.push_back({row, {{p.value->text, row + "-name"}, {p.kind, ""}, {site_text, ""},
                             {date_text(p.onset), ""}, {details, ""}, {codes_text(c, *p.value), ""}}});
   }
   b.has_entries = !items.empty();

@@ -55,6 +55,21 @@ void codeable(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, bo
   render_codeable(w, c);
 }
 
+// A CodeableConcept with one extension whose value is a CodeableConcept (the laterality of a
+// body site): the concept is rendered (or taken from the cache) as usual and the extension put
+// in front of its members.
+void codeable_with_extension(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, const std::string& url,
+                             const Concept& ext_value, bool& unverified) {
+  std::string inner, ext;
+  JsonWriter iw(inner);
+  codeable(cache, iw, c, unverified);
+  JsonWriter ew(ext);
+  ew.begin_object().member("url", url).key("valueCodeableConcept");
+  codeable(cache, ew, ext_value, unverified);
+  ew.end_object();
+  w.raw_number("{\"extension\":[" + ext + "]," + inner.substr(1));
+}
+
 void reference(JsonWriter& w, std::string_view type, std::string_view id) {
   // type and id are plain ASCII ([A-Za-z] and hex digits): no escaping, no temporary string
   w.begin_object().key("reference");
@@ -186,6 +201,7 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
   x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
   x_related_ = t.constant("fhir.extension.related_condition");
   x_condition_related_ = t.constant("fhir.extension.condition_related");
+  x_laterality_ = t.constant("fhir.extension.laterality_qualifier");
   x_dar_ = t.constant("fhir.extension.data_absent_reason");
   x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
   tag_system_ = t.constant("fhir.system.tag");
@@ -284,7 +300,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
       if (!tu.body_site) site.text = tu.topography_concept.text;
       for (const auto& c : tu.topography_concept.codings) site.codings.push_back(c);
       if (site.text.empty()) site.text = tu.topography_concept.text;
-      codeable(cache_, w, site, b.unverified);
+      if (tu.laterality) codeable_with_extension(cache_, w, site, x_laterality_, *tu.laterality, b.unverified);
+      else codeable(cache_, w, site, b.unverified);
       w.end_array();
       subject(w);
       if (tu.diagnosis_date) w.member("onsetDateTime", tu.diagnosis_date->fhir());

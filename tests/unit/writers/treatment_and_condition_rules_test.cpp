@@ -214,3 +214,37 @@ TEST(BirthSexObservation, AKnownSexAssignedAtBirthIsACodedSocialHistoryEntry) {
 }
 
 }  // namespace netconv
+
+namespace netconv {
+
+// Issue K item 11: NAACCR laterality of a paired organ is carried on the primary tumor's body
+// site (mCODE mcode-laterality-qualifier; CDA targetSiteCode qualifier), never dropped.
+TEST(Laterality, ALeftLungTumorSaysLeftOnItsBodySite) {
+  auto pc = patient({{"primary_site", "C34.1"}, {"naaccr.laterality", "2"}});
+  const auto& tu = pc.cases[0].tumor;
+  ASSERT_TRUE(tu.laterality);
+  std::string primary;
+  for (const auto& c : fhir(pc, "Condition"))
+    if (has(c, tu.condition_id) && has(c, "mcode-primary-cancer-condition")) primary = c;
+  ASSERT_FALSE(primary.empty());
+  EXPECT_TRUE(has(primary, R"("bodySite":[{"extension":[{"url":"http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-laterality-qualifier",)"
+                           R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"7771000")"))
+      << primary;
+  auto doc = cda_doc(pc);
+  auto at = doc.find("<targetSiteCode");
+  ASSERT_NE(at, std::string::npos);
+  std::string site = doc.substr(at, doc.find("</targetSiteCode>", at) - at);
+  EXPECT_TRUE(has(site, R"(<name code="272741003" codeSystem="2.16.840.1.113883.6.96" displayName="Laterality"/>)")) << site;
+  EXPECT_TRUE(has(site, R"(<value code="7771000" codeSystem="2.16.840.1.113883.6.96")")) << site;
+}
+
+TEST(Laterality, NotPairedOrUnknownSideAddsNoQualifier) {
+  for (const char* code : {"0", "3", "9"}) {
+    auto pc = patient({{"primary_site", "C34.1"}, {"naaccr.laterality", code}});
+    EXPECT_FALSE(pc.cases[0].tumor.laterality) << code;
+    for (const auto& c : fhir(pc, "Condition")) EXPECT_FALSE(has(c, "laterality")) << code << c;
+    EXPECT_FALSE(has(cda_doc(pc), "<qualifier>")) << code;
+  }
+}
+
+}  // namespace netconv
