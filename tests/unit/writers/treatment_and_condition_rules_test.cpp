@@ -248,3 +248,22 @@ TEST(Laterality, NotPairedOrUnknownSideAddsNoQualifier) {
 }
 
 }  // namespace netconv
+
+namespace netconv {
+
+TEST(Laterality, ACodeTheItemDoesNotHaveRejectsTheRecord) {
+  SourceRecord r;
+  r.location = {"t.xml", 2, 1, ""};
+  for (const auto& [k, v] : {std::pair{"patient_id", "P1"}, {"primary_site", "C34.1"}, {"histology", "8240/3"}, {"naaccr.laterality", "6"}}) {
+    RawField f;
+    f.name = k;
+    f.value = v;
+    f.location = {"t.xml", 2, 1, k};
+    r.fields.push_back(f);
+  }
+  auto o = Mapper(tables(), {"urn:test:pid"}).map(r);
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::rejected);
+  EXPECT_EQ(o.reasons.at(0).code, "NC-NAACCR-031");
+}
+
+}  // namespace netconv
