@@ -40,6 +40,10 @@ struct Checker {
   AllowEntry* allowed(const std::string& table, const std::string& key);
 };
 
+// NC-MAP-046: every verified concepts.tsv row whose note marks it a stand-in ("stand-in") has a
+// stand-ins.tsv row giving the registry term, which writers send as code.text / originalText.
+void check_stand_ins(Checker& c);
+
 // Runs the synthetic-record round trip; fills the report's round-trip counters.
 void round_trip(Checker& c, CheckReport& report);
 

@@ -57,6 +57,7 @@ const std::vector<MappingRule>& mapping_rules() {
       {"NC-MAP-043", "provenance", "note", "unverified row accepted by the allow-list"},
       {"NC-MAP-044", "provenance", "error", "allow-list entry without a reason, or malformed"},
       {"NC-MAP-045", "provenance", "warning", "allow-list entry that matches no unverified row"},
+      {"NC-MAP-046", "provenance", "error", "stand-in coding without the registry term it stands for (stand-ins.tsv text)"},
       {"NC-MAP-050", "structure", "error", "required format constant missing"},
       {"NC-MAP-060", "systems", "error", "code system not allowed for the element the slot feeds"},
       {"NC-MAP-061", "systems", "error", "concept namespace/slot not declared in slot-systems.tsv"},
@@ -565,6 +566,7 @@ CheckReport check_mappings(const CheckOptions& opt) {
   c.slot_table();
   c.code_systems();
   c.concepts();
+  check_detail::check_stand_ins(c);
   c.references();
   c.units();
   c.rule_tables();

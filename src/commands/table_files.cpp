@@ -10,9 +10,9 @@ const std::vector<std::string>& known_table_files() {
   static const std::vector<std::string> f = {
       "agents.tsv",           "cda-templates.tsv",      "code-systems.tsv",     "concepts.tsv",
       "diagnoses.tsv",        "grade-codes.tsv",        "grade-schemas.tsv",    "icd10cm-validity.tsv", "icdo3-morphology.tsv", "icdo3-morphology-terms.tsv",
-      "icdo3-topography.tsv", "lab-tests.tsv",          "morphology-scope.tsv",   "naaccr-dictionary.tsv", "naaccr-items.tsv",
+      "icdo3-topography.tsv", "indications.tsv",        "lab-tests.tsv",          "morphology-scope.tsv",   "naaccr-dictionary.tsv", "naaccr-items.tsv",
       "naaccr-treatments.tsv", "naaccr-values.tsv",     "profiles.tsv",         "sites.tsv",
-      "slot-systems.tsv",     "treatment-kinds.tsv",    "unverified-allowlist.tsv", "values.tsv"};
+      "slot-systems.tsv",     "stand-ins.tsv",          "treatment-kinds.tsv",    "unverified-allowlist.tsv", "values.tsv"};
   return f;
 }
 

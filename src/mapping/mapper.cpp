@@ -9,6 +9,7 @@
 #include "mapping/icd10cm_dates.hpp"
 #include "mapping/morphology_terms.hpp"
 #include "mapping/reader_specific.hpp"
+#include "mapping/treatment_rules.hpp"
 #include "mapping/transforms.hpp"
 
 namespace netconv {
@@ -412,6 +413,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   keep_icd10cm_valid_in(tu, t_.icd10cm_validity(),
                         opt_.icd10cm_current_edition || !tu.diagnosis_date ? 0 : fiscal_year(*tu.diagnosis_date));
   apply_case_morphology_term(tu, t_);  // the grade is final now
+  apply_treatment_rules(t_, nc.tumor);
 
   out.kind = out.reasons.empty() ? RecordOutcome::Kind::converted : RecordOutcome::Kind::rejected;
   return out;

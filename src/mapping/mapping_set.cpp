@@ -1,6 +1,7 @@
 #include "mapping/mapping_set.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/errors.hpp"
@@ -34,7 +35,7 @@ const std::vector<std::string>& required_constants() {
       "fhir.profile.cancer_patient", "fhir.profile.primary_condition", "fhir.profile.secondary_condition",
       "fhir.profile.histologic_grade", "fhir.profile.tumor_marker_test", "fhir.profile.surgical_procedure",
       "fhir.profile.medication_administration", "fhir.profile.us_core_condition",
-      "fhir.extension.histology_morphology_behavior", "fhir.extension.related_condition",
+      "fhir.extension.histology_morphology_behavior", "fhir.extension.related_condition", "fhir.extension.condition_related", "fhir.extension.laterality_qualifier",
       "fhir.extension.data_absent_reason", "fhir.extension.us_core_birthsex", "fhir.system.patient_id_default",
       "fhir.system.tag"};
   return c;
@@ -260,9 +261,11 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       if (!m.values_.count({field, to_lower(v)}))
         L.error("NC-MAP-031", {vals.path, 0, 0, field}, "contract value '" + v + "' of " + field + " has no row");
 
-  auto kinds = L.table("treatment-kinds.tsv", {"kind", "category_concept"}, {"note"});
+  auto kinds = L.table("treatment-kinds.tsv", {"kind", "category_concept"}, {"note", "timing"});
   for (const auto& r : kinds.rows) {
     KindRow k{kinds.cell(r, "kind"), kinds.cell(r, "category_concept")};
+    if (!kinds.cell(r, "timing").empty()) k.timing = kinds.cell(r, "timing");
+    if (k.timing != "event" && k.timing != "course") L.error("NC-MAP-013", kinds.where(r, "timing"), "timing must be event or course");
     need_concept(kinds, r, "category_concept", true);
     if (!m.kinds_.emplace(k.kind, k).second) L.error("NC-MAP-010", kinds.where(r, "kind"), "duplicate kind");
   }
@@ -275,6 +278,17 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       if (!m.kinds_.count(k)) L.error("NC-MAP-030", agents.where(r, "kinds"), "unknown treatment kind '" + k + "'");
     need_concept(agents, r, "concept", false);
     if (!m.agents_.emplace(a.agent, a).second) L.error("NC-MAP-010", agents.where(r, "agent"), "duplicate agent");
+  }
+
+  auto ind = L.table("indications.tsv", {"agent", "condition", "source"}, {"note"});
+  for (const auto& r : ind.rows) {
+    if (!m.agents_.count(ind.cell(r, "agent"))) L.error("NC-MAP-030", ind.where(r, "agent"), "unknown treatment agent '" + ind.cell(r, "agent") + "'");
+    need_concept(ind, r, "condition", false);
+    if (ind.cell(r, "source").empty()) L.error("NC-MAP-030", ind.where(r, "source"), "source is required");
+    auto& list = m.indications_[ind.cell(r, "agent")];
+    if (std::find(list.begin(), list.end(), ind.cell(r, "condition")) != list.end())
+      L.error("NC-MAP-010", ind.where(r, "condition"), "duplicate indication");
+    else list.push_back(ind.cell(r, "condition"));
   }
 
   auto labs = L.table("lab-tests.tsv", {"test", "unit", "concept", "source"}, {"note"});
@@ -300,6 +314,17 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
     if (!m.constants_.count(k)) L.error("NC-MAP-050", {prof.path, 0, 0, k}, "required constant '" + k + "' is missing");
   if (!m.system("netconv")) L.error("NC-MAP-050", {cs.path, 0, 0, "netconv"}, "the local code system 'netconv' is missing");
 
+  // stand-ins: a broader code sent for a registry term it does not name; the term goes to text
+  std::map<std::pair<std::string, std::string>, std::string> stand_in_text;
+  auto si = L.table("stand-ins.tsv", {"concept", "slot", "text", "source"}, {"note"});
+  for (const auto& r : si.rows) {
+    auto ks = std::make_pair(si.cell(r, "concept"), si.cell(r, "slot"));
+    if (!m.concepts_.count(ks)) L.error("NC-MAP-030", si.where(r, "concept"), "no concepts.tsv row for '" + ks.first + "' slot '" + ks.second + "'");
+    if (si.cell(r, "text").empty()) L.error("NC-MAP-046", si.where(r, "text"), "a stand-in needs the registry term it stands for");
+    if (si.cell(r, "source").empty()) L.error("NC-MAP-040", si.where(r, "source"), "row names no source");
+    if (!stand_in_text.emplace(ks, si.cell(r, "text")).second) L.error("NC-MAP-010", si.where(r, "concept"), "duplicate stand-in");
+  }
+
   // pre-resolve every concept slot so the hot path only copies
   for (const auto& [ks, rows] : m.concepts_) {
     model::Concept c;
@@ -311,6 +336,7 @@ MappingSet MappingSet::load(const std::string& dir, std::vector<Diagnostic>& pro
       if (!sys) continue;
       c.codings.push_back({sys->uri, sys->oid, row.code, row.display});
     }
+    if (auto st = stand_in_text.find(ks); st != stand_in_text.end() && !c.codings.empty()) c.text = st->second;
     if (c.text.empty()) {
       auto dot = c.key.rfind('.');
       c.text = dot == std::string::npos ? c.key : c.key.substr(dot + 1);
@@ -448,6 +474,12 @@ bool MappingSet::has_lab_test(const std::string& test) const {
 const KindRow* MappingSet::kind(const std::string& key) const {
   auto it = kinds_.find(key);
   return it == kinds_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& MappingSet::indications(const std::string& agent) const {
+  static const std::vector<std::string> none;
+  auto it = indications_.find(agent);
+  return it == indications_.end() ? none : it->second;
 }
 
 const std::string& MappingSet::constant(const std::string& key) const {

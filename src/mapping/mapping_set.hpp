@@ -43,6 +43,9 @@ struct AgentRow {
 };
 struct KindRow {
   std::string kind, category_concept;
+  // "event" (done on one day: its date is the day it was done) or "course" (given over time: its
+  // date is when it started). Kinds without a row (NAACCR hormone, radiation...) are courses.
+  std::string timing = "course";
 };
 
 class MappingSet {
@@ -81,6 +84,9 @@ class MappingSet {
   const std::string* lab_concept(const std::string& test, const std::string& unit) const;
   bool has_lab_test(const std::string& test) const;
   const KindRow* kind(const std::string& key) const;
+  // indications.tsv: concept keys of the conditions an agent is given for, in row order (empty
+  // when the agent treats the tumor itself).
+  const std::vector<std::string>& indications(const std::string& agent) const;
   // Format constant (profile URL, extension URL, template id); throws ConfigError when missing.
   const std::string& constant(const std::string& key) const;
   std::string constant_or(const std::string& key, const std::string& fallback) const;
@@ -128,6 +134,7 @@ class MappingSet {
   std::map<std::pair<std::string, std::string>, std::string, PairLess> values_;
   std::unordered_map<std::string, AgentRow> agents_;
   std::unordered_map<std::string, KindRow> kinds_;
+  std::unordered_map<std::string, std::vector<std::string>> indications_;  // agent -> condition concept keys
   std::map<std::pair<std::string, std::string>, std::string> lab_tests_;  // (test, unit) -> concept
   std::unordered_map<std::string, std::string> constants_;
   struct ViewHash {

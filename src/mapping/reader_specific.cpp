@@ -1,4 +1,4 @@
-// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, Ki-67 SSDI categories,
+// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, laterality, Ki-67 SSDI categories,
 // tumor identifiers and the first-course treatment summaries. Every registry code is read through
 // mappings/naaccr-values.tsv and mappings/naaccr-treatments.tsv; nothing here knows a code.
 #include "mapping/reader_specific.hpp"
@@ -48,6 +48,16 @@ void birth_sex(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model
     }
     if (!row->concept_key.empty() && !nc.patient.birth_sex) nc.patient.birth_sex = tables.lookup(row->concept_key);
   }
+}
+
+// Laterality [410] of a paired organ: codes 1, 2, 4, 5 name a side (naaccr-values.tsv concept);
+// 0 (not paired), 3 (side not stated) and 9 (unknown) say nothing that a qualifier could carry.
+void laterality(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
+  const auto* f = o.rec.get("naaccr.laterality");
+  if (!f || f->value.empty() || !nt.has_value_rows("laterality")) return;
+  const auto* row = nt.value("laterality", f->value);
+  if (!row) return o.reject(f, "NC-NAACCR-031", "laterality: code is not one of the item's codes (naaccr-values.tsv)");
+  if (!row->concept_key.empty()) nc.tumor.laterality = tables.lookup(row->concept_key);
 }
 
 void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
@@ -112,6 +122,23 @@ void identifiers(Out& o, const naaccr::Tables& nt, model::NetCase& nc) {
     nc.tumor.identifiers.push_back({row.templ, nc.patient.id_value + "-" + v,
                                     "NAACCR " + row.naaccr_id + " [" + std::to_string(row.naaccr_num) + "]"});
   }
+}
+
+// The registry code rides along in its local system. A row that covers one code names that
+// code's meaning (its display); a row over a range (rxSummSurgPrimSite 20-80 "resection") does
+// not: the site-specific meaning of e.g. 30 is in no table netconv has, so that coding has no
+// display, the text says what is known and the resource is tagged unverified-terminology.
+void keep_registry_code(const naaccr::TreatmentRow& row, const std::string& code, model::Treatment& tr) {
+  bool own_meaning = row.code_ranges.size() == 1 && row.code_ranges[0].first == row.code_ranges[0].second;
+  if (!tr.code.verified()) {
+    tr.code.text += " (NAACCR " + row.item + " " + code + ")";
+    return;
+  }
+  tr.code.codings.push_back({row.local_system, "", code, own_meaning ? row.code_display : ""});
+  if (own_meaning) return;
+  tr.code.text = tr.code.codings.front().display + "; NAACCR " + row.item + " " + code + ": " + row.code_display +
+                 " (site-specific meaning not verified)";
+  tr.code_unverified = true;
 }
 
 void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
@@ -192,10 +219,7 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
       for (const auto& [row, f] : fam.given) {
         auto tr = make(*row);
         tr.start = date_of(*row);
-        if (!row->local_system.empty()) {
-          if (tr.code.verified()) tr.code.codings.push_back({row->local_system, "", f->value, row->code_display});
-          else tr.code.text += " (NAACCR " + row->item + " " + f->value + ")";
-        }
+        if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
         tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
         if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
       }
@@ -248,6 +272,7 @@ void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& table
   const naaccr::Tables& nt = tables.naaccr_tables();
   Out o{rec, out};
   birth_sex(o, nt, tables, nc);
+  laterality(o, nt, tables, nc);
   ki67(o, tables, nc);
   identifiers(o, nt, nc);
   treatments(o, nt, tables, nc);

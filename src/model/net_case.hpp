@@ -56,9 +56,17 @@ struct Treatment {
   std::optional<PartialDate> start, end;
   std::string regimen;   // the whole item text's agents joined by '+', for combined regimens
   std::string resource_id;
-  // Registry summaries (NAACCR): "" = completed (given); "not-done" with an optional reason
-  // (FHIR Procedure.status / statusReason).
+  // FHIR status: "completed" (an end date, or an event such as a surgery recorded as done),
+  // "unknown" (a course without end date: it may go on or have stopped), "not-done" (NAACCR, with
+  // an optional reason: Procedure.statusReason). "" before mapping/treatment_rules.hpp ran.
   std::string status;
+  // A course (given over time: its one date is its start) or an event (its date is the day).
+  bool course = true;
+  // A registry code whose meaning is not verified rides along (NAACCR site-specific surgery
+  // codes): the resource is tagged unverified-terminology.
+  bool code_unverified = false;
+  // The Conditions it is given for (indications.tsv); empty = the tumor.
+  std::vector<std::string> reason_ids;
   std::optional<Concept> status_reason;
   // profiles.tsv key of the profile to claim ("" = the writer's default for the resource);
   // NAACCR non-surgical procedures use fhir.profile.us_core_procedure.
@@ -95,6 +103,7 @@ struct Tumor {
   std::string site_group, site_family;
   Concept topography_concept;  // ICD-O-3 topography coding
   std::optional<Concept> body_site;
+  std::optional<Concept> laterality;  // side of a paired organ (NAACCR laterality), SNOMED CT qualifier
   std::string morphology;   // nnnn/b
   std::string tumor_class;  // net, nec, nec_small_cell, ...
   Concept morphology_concept;  // ICD-O-3 morphology (+ SNOMED CT morphology)

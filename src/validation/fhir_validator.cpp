@@ -435,6 +435,7 @@ class Walker {
         profile_ = p->second.get();
         check_value(r, p->second->root, nullptr, "");
         children(r, p->second->root);
+        if (p->second->id == "mcode-secondary-cancer-condition") secondary_names_primary(r, p->second->root);
         profile_ = saved;
         continue;
       }
@@ -458,6 +459,34 @@ class Walker {
       issue(where_(), "profile-unknown", "unknown profile " + clip(url) + " (not in the installed packages)");
     }
     urls_.resize(first);
+  }
+
+  // Rule layer (netconv rule mcode-secondary-related-primary): the profile's Condition.extension
+  // slicing is open, so an extension naming the primary through another url (e.g.
+  // mcode-related-condition) passes the snapshot. A SecondaryCancerCondition names its primary
+  // through the url of its relatedPrimaryCancerCondition slice (condition-related in mCODE STU4),
+  // never through another related-condition extension.
+  void secondary_names_primary(const JNode& r, const PNode& root) {
+    std::string_view slice_url;
+    for (const auto& c : root.children)
+      if (c->name == "extension")
+        for (const auto& sl : c->slices)
+          if (sl->slice_name == "relatedPrimaryCancerCondition" && !sl->type_profiles.empty()) slice_url = sl->type_profiles[0];
+    const JNode* exts = r.find("extension");
+    if (slice_url.empty() || !exts || !exts->is_array()) return;
+    int i = 0;
+    for (const auto& e : *exts) {
+      // the url is a steering value anyway; the reference text is not read (it would make every
+      // resource its own variant for the result cache)
+      std::string_view url = e.is_object() ? e.string_member("url") : std::string_view();
+      bool names_condition = url.size() >= 17 && (url.substr(url.size() - 17) == "related-condition" ||
+                                                  url.substr(url.size() - 17) == "condition-related");
+      if (names_condition && url != slice_url)
+        issue(path_ + ".extension[" + std::to_string(i) + "].url", "mcode-secondary-related-primary",
+              pmsg("a SecondaryCancerCondition names its primary through the slice relatedPrimaryCancerCondition (" +
+                   std::string(slice_url) + "), not " + clip(std::string(url))));
+      ++i;
+    }
   }
 
   std::string pmsg(const std::string& s) const { return s + (profile_ ? " (profile " + profile_->id + ")" : ""); }

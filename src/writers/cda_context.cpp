@@ -91,6 +91,10 @@ Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::
                                                                  : t.lookup("observation.histologic_grade");
   diagnostic_category = t.lookup("category.diagnostic_procedure");
   cause_of_death_code = t.lookup("observation.cause_of_death");
+  birth_sex_obs = tmpl("cda.template.birth_sex_observation");
+  birth_sex_code = code("cda.code.birth_sex");
+  birth_sex_oid = system_oid(t, "cda.birth_sex.value_system");
+  laterality_name = code("cda.code.laterality");
   if (config.software_name.empty()) config.software_name = std::string("netconv ") + NETCONV_VERSION;
 }
 

@@ -41,6 +41,10 @@ struct Context {
   SectionDef problems, results, medications, procedures, allergies, social_history, vital_signs;
   model::Concept grade_code;      // observation code of the histologic grade
   model::Concept diagnostic_category, cause_of_death_code;
+  TemplateId birth_sex_obs;    // Birth Sex Observation (Social History)
+  FixedCode birth_sex_code;    // its code, LOINC 76689-9
+  std::string birth_sex_oid;   // the code system a known birth sex is coded in (its value set)
+  FixedCode laterality_name;   // targetSiteCode qualifier name (SNOMED CT Laterality)
 
   // Name of a code system for the narrative ("SNOMED CT"), from the coding's URI.
   std::string system_name(const model::Coding& c) const;

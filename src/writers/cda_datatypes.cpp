@@ -65,6 +65,14 @@ void concept_cd(XmlOut& x, const Context& c, const char* element, const model::C
       if (cd.system_oid.empty() && !cd.code.empty()) text += " [" + c.system_name(cd) + " " + cd.code + "]";
     original_text(x, o.ref, text);
   }
+  if (o.qualifier_name && o.qualifier_value && !usable(*o.qualifier_value).empty()) {
+    const auto& v = *usable(*o.qualifier_value).front();
+    x.start("qualifier");
+    fixed_code(x, "name", *o.qualifier_name);
+    x.start("value");
+    coding_attrs(x, v);
+    x.end().end();
+  }
   for (const auto* cd : codes) {
     if (cd == primary) continue;
     x.start("translation");

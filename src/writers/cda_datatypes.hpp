@@ -21,6 +21,9 @@ struct CdOptions {
   std::string ref;            // narrative reference ("#id") put into originalText
   std::string preferred_oid;  // the coding of this system becomes @code, the others translations
   bool require_preferred = false;  // no coding of preferred_oid: nullFlavor="OTH", all codings as translations
+  // a qualifier (name = value) after originalText, e.g. the laterality of a targetSiteCode
+  const FixedCode* qualifier_name = nullptr;
+  const model::Concept* qualifier_value = nullptr;
 };
 // A concept as CD. Codings without an OID cannot be said in CDA and are left out; a concept with
 // no coding left is sent as nullFlavor="OTH" + originalText + the registry key as translation in

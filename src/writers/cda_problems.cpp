@@ -79,7 +79,14 @@ void problem_entry(XmlOut& x, const Context& c, const Problem& p, const std::str
   ts(x, "low", p.onset);
   x.end();
   concept_cd(x, c, "value", *p.value, {true, "#" + row + "-name", c.problem_value_oid});
-  if (p.site) concept_cd(x, c, "targetSiteCode", *p.site, {false, "", c.problem_value_oid});
+  if (p.site) {
+    CdOptions site{false, "", c.problem_value_oid};
+    if (p.primary && p.tumor->laterality) {  // the side of a paired organ (NAACCR laterality)
+      site.qualifier_name = &c.laterality_name;
+      site.qualifier_value = &*p.tumor->laterality;
+    }
+    concept_cd(x, c, "targetSiteCode", *p.site, site);
+  }
   if (p.primary) morphology(x, c, *p.tumor);
   x.end().end();  // observation, entryRelationship
   x.end().end();  // act, entry
@@ -108,7 +115,9 @@ SectionBody problems_body(const Context& c, const model::PatientCases& pc) {
     } else {
       details = "Tumor: " + tumor_label(*p.tumor);
     }
-    b.rows.push_back({row, {{p.value->text, row + "-name"}, {p.kind, ""}, {p.site ? p.site->text : "", ""},
+    std::string site_text = p.site ? p.site->text : "";
+    if (p.primary && p.tumor->laterality) site_text += "; laterality: " + p.tumor->laterality->text;
+    b.rows.push_back({row, {{p.value->text, row + "-name"}, {p.kind, ""}, {site_text, ""},
                             {date_text(p.onset), ""}, {details, ""}, {codes_text(c, *p.value), ""}}});
   }
   b.has_entries = !items.empty();
@@ -119,13 +128,15 @@ SectionBody problems_body(const Context& c, const model::PatientCases& pc) {
   return b;
 }
 
-void indication(XmlOut& x, const Context& c, const model::Tumor& tu) {
+void indication(XmlOut& x, const Context& c, const model::Tumor& tu) { indication(x, c, tu.condition_id, tu.diagnosis); }
+
+void indication(XmlOut& x, const Context& c, const std::string& id, const model::Concept& value) {
   x.start("entryRelationship").attr("typeCode", "RSON").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
   template_id(x, c.indication);
-  instance_id(x, c, tu.condition_id);
+  instance_id(x, c, id);
   fixed_code(x, "code", c.problem_type);
   x.start("statusCode").attr("code", "completed").end();
-  concept_cd(x, c, "value", tu.diagnosis, {true, "", c.problem_value_oid});
+  concept_cd(x, c, "value", value, {true, "", c.problem_value_oid});
   x.end().end();
 }
 

@@ -1,5 +1,6 @@
 #include "writers/cda_sections.hpp"
 
+#include "mapping/mapper.hpp"
 #include "writers/cda_builders.hpp"
 
 namespace netconv::cda {
@@ -12,14 +13,41 @@ SectionBody empty_body(const SectionDef& def, std::string text) {
   return b;
 }
 
-// Sex assigned at birth goes to the narrative only: the C-CDA 2.1 Schematron used here has no
-// Birth Sex Observation template to check a coded entry against.
+// The coding of a known sex assigned at birth: one from the Birth Sex Observation's value set
+// (ONC Administrative Sex: F, M); nullptr for "unknown" (coded as a null flavor) or none.
+const model::Coding* known_birth_sex(const Context& c, const model::Patient& p) {
+  if (!p.birth_sex) return nullptr;
+  for (const auto& cd : p.birth_sex->codings)
+    if (cd.system_oid == c.birth_sex_oid) return &cd;
+  return nullptr;
+}
+
+// C-CDA Birth Sex Observation (2.16.840.1.113883.10.20.22.4.200, 2016-06-01): the sex the
+// patient was assigned at birth, observed at birth (effectiveTime = birth date, when known).
+void birth_sex_entry(XmlOut& x, const Context& c, const model::Patient& p, const model::Coding& sex) {
+  x.start("entry").attr("typeCode", "DRIV").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
+  template_id(x, c.birth_sex_obs);
+  instance_id(x, c, Mapper::hash_id({"cda:BirthSexObservation", p.resource_id}));
+  fixed_code(x, "code", c.birth_sex_code);
+  x.start("text").start("reference").attr("value", "#social-1").end().end();
+  x.start("statusCode").attr("code", "completed").end();
+  ts(x, "effectiveTime", p.birth_date);
+  x.start("value").attr("xsi:type", "CD").attr("code", sex.code).attr("codeSystem", sex.system_oid)
+      .attr_if("displayName", sex.display).end();
+  x.end().end();
+}
+
+// Sex assigned at birth: the narrative row, and a Birth Sex Observation when the sex is known.
 SectionBody social_history_body(const Context& c, const model::PatientCases& pc) {
   auto b = empty_body(c.social_history, "No information: registry records hold no social history.");
   const auto& bs = pc.patient.birth_sex;
   if (bs && bs->verified()) {
     b.headers = {"Social history", "Value", "Codes"};
     b.rows.push_back({"social-1", {{"Sex assigned at birth", ""}, {bs->text, ""}, {codes_text(c, *bs), ""}}});
+  }
+  if (const auto* sex = known_birth_sex(c, pc.patient); sex && !b.rows.empty()) {
+    b.has_entries = true;
+    b.entries = [&c, &p = pc.patient, sex](XmlOut& x) { birth_sex_entry(x, c, p, *sex); };
   }
   return b;
 }

@@ -14,6 +14,9 @@ struct Act {
   const model::Concept* not_done_reason = nullptr;
   std::string regimen;
   std::string id;
+  bool course = false;        // its one date is a start (an open interval), not the day it was done
+  bool status_known = true;   // false: FHIR status unknown (a course without end date)
+  const std::vector<std::string>* reasons = nullptr;  // Conditions it is given for; none = the tumor
 };
 
 std::string kind_text(const model::Treatment& tr) {
@@ -25,7 +28,21 @@ std::string kind_text(const model::Treatment& tr) {
 
 Act from_treatment(const model::Tumor& tu, const model::Treatment& tr) {
   return {&tu, &tr.code, kind_text(tr), tr.start, tr.end, tr.status == "not-done",
-          tr.status_reason ? &*tr.status_reason : nullptr, tr.regimen, tr.resource_id};
+          tr.status_reason ? &*tr.status_reason : nullptr, tr.regimen, tr.resource_id,
+          tr.course, tr.status != "unknown", &tr.reason_ids};
+}
+
+// FHIR status completed -> completed. FHIR unknown (a course without end date) -> active: the
+// CDA schema requires a code here and the C-CDA status value sets have no "unknown"; "active" is
+// the act that started and has no known end, which effectiveTime says with high nullFlavor UNK.
+void status_code(XmlOut& x, const Act& a) { x.start("statusCode").attr("code", a.status_known ? "completed" : "active").end(); }
+
+// Indication per reason (indications.tsv), the tumor when there is none
+void indications(XmlOut& x, const Context& c, const Act& a) {
+  if (!a.reasons || a.reasons->empty()) return indication(x, c, *a.tumor);
+  for (const auto& id : *a.reasons)
+    for (const auto& sc : a.tumor->conditions)
+      if (sc.resource_id == id) indication(x, c, sc.resource_id, sc.code);
 }
 
 std::vector<Act> collect(const Context& c, const model::PatientCases& pc, bool procedures) {
@@ -51,10 +68,11 @@ void medication_entry(XmlOut& x, const Context& c, const Act& a, const std::stri
   template_id(x, c.medication_activity);
   instance_id(x, c, a.id);
   x.start("text").start("reference").attr("value", "#" + row).end().end();
-  x.start("statusCode").attr("code", "completed").end();
-  // as FHIR effective[x]: start only = the date given; both = the period; none = unknown
+  status_code(x, a);
+  // as FHIR effective[x]: an event's date = value; a course = low (open when there is no end);
+  // none = unknown
   x.start("effectiveTime").attr("xsi:type", "IVL_TS");
-  if (a.start && !a.end) {
+  if (a.start && !a.end && !a.course) {
     x.attr("value", a.start->hl7());
   } else if (a.start || a.end) {
     ts(x, "low", a.start);
@@ -69,7 +87,7 @@ void medication_entry(XmlOut& x, const Context& c, const Act& a, const std::stri
   x.start("manufacturedMaterial");
   concept_cd(x, c, "code", *a.code, {false, "#" + row + "-name", ""});
   x.end().end().end();
-  indication(x, c, *a.tumor);
+  indications(x, c, a);
   x.end().end();
 }
 
@@ -80,10 +98,10 @@ void procedure_entry(XmlOut& x, const Context& c, const Act& a, const std::strin
   instance_id(x, c, a.id);
   concept_cd(x, c, "code", *a.code, {false, "#" + row + "-name", ""});
   x.start("text").start("reference").attr("value", "#" + row).end().end();
-  x.start("statusCode").attr("code", "completed").end();
+  status_code(x, a);
   if (a.not_done) {
     // no time for something not done (FHIR leaves performed[x] out too)
-  } else if (a.start && !a.end) {
+  } else if (a.start && !a.end && !a.course) {
     ts(x, "effectiveTime", a.start);
   } else if (a.start || a.end) {
     x.start("effectiveTime");
@@ -93,7 +111,7 @@ void procedure_entry(XmlOut& x, const Context& c, const Act& a, const std::strin
   } else {
     ts(x, "effectiveTime", std::nullopt);
   }
-  indication(x, c, *a.tumor);
+  indications(x, c, a);
   x.end().end();
 }
 

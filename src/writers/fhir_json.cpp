@@ -55,6 +55,21 @@ void codeable(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, bo
   render_codeable(w, c);
 }
 
+// A CodeableConcept with one extension whose value is a CodeableConcept (the laterality of a
+// body site): the concept is rendered (or taken from the cache) as usual and the extension put
+// in front of its members.
+void codeable_with_extension(const ConceptJsonCache& cache, JsonWriter& w, const Concept& c, const std::string& url,
+                             const Concept& ext_value, bool& unverified) {
+  std::string inner, ext;
+  JsonWriter iw(inner);
+  codeable(cache, iw, c, unverified);
+  JsonWriter ew(ext);
+  ew.begin_object().member("url", url).key("valueCodeableConcept");
+  codeable(cache, ew, ext_value, unverified);
+  ew.end_object();
+  w.raw_number("{\"extension\":[" + ext + "]," + inner.substr(1));
+}
+
 void reference(JsonWriter& w, std::string_view type, std::string_view id) {
   // type and id are plain ASCII ([A-Za-z] and hex digits): no escaping, no temporary string
   w.begin_object().key("reference");
@@ -115,11 +130,12 @@ struct Body {
 
 // A treatment date the registry does not know: the Period carries data-absent-reason, which
 // keeps effective[x] / performed[x] present (MedicationAdministration requires it) without
-// inventing a date.
+// inventing a date. The one date of an event is the day it was done (a dateTime); the one date
+// of a course is its start (an open Period: a dateTime would say a single dose).
 void period_or_date(JsonWriter& w, const char* prefix, const std::optional<model::PartialDate>& start,
-                    const std::optional<model::PartialDate>& end, const std::string& dar_url) {
+                    const std::optional<model::PartialDate>& end, const std::string& dar_url, bool course = false) {
   std::string p(prefix);
-  if (start && !end) {
+  if (start && !end && !course) {
     w.member(p + "DateTime", start->fhir());
     return;
   }
@@ -184,6 +200,8 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : t_(t) {
   p_uscore_cond_ = t.constant("fhir.profile.us_core_condition");
   x_hmb_ = t.constant("fhir.extension.histology_morphology_behavior");
   x_related_ = t.constant("fhir.extension.related_condition");
+  x_condition_related_ = t.constant("fhir.extension.condition_related");
+  x_laterality_ = t.constant("fhir.extension.laterality_qualifier");
   x_dar_ = t.constant("fhir.extension.data_absent_reason");
   x_birthsex_ = t.constant("fhir.extension.us_core_birthsex");
   tag_system_ = t.constant("fhir.system.tag");
@@ -244,8 +262,10 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     const auto& tu = nc.tumor;
     const std::string subject_id = p.resource_id;
     auto subject = [&](JsonWriter& w) { w.key("subject"); reference(w, "Patient", subject_id); };
-    auto related = [&](JsonWriter& w) {
-      w.key("extension").begin_array().begin_object().member("url", x_related_).key("valueReference");
+    // mcode-related-condition (HistologicGrade, TumorMarkerTest) or, for a SecondaryCancerCondition,
+    // condition-related: the extension its relatedPrimaryCancerCondition slice names
+    auto related = [&](JsonWriter& w, const std::string& url) {
+      w.key("extension").begin_array().begin_object().member("url", url).key("valueReference");
       reference(w, "Condition", tu.condition_id);
       w.end_object().end_array();
     };
@@ -280,7 +300,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
       if (!tu.body_site) site.text = tu.topography_concept.text;
       for (const auto& c : tu.topography_concept.codings) site.codings.push_back(c);
       if (site.text.empty()) site.text = tu.topography_concept.text;
-      codeable(cache_, w, site, b.unverified);
+      if (tu.laterality) codeable_with_extension(cache_, w, site, x_laterality_, *tu.laterality, b.unverified);
+      else codeable(cache_, w, site, b.unverified);
       w.end_array();
       subject(w);
       if (tu.diagnosis_date) w.member("onsetDateTime", tu.diagnosis_date->fhir());
@@ -301,7 +322,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
 
     if (tu.grade_value) {  // HistologicGrade
       Body b(scratch);
-      related(b.w);
+      related(b.w, x_related_);
       lab_observation(b, obs_grade_);
       b.w.key("valueCodeableConcept");
       codeable(cache_, b.w, *tu.grade_value, b.unverified);
@@ -316,7 +337,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     for (const auto& o : tu.observations) {
       Body b(scratch);
       bool marker = o.kind == "ki67";
-      if (marker) related(b.w);
+      if (marker) related(b.w, x_related_);
       lab_observation(b, o.code);
       if (!marker) { b.w.key("focus").begin_array(); reference(b.w, "Condition", tu.condition_id); b.w.end_array(); }
       if (o.quantity) {
@@ -332,7 +353,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     }
     for (const auto& m : tu.metastases) {  // SecondaryCancerCondition
       Body b(scratch);
-      related(b.w);
+      related(b.w, x_condition_related_);
       condition_common(b);
       b.w.key("code");
       codeable(cache_, b.w, m.code, b.unverified);
@@ -348,8 +369,16 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
       subject(b.w);
       emit("Condition", c.resource_id, p_uscore_cond_, b, nc.record_key);
     }
+    // what a treatment is given for (indications.tsv), else the tumor
+    auto treatment_reasons = [&](JsonWriter& w, const model::Treatment& tr) {
+      w.key("reasonReference").begin_array();
+      if (tr.reason_ids.empty()) reference(w, "Condition", tu.condition_id);
+      for (const auto& id : tr.reason_ids) reference(w, "Condition", id);
+      w.end_array();
+    };
     for (const auto& tr : tu.treatments) {
       Body b(scratch);
+      b.unverified = tr.code_unverified;
       auto& w = b.w;
       if (tr.resource == "Procedure") {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
@@ -358,10 +387,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
         w.key("code");
         codeable(cache_, w, tr.code, b.unverified);
         subject(w);
-        if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_);
-        w.key("reasonReference").begin_array();
-        reference(w, "Condition", tu.condition_id);
-        w.end_array();
+        if (tr.status != "not-done") period_or_date(w, "performed", tr.start, tr.end, x_dar_, tr.course);
+        treatment_reasons(w, tr);
         emit("Procedure", tr.resource_id, tr.profile_key.empty() ? p_surgery_ : t_.constant(tr.profile_key), b, nc.record_key);
       } else {
         w.member("status", tr.status.empty() ? "completed" : tr.status);
@@ -370,10 +397,8 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
         w.key("medicationCodeableConcept");
         codeable(cache_, w, tr.code, b.unverified);
         subject(w);
-        period_or_date(w, "effective", tr.start, tr.end, x_dar_);
-        w.key("reasonReference").begin_array();
-        reference(w, "Condition", tu.condition_id);
-        w.end_array();
+        period_or_date(w, "effective", tr.start, tr.end, x_dar_, tr.course);
+        treatment_reasons(w, tr);
         if (!tr.regimen.empty()) w.key("note").begin_array().begin_object().member("text", "Part of regimen " + tr.regimen).end_object().end_array();
         emit("MedicationAdministration", tr.resource_id, p_med_, b, nc.record_key);
       }
@@ -396,7 +421,7 @@ void FhirJsonWriter::render_each(const model::PatientCases& pc, const std::funct
     for (const auto& l : tu.labs) {  // tumor markers: mCODE TumorMarkerTest
       Body b(scratch);
       auto& w = b.w;
-      related(w);
+      related(w, x_related_);
       w.member("status", "final");
       w.key("category").begin_array();
       codeable(cache_, w, cat_lab_, b.unverified);

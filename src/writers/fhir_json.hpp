@@ -48,7 +48,7 @@ class FhirJsonWriter {
   const MappingSet& t_;
   ConceptJsonCache cache_;
   std::string p_patient_, p_uscore_procedure_, p_primary_, p_secondary_, p_grade_, p_marker_, p_surgery_, p_med_, p_uscore_cond_;
-  std::string x_hmb_, x_related_, x_dar_, x_birthsex_, tag_system_;
+  std::string x_hmb_, x_related_, x_condition_related_, x_laterality_, x_dar_, x_birthsex_, tag_system_;
   model::Concept cat_problem_, cat_lab_, cat_diagnostic_, ver_confirmed_, obs_grade_;
 };
 

@@ -35,7 +35,7 @@ struct TrtCase {
   const char* name;
   std::string items;
   int treatments;          // Procedures made
-  const char* status;      // status of the first ("" completed)
+  const char* status;      // status of the first: completed, unknown (a course without end date), not-done
   const char* reason_key;  // status reason concept key of the first ("" none)
   const char* counted;     // a counted fact expected ("" none)
   const char* local_code;  // registry code kept beside the generic code ("" none)
@@ -61,21 +61,21 @@ TEST_P(Treatments, FollowTheTable) {
 INSTANTIATE_TEST_SUITE_P(
     Naaccr, Treatments,
     ::testing::Values(
-        TrtCase{"surgery_resection", it("rxSummSurgPrimSite", "30") + it("rxDateSurgery", "20210402"), 1, "", "", "", "30"},
+        TrtCase{"surgery_resection", it("rxSummSurgPrimSite", "30") + it("rxDateSurgery", "20210402"), 1, "completed", "", "", "30"},
         TrtCase{"surgery_none", it("rxSummSurgPrimSite", "00"), 0, "", "", "naaccr.surgery.none", ""},
         TrtCase{"surgery_unknown", it("rxSummSurgPrimSite", "99"), 0, "", "", "naaccr.surgery.unknown", ""},
         TrtCase{"surgery_refused", it("rxSummSurgPrimSite", "00") + it("reasonForNoSurgery", "7"), 1, "not-done", "reason.refused", "", ""},
-        TrtCase{"surgery_2023", it("rxSummSurgPrimSite2023", "A250"), 1, "", "", "", "A250"},
-        TrtCase{"chemo_given", it("rxSummChemo", "03") + it("rxDateChemo", "202105"), 1, "", "", "", ""},
+        TrtCase{"surgery_2023", it("rxSummSurgPrimSite2023", "A250"), 1, "completed", "", "", "A250"},
+        TrtCase{"chemo_given", it("rxSummChemo", "03") + it("rxDateChemo", "202105"), 1, "unknown", "", "", ""},
         TrtCase{"chemo_contraindicated", it("rxSummChemo", "82"), 1, "not-done", "reason.contraindicated", "", ""},
         TrtCase{"chemo_died", it("rxSummChemo", "85"), 1, "not-done", "reason.patient_died", "", ""},
         TrtCase{"chemo_not_given_no_reason", it("rxSummChemo", "86"), 1, "not-done", "", "", ""},
         TrtCase{"chemo_recommended_unknown", it("rxSummChemo", "88"), 0, "", "", "naaccr.chemo.recommended_unknown_if_given", ""},
-        TrtCase{"hormone_given", it("rxSummHormone", "01"), 1, "", "", "", ""},
+        TrtCase{"hormone_given", it("rxSummHormone", "01"), 1, "unknown", "", "", ""},
         TrtCase{"immunotherapy_unknown", it("rxSummBrm", "99"), 0, "", "", "naaccr.immunotherapy.unknown", ""},
-        TrtCase{"transplant_endocrine_both", it("rxSummTransplntEndocr", "40"), 2, "", "", "", ""},
+        TrtCase{"transplant_endocrine_both", it("rxSummTransplntEndocr", "40"), 2, "unknown", "", "", ""},
         TrtCase{"other_refused", it("rxSummOther", "7"), 1, "not-done", "reason.refused", "", ""},
-        TrtCase{"radiation_phase1_beats_reason", it("phase1RadiationTreatmentModality", "02") + it("reasonForNoRadiation", "0"), 1, "", "", "", ""},
+        TrtCase{"radiation_phase1_beats_reason", it("phase1RadiationTreatmentModality", "02") + it("reasonForNoRadiation", "0"), 1, "unknown", "", "", ""},
         TrtCase{"radiation_refused", it("rxSummRadiation", "7"), 1, "not-done", "reason.refused", "", ""},
         TrtCase{"radiation_none", it("rxSummRadiation", "0") + it("reasonForNoRadiation", "1"), 0, "", "", "naaccr.radiation.none", ""},
         TrtCase{"uninterpreted_code", it("rxSummChemo", "05"), 0, "", "", "naaccr.treatment_code_not_interpreted", ""}),
@@ -120,5 +120,30 @@ TEST(NaaccrIdentifiers, RecordNumberIsAnIdentifierNotAnId) {
   EXPECT_EQ(a.net_case.tumor.identifiers[0].value, "00000001-01");
 }
 
+}  // namespace
+}  // namespace netconv
+
+namespace netconv {
+namespace {
+// Issue K item 8: the registry's site-specific surgery codes share their range's label; a code
+// never claims that label as its own display.
+TEST(NaaccrTreatments, ASiteSpecificSurgeryCodeClaimsNoDisplayOfItsOwn) {
+  auto o = map_tumor(it("rxSummSurgPrimSite", "30") + it("rxDateSurgery", "20210402"));
+  ASSERT_EQ(o.kind, RecordOutcome::Kind::converted);
+  const auto& tr = o.net_case.tumor.treatments.at(0);
+  ASSERT_EQ(tr.code.codings.size(), 2u);
+  EXPECT_EQ(tr.code.codings[1].code, "30");
+  EXPECT_EQ(tr.code.codings[1].display, "") << "20-80 'resection' is the range's label, not code 30's meaning";
+  EXPECT_TRUE(tr.code_unverified);
+  EXPECT_NE(tr.code.text.find("rxSummSurgPrimSite 30"), std::string::npos) << tr.code.text;
+  EXPECT_NE(tr.code.text.find("not verified"), std::string::npos) << tr.code.text;
+  // a code its row names alone keeps that row's display
+  auto nos = map_tumor(it("rxSummSurgPrimSite", "90"));
+  ASSERT_EQ(nos.kind, RecordOutcome::Kind::converted);
+  const auto& t90 = nos.net_case.tumor.treatments.at(0);
+  ASSERT_EQ(t90.code.codings.size(), 2u);
+  EXPECT_EQ(t90.code.codings[1].display, "Surgery, NOS");
+  EXPECT_FALSE(t90.code_unverified);
+}
 }  // namespace
 }  // namespace netconv

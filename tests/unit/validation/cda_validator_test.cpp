@@ -248,13 +248,14 @@ TEST(CdaValidator, SchemaAgreesWithCdaTemplatesTable) {
                           "cda.template.vital_signs_section", "cda.template.problem_concern_act", "cda.template.problem_observation",
                           "cda.template.result_organizer", "cda.template.result_observation",
                           "cda.template.procedure_activity_procedure", "cda.template.medication_activity",
-                          "cda.template.medication_information", "cda.template.indication", "cda.typeid"}) {
+                          "cda.template.medication_information", "cda.template.indication", "cda.typeid",
+                          "cda.template.birth_sex_observation"}) {
     const auto& v = tables().constant(key);
     known.insert(v.substr(0, v.find('^')));
     known.insert(v.substr(v.find('^') + 1));
   }
   for (const auto& key : {"cda.code.document", "cda.code.confidentiality", "cda.code.concern", "cda.code.problem_type",
-                          "cda.code.problem_type.translation", "cda.code.histology_behavior"}) {
+                          "cda.code.problem_type.translation", "cda.code.histology_behavior", "cda.code.birth_sex"}) {
     const auto& v = tables().constant(key);
     known.insert(v.substr(0, v.find('^')));
     known.insert(v.substr(v.find('^') + 1, v.rfind('^') - v.find('^') - 1));
