@@ -90,10 +90,11 @@ class Runner {
         }
         (k < n ? entries[k] : env).issues.push_back(std::move(i));
       }
+      fhir::JsonLocator where(text);  // entries indexed once: a per-entry search from the top is quadratic
       for (std::size_t k = 0; k < n; ++k) {
         const auto& e = r["entry"][k];
         if (!(e.is_object() && e.contains("resource"))) continue;
-        entries[k].line = ndjson ? line_offset : fhir::locate_json_path(text, "Bundle.entry[" + std::to_string(k) + "].resource");
+        entries[k].line = ndjson ? line_offset : where.line_of("Bundle.entry[" + std::to_string(k) + "].resource");
         emit(std::move(entries[k]));
       }
       emit(std::move(env));
