@@ -315,7 +315,7 @@ TEST(ValidateFiles, ExitCodesFormatsAndSummary) {
   EXPECT_NE(text.find("FAIL " + bundle), std::string::npos);
   EXPECT_NE(text.find("Bundle.entry[1].resource.onsetDateTime"), std::string::npos) << text;
   EXPECT_NE(text.find("3 passed, 1 failed"), std::string::npos) << text;  // 2 good entries + envelope, 1 bad entry
-  EXPECT_EQ(run_validate({"/nonexistent.json"}, &text), 1);
+  EXPECT_EQ(run_validate({"/nonexistent.json"}, &text), 3);  // an I/O error, as in every command (README)
   EXPECT_THROW(netconv::parse_validate_format("xml"), std::invalid_argument);
 }
 
