@@ -134,7 +134,23 @@ std::string_view binding_type(const PNode& n, std::string_view suffix) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::string clip(std::string_view s) { return std::string(s.size() > 60 ? std::string(s.substr(0, 57)) + "..." : s); }
+// A value quoted in a message: at most 60 bytes, control characters written as \u00XX escapes so
+// that a message never carries a raw control byte to a terminal or a report.
+std::string clip(std::string_view s) {
+  std::string out;
+  for (char c : s.size() > 60 ? s.substr(0, 57) : s) {
+    if (static_cast<unsigned char>(c) >= 0x20) {
+      out += c;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\u00";
+    out += kHex[(c >> 4) & 0xF];
+    out += kHex[c & 0xF];
+  }
+  if (s.size() > 60) out += "...";
+  return out;
+}
 
 struct Val {
   const JNode* v;

@@ -34,5 +34,19 @@ check "every data file of OUT validated" "$data passed, 0 failed" "$(tail -1 "$w
 printf '{"resourceType":"Patient","bogus":1}\n' >> "$work/out/fhir/Patient.ndjson"
 "$netconv" validate -q "$work/out" > /dev/null 2>&1; check "a bad resource in OUT fails" 1 $?
 
+# R4 string grammar: a control character in an identifier value fails, with and without the
+# validation cache (the cache's byte templates must re-check the value with the same grammar);
+# 30 good Patients first, so that the bad ones are answered by the memo and the templates
+for k in $(seq 1 30); do sed "1!d; s/\"value\":\"NET-0001\"/\"value\":\"NET-$k\"/" "$patients"; done > "$work/ctl.ndjson"
+head -1 "$patients" | sed 's/"value":"NET-0001"/"value":"CTL\\u0001A"/' >> "$work/ctl.ndjson"
+head -1 "$patients" | sed 's/"value":"NET-0001"/"value":"NUL\\u0000"/' >> "$work/ctl.ndjson"
+head -1 "$patients" | sed 's/"value":"NET-0001"/"value":"TAB\\tok"/' >> "$work/ctl.ndjson"
+for cache in "" --no-validation-cache; do
+  "$netconv" validate -q $cache "$work/ctl.ndjson" > "$work/out.txt" 2>&1; check "control characters fail $cache" 1 $?
+  check "two Patients fail $cache" "31 passed, 2 failed" "$(tail -1 "$work/out.txt")"
+  check "the failures name the value $cache" 2 "$(grep -c 'identifier\[0\].value: string .*control character' "$work/out.txt")"
+  check "no raw control byte in the report $cache" 0 "$(tr -d '\n\t' < "$work/out.txt" | LC_ALL=C grep -c '[[:cntrl:]]')"
+done
+
 echo "validate_test: $passes passed, $fails failed"
 [[ $fails == 0 ]]

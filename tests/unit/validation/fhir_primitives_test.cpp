@@ -114,3 +114,17 @@ TEST(JsonLocate, LocatorAgreesWithThePathSearch) {
   JsonLocator broken("not json");
   EXPECT_EQ(broken.line_of("Bundle.entry[0]"), 0u);
 }
+
+// R4 string (and code, markdown): no character below U+0020 except tab, CR, LF.
+TEST(FhirPrimitives, StringsRefuseControlCharacters) {
+  for (Prim p : {Prim::string, Prim::markdown, Prim::code}) {
+    EXPECT_NE(check_string_primitive(p, std::string_view("CTL\x01" "A", 5)), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, std::string_view("NUL\0", 4)), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, "a\x1b" "b"), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, "a\x1f"), nullptr) << prim_name(p);
+    EXPECT_EQ(check_string_primitive(p, "a\x7f b\xc3\xa9"), nullptr) << prim_name(p);  // DEL and UTF-8 are allowed
+  }
+  EXPECT_EQ(check_string_primitive(Prim::string, "tab\there\r\nline"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::code, "a\tb"), nullptr);  // code: single spaces only
+  EXPECT_NE(check_string_primitive(Prim::id, "a\x01"), nullptr);
+}
