@@ -17,10 +17,12 @@ int run_validate(const std::vector<std::string>& args) {
   bool no_cache = false;
   po::options_description desc(
       "Usage: netconv validate [options] FILE|DIR...\n\n"
-      "Checks FHIR R4 JSON (.json resource or Bundle, .ndjson one resource per line) against R4 and the\n"
-      "profiles in each resource's meta.profile, and CDA XML (.xml document or section/entry snippet)\n"
-      "against the CDA schema. Prints each problem with file, line, path, rule and message, then\n"
-      "'N passed, M failed'. Exit 0 all pass, 1 something failed, 2 usage.\n\nOptions");
+      "Checks FHIR R4 JSON (.json resource or Bundle, .ndjson/.jsonl one resource per line) against R4 and\n"
+      "the profiles in each resource's meta.profile, and CDA XML (.xml document or section/entry snippet)\n"
+      "against the CDA schema. A folder is searched recursively; in a netconv output folder only the\n"
+      "data files are checked (not report.json, rejects.ndjson). Prints each problem with file, line,\n"
+      "path, rule and message, then 'N passed, M failed'. Exit 0 all pass, 1 something failed,\n"
+      "2 usage, 3 a file missing or unreadable.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
       ("profile", po::value(&o.profile), "also check every FHIR resource against this profile URL")

@@ -36,11 +36,15 @@ struct Collect {
   std::vector<Diagnostic>* out;
   const std::string* file;
   const char* code;
+  xmlParserCtxtPtr parser = nullptr;  // locates errors libxml2 raises without a line (encoding errors)
 };
 
+// libxml2's message without what it quotes of the input's raw bytes: an encoding error says
+// "input conversion failed due to input error, bytes 0xFF 0x53 0x45 0x43", the start of a value.
 std::string trimmed(const char* msg) {
   std::string s = msg ? msg : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  if (auto b = s.find(", bytes 0x"); b != std::string::npos) s = s.substr(0, b) + " (the input's bytes are not shown)";
   return s;
 }
 
@@ -60,7 +64,14 @@ void on_error(void* user, xmlErrorPtr e) {
     }
     if (d.location.line == 0) d.location.line = static_cast<std::uint64_t>(xmlGetLineNo(node) > 0 ? xmlGetLineNo(node) : 0);
   }
+  if (d.location.line == 0 && c->parser && c->parser->input) d.location.line = static_cast<std::uint64_t>(c->parser->input->line);
   d.message = trimmed(e->message);
+  // libxml2 raises one encoding error once per buffer it converts: the same message on the same
+  // line is one problem
+  if (!c->out->empty()) {
+    const Diagnostic& last = c->out->back();
+    if (last.code == d.code && last.location.line == d.location.line && last.message == d.message) return;
+  }
   c->out->push_back(std::move(d));
 }
 
@@ -129,6 +140,15 @@ bool valid_streaming(ThreadContext& tc, const std::string& xml, const std::strin
   p->sax = tree_builder;
   p->userData = tree_user;
   return ok;
+}
+
+// After a streaming pass that failed, the thread's validation context is replaced: libxml2 leaves
+// it in the state of the element where the document failed, which the next document must not see.
+void fresh_context(ThreadContext& tc) {
+  xmlSchemaValidCtxtPtr fresh = xmlSchemaNewValidCtxt(tc.compiled->schema);
+  if (!fresh) throw std::runtime_error("CDA validator: out of memory");
+  xmlSchemaFreeValidCtxt(tc.ctx);
+  tc.ctx = fresh;
 }
 
 // This thread's context for one validator; contexts of validators that are gone are dropped.
@@ -223,9 +243,9 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
   // Something is wrong: parse again into a tree, so that each problem is reported with its line
   // and the XPath of its element (the streaming validator knows neither).
   std::vector<Diagnostic> out;
-  Collect parse_errors{&out, &display_name, "NC-CDA-001"};
   xmlParserCtxtPtr pctx = xmlNewParserCtxt();
   if (!pctx) throw std::runtime_error("CDA validator: out of memory");
+  Collect parse_errors{&out, &display_name, "NC-CDA-001", pctx};
   // no network, no entity expansion: output files are data, never instructions to fetch
   xmlSetStructuredErrorFunc(&parse_errors, on_error);
   xmlDocPtr doc = xmlCtxtReadMemory(pctx, xml.data(), static_cast<int>(xml.size()), display_name.c_str(), nullptr,
@@ -236,10 +256,19 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
     if (out.empty()) out.push_back({Severity::error, "NC-CDA-001", {display_name, 0, 0, ""}, "not well-formed XML", ""});
     return out;
   }
+  // A fresh validation context: the thread's one was left mid-document by the streaming pass that
+  // stopped at the first error, and reusing it reported valid xsi:type values after that error as
+  // "QName value 'CD' does not resolve" and "type definition is abstract" (12-41 false errors).
+  xmlSchemaValidCtxtPtr located = xmlSchemaNewValidCtxt(compiled_->schema);
+  fresh_context(tc);
+  if (!located) {
+    xmlFreeDoc(doc);
+    throw std::runtime_error("CDA validator: out of memory");
+  }
   Collect schema_errors{&out, &display_name, "NC-CDA-002"};
-  xmlSchemaSetValidStructuredErrors(tc.ctx, on_error, &schema_errors);
-  int rc = xmlSchemaValidateDoc(tc.ctx, doc);
-  xmlSchemaSetValidStructuredErrors(tc.ctx, nullptr, nullptr);
+  xmlSchemaSetValidStructuredErrors(located, on_error, &schema_errors);
+  int rc = xmlSchemaValidateDoc(located, doc);
+  xmlSchemaFreeValidCtxt(located);
   xmlFreeDoc(doc);
   if (rc != 0 && out.empty())
     out.push_back({Severity::error, "NC-CDA-002", {display_name, 0, 0, ""}, "schema validation failed", ""});

@@ -87,12 +87,13 @@ constexpr bool ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
 
 // Character classes by byte, so that the scans of every id and uri a run validates (one of each
 // per resource at least) test each byte with one load and no branch.
-enum : std::uint8_t { kIdChar = 1, kSpace = 2 };
+enum : std::uint8_t { kIdChar = 1, kSpace = 2, kControl = 4 };
 constexpr std::array<std::uint8_t, 256> kClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
     if (ascii_alnum(static_cast<char>(c)) || c == '-' || c == '.') t[c] |= kIdChar;
     if (is_ws(static_cast<char>(c))) t[c] |= kSpace;
+    if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') t[c] |= kControl;
   }
   return t;
 }();
@@ -100,6 +101,15 @@ bool all_id_chars(std::string_view s) {
   std::uint8_t all = kIdChar;
   for (char c : s) all &= kClass[static_cast<unsigned char>(c)];
   return all != 0;
+}
+// R4 string: "SHALL NOT contain Unicode character points below 32, except for u0009 (horizontal
+// tab), u0010 (carriage return) and u0013 (line feed)" (datatypes.html#string); code and markdown
+// are strings, so the rule holds for them too. UTF-8 continuation bytes are >= 0x80: a byte scan
+// sees exactly the code points below 32.
+bool any_control(std::string_view s) {
+  std::uint8_t any = 0;
+  for (char c : s) any |= kClass[static_cast<unsigned char>(c)];
+  return (any & kControl) != 0;
 }
 bool any_space(std::string_view s) {
   std::uint8_t any = 0;
@@ -158,12 +168,15 @@ bool valid_time(std::string_view s) {
   return p != 0 && p == s.size();
 }
 
+constexpr const char* kControlReason = "control character (R4 strings allow none below U+0020 except tab, CR, LF)";
+
 const char* check_string_primitive(Prim p, std::string_view s) {
   switch (p) {
     case Prim::string:
     case Prim::markdown:
       // R4: [ \r\n\t\S]+ ; strings SHALL NOT be empty
       if (s.empty()) return "empty string (FHIR strings must have at least one character)";
+      if (any_control(s)) return kControlReason;
       return nullptr;
     case Prim::code: {
       // [^\s]+(\s[^\s]+)*
@@ -171,6 +184,7 @@ const char* check_string_primitive(Prim p, std::string_view s) {
       if (is_ws(s.front()) || is_ws(s.back())) return "code with leading or trailing whitespace";
       for (std::size_t i = 1; i < s.size(); ++i)
         if (is_ws(s[i]) && (s[i] != ' ' || is_ws(s[i - 1]))) return "code with invalid whitespace";
+      if (any_control(s)) return kControlReason;
       return nullptr;
     }
     case Prim::id: {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/errors.hpp"
 #include "validation/bundle_prefilter.hpp"
@@ -133,7 +134,23 @@ std::string_view binding_type(const PNode& n, std::string_view suffix) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::string clip(std::string_view s) { return std::string(s.size() > 60 ? std::string(s.substr(0, 57)) + "..." : s); }
+// A value quoted in a message: at most 60 bytes, control characters written as \u00XX escapes so
+// that a message never carries a raw control byte to a terminal or a report.
+std::string clip(std::string_view s) {
+  std::string out;
+  for (char c : s.size() > 60 ? s.substr(0, 57) : s) {
+    if (static_cast<unsigned char>(c) >= 0x20) {
+      out += c;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\u00";
+    out += kHex[(c >> 4) & 0xF];
+    out += kHex[c & 0xF];
+  }
+  if (s.size() > 60) out += "...";
+  return out;
+}
 
 struct Val {
   const JNode* v;
@@ -722,14 +739,26 @@ std::string_view core_message(const std::string& m) {
   return p == std::string::npos || m.back() != ')' ? std::string_view(m) : std::string_view(m).substr(0, p);
 }
 void dedupe(std::vector<ValidationIssue>& v) {
+  // a hash set, not a scan of the kept issues: a Bundle of n failing entries has n issues
+  struct Key {
+    std::string_view path, rule, message;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const {
+      std::hash<std::string_view> h;
+      return h(k.path) ^ (h(k.rule) * 31) ^ (h(k.message) * 1000003);
+    }
+  };
+  std::unordered_set<Key, Hash> seen;
+  seen.reserve(v.size());
+  std::vector<char> keep(v.size());
+  // the keys view v's strings: decide everything before moving any of them
+  for (std::size_t k = 0; k < v.size(); ++k) keep[k] = seen.insert(Key{v[k].path, v[k].rule, core_message(v[k].message)}).second;
   std::vector<ValidationIssue> out;
-  out.reserve(v.size());
-  for (auto& i : v) {
-    bool dup = false;
-    for (const auto& o : out)
-      if (o.path == i.path && o.rule == i.rule && core_message(o.message) == core_message(i.message)) dup = true;
-    if (!dup) out.push_back(std::move(i));
-  }
+  out.reserve(seen.size());
+  for (std::size_t k = 0; k < v.size(); ++k)
+    if (keep[k]) out.push_back(std::move(v[k]));
   v.swap(out);
 }
 
@@ -931,8 +960,10 @@ std::vector<ValidationIssue> FhirValidator::finish(std::string_view text, std::v
   if (errors_only) std::erase_if(out, [](const ValidationIssue& i) { return i.severity != Severity::error; });
   if (out.empty()) return {};
   fhir::dedupe(out);
-  if (!errors_only)
-    for (auto& i : out) i.line = fhir::locate_json_path(text, i.path);
+  if (!errors_only) {
+    fhir::JsonLocator where(text);  // one locator: a Bundle's entries are indexed once, not rescanned per issue
+    for (auto& i : out) i.line = where.line_of(i.path);
+  }
   return std::move(out);
 }
 

@@ -90,10 +90,11 @@ class Runner {
         }
         (k < n ? entries[k] : env).issues.push_back(std::move(i));
       }
+      fhir::JsonLocator where(text);  // entries indexed once: a per-entry search from the top is quadratic
       for (std::size_t k = 0; k < n; ++k) {
         const auto& e = r["entry"][k];
         if (!(e.is_object() && e.contains("resource"))) continue;
-        entries[k].line = ndjson ? line_offset : fhir::locate_json_path(text, "Bundle.entry[" + std::to_string(k) + "].resource");
+        entries[k].line = ndjson ? line_offset : where.line_of("Bundle.entry[" + std::to_string(k) + "].resource");
         emit(std::move(entries[k]));
       }
       emit(std::move(env));
@@ -175,10 +176,12 @@ class Runner {
     } else {
       out() << passed_ << " passed, " << failed_ << " failed\n";
     }
-    return failed_ ? 1 : 0;
+    return io_error_ ? kExitIo : failed_ ? kExitDataProblems : kExitOk;
   }
 
   void set_out(std::ostream& o) { out_ = &o; }
+  // an input that could not be read: still reported per file, but the run exits 3 (an I/O error)
+  void io_error(bool e) { io_error_ = io_error_ || e; }
   std::ostream& out() { return *out_; }
 
  private:
@@ -187,13 +190,37 @@ class Runner {
   std::unique_ptr<CdaValidator> cda_;
   std::vector<Unit> units_;
   std::size_t passed_ = 0, failed_ = 0;
+  bool io_error_ = false;
   std::ostream* out_ = nullptr;
 };
 
-bool wanted(const fs::path& p) {
+std::string lower_extension(const fs::path& p) {
   auto e = p.extension().string();
   std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return e == ".json" || e == ".ndjson" || e == ".xml";
+  return e;
+}
+
+// .jsonl is NDJSON under another name, as `convert` reads it
+bool is_ndjson(const std::string& e) { return e == ".ndjson" || e == ".jsonl"; }
+
+bool wanted(const fs::path& p) {
+  auto e = lower_extension(p);
+  return e == ".json" || is_ndjson(e) || e == ".xml";
+}
+
+// A netconv output folder (report.json at its top) holds run metadata beside the data: the
+// report and rejects.ndjson are not FHIR resources, so only the files in its subfolders (fhir/,
+// cda/, cda-entries/) are validated.
+void collect_folder(const fs::path& dir, std::vector<fs::path>& files, std::error_code& ec) {
+  const bool output_folder = fs::is_regular_file(dir / "report.json", ec);
+  std::vector<fs::path> found;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file() || !wanted(it->path())) continue;
+    if (output_folder && it.depth() == 0) continue;
+    found.push_back(it->path());
+  }
+  std::sort(found.begin(), found.end());
+  files.insert(files.end(), found.begin(), found.end());
 }
 
 }  // namespace
@@ -209,14 +236,10 @@ int validate_files(const ValidateFilesOptions& o, std::ostream& out) {
     fs::path p(in);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file() && wanted(it->path())) found.push_back(it->path());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
+      collect_folder(p, files, ec);
     } else if (fs::exists(p, ec)) {
       if (!wanted(p)) {
-        out << "netconv validate: " << in << ": unsupported file type (expected .json, .ndjson or .xml)\n";
+        out << "netconv validate: " << in << ": unsupported file type (expected .json, .ndjson, .jsonl or .xml)\n";
         return kExitUsage;
       }
       files.push_back(p);
@@ -225,17 +248,17 @@ int validate_files(const ValidateFilesOptions& o, std::ostream& out) {
     }
   }
   if (files.empty() && missing.empty()) {
-    out << "netconv validate: no .json, .ndjson or .xml files found\n";
+    out << "netconv validate: no .json, .ndjson, .jsonl or .xml files found\n";
     return kExitUsage;
   }
   Runner r(o);
   r.set_out(out);
   for (const auto& m : missing)
     r.emit(Unit{m, 0, "missing", {ValidationIssue{"", "io", "no such file or directory", Severity::error, 0}}});
+  r.io_error(!missing.empty());
   for (const auto& f : files) {
-    auto e = f.extension().string();
-    std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-    if (e == ".ndjson") r.ndjson_file(f);
+    auto e = lower_extension(f);
+    if (is_ndjson(e)) r.ndjson_file(f);
     else if (e == ".json") r.json_file(f);
     else r.xml_file(f);
   }

@@ -22,8 +22,13 @@ struct ValidateFilesOptions {
   const FhirValidator* fhir_validator = nullptr;
 };
 
+// Inputs: .json (resource or Bundle), .ndjson / .jsonl (one resource per line), .xml (CDA); a
+// folder is searched recursively, except that in a netconv output folder (report.json at its top)
+// the top-level files (report.json, rejects.ndjson) are run metadata and are not validated.
 // Returns 0 when everything passed, 1 when something failed, 2 for usage problems (no input,
-// unsupported file type). Throws ConfigError when the FHIR packages / schema cannot be loaded.
+// unsupported file type), 3 when an input does not exist or cannot be read (every other input is
+// still validated and reported first). Throws ConfigError when the FHIR packages / schema cannot
+// be loaded.
 int validate_files(const ValidateFilesOptions& options, std::ostream& out);
 
 // "text" | "json" | "github"; throws std::invalid_argument otherwise.

@@ -1,6 +1,8 @@
 // NAACCR XML reader: structure, item checks, field mapping, security (table-driven).
 #include <gtest/gtest.h>
 
+#include "shared_reference.hpp"
+
 #include <algorithm>
 
 #include "naaccr_test_util.hpp"
@@ -220,6 +222,7 @@ TEST(NaaccrReader, PatientWithoutTumorReportsItsProblems) {
 
 TEST(NaaccrReader, UserDictionaryItemsBecomeKnown) {
   std::string dict = std::string(NETCONV_SHARED_DIR) + "/reference/naaccr/samples/user-dictionary/my-dictionary.xml";
+  NETCONV_NEEDS_SHARED(dict);
   std::string xml = file(patient(net_tumor(item("myVariable", "1"))));
   ReadResult without, with;
   read_text(xml, without);

@@ -3,6 +3,8 @@
 // differs from the library, the row says so (docs/naaccr.md "Policy differences").
 #include <gtest/gtest.h>
 
+#include "shared_reference.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -52,6 +54,7 @@ class ReferenceSample : public ::testing::TestWithParam<SampleCase> {};
 
 TEST_P(ReferenceSample, GetsTheReferenceVerdict) {
   const auto& c = GetParam();
+  NETCONV_NEEDS_SHARED(samples_dir());
   std::string path = samples_dir() + "/" + c.path;
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << "missing reference sample " << path;
@@ -74,6 +77,7 @@ INSTANTIATE_TEST_SUITE_P(Naaccr, ReferenceSample, ::testing::ValuesIn(kCases), [
 TEST(ReferenceSamples, EveryXmlFileHasAVerdict) {
   std::set<std::string> listed;
   for (const auto& c : kCases) listed.insert(c.path);
+  NETCONV_NEEDS_SHARED(samples_dir());
   ASSERT_TRUE(fs::is_directory(samples_dir()));
   for (const auto& e : fs::recursive_directory_iterator(samples_dir())) {
     if (!e.is_regular_file() || e.path().extension() != ".xml") continue;
@@ -83,6 +87,7 @@ TEST(ReferenceSamples, EveryXmlFileHasAVerdict) {
 }
 
 TEST(ReferenceSamples, UserDataFileWithoutItsDictionaryStillReadsBestEffort) {
+  NETCONV_NEEDS_SHARED(samples_dir());
   // v21 file: netconv does not carry v21, so items it does not know (myVariable too) are ignored
   // with a warning instead of rejecting every tumor; with the dictionary, myVariable is known.
   std::ifstream in(samples_dir() + "/user-dictionary/synthetic-data_naaccr-210-incidence_10-tumors_non-standard.xml", std::ios::binary);

@@ -94,3 +94,37 @@ TEST(JsonLocate, FindsLineOfPath) {
   EXPECT_EQ(locate_json_path(text, "Condition.subject"), 1u);  // missing: the deepest step found
   EXPECT_EQ(locate_json_path("not json", "Condition.code"), 0u);
 }
+
+// The indexed locator (linear in a Bundle's entries) gives locate_json_path's answer for every
+// path: indexed first steps, nested indexes, out-of-range indexes, missing members, non-arrays.
+TEST(JsonLocate, LocatorAgreesWithThePathSearch) {
+  std::string text = "{\n \"resourceType\": \"Bundle\",\n \"type\": \"collection\",\n \"entry\": [\n";
+  for (int k = 0; k < 40; ++k)
+    text += std::string(k ? ",\n" : "") + "  {\"fullUrl\": \"u" + std::to_string(k) + "\",\n   \"resource\": {\"resourceType\": \"Patient\",\n" +
+            "    \"name\": [[1, 2], {\"given\": [\"a\",\n \"b\"]}]}}";
+  text += "\n ],\n \"signature\": {\"who\": 1}\n}\n";
+  std::vector<std::string> paths = {"Bundle", "Bundle.type", "Bundle.signature.who", "Bundle.missing[2].x",
+                                    "Bundle.type[0]", "Bundle.entry[40].resource", "Bundle.entry[999]"};
+  for (int k = 0; k < 40; k += 3)
+    for (std::string tail : {"", ".resource", ".resource.name[1].given[1]", ".resource.name[0][1]", ".resource.nope", ".fullUrl"})
+      paths.push_back("Bundle.entry[" + std::to_string(k) + "]" + tail);
+  JsonLocator where(text);
+  for (const auto& p : paths) EXPECT_EQ(where.line_of(p), locate_json_path(text, p)) << p;
+  EXPECT_EQ(where.line_of("Bundle.entry[39].resource.name[1].given[1]"), 5u + 39 * 4 + 3);  // four lines per entry from line 5; "b" on its fourth
+  JsonLocator broken("not json");
+  EXPECT_EQ(broken.line_of("Bundle.entry[0]"), 0u);
+}
+
+// R4 string (and code, markdown): no character below U+0020 except tab, CR, LF.
+TEST(FhirPrimitives, StringsRefuseControlCharacters) {
+  for (Prim p : {Prim::string, Prim::markdown, Prim::code}) {
+    EXPECT_NE(check_string_primitive(p, std::string_view("CTL\x01" "A", 5)), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, std::string_view("NUL\0", 4)), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, "a\x1b" "b"), nullptr) << prim_name(p);
+    EXPECT_NE(check_string_primitive(p, "a\x1f"), nullptr) << prim_name(p);
+    EXPECT_EQ(check_string_primitive(p, "a\x7f b\xc3\xa9"), nullptr) << prim_name(p);  // DEL and UTF-8 are allowed
+  }
+  EXPECT_EQ(check_string_primitive(Prim::string, "tab\there\r\nline"), nullptr);
+  EXPECT_NE(check_string_primitive(Prim::code, "a\tb"), nullptr);  // code: single spaces only
+  EXPECT_NE(check_string_primitive(Prim::id, "a\x01"), nullptr);
+}

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "shared_reference.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -110,6 +112,7 @@ TEST(FhirValidator, ResolvesPackagesDir) {
 
 TEST(FhirValidator, AcceptsOfficialMcodeExamples) {
   NEED_PACKAGES();
+  NETCONV_NEEDS_SHARED(kShared / "reference/mcode/examples");
   auto files = files_in(kShared / "reference/mcode/examples");
   ASSERT_EQ(files.size(), 13u);
   for (const auto& f : files) {
@@ -120,6 +123,7 @@ TEST(FhirValidator, AcceptsOfficialMcodeExamples) {
 
 TEST(FhirValidator, AcceptsOracleGoodFixtures) {
   NEED_PACKAGES();
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/mcode/good");
   auto files = files_in(kShared / "oracles/fhir/selftest/mcode/good");
   ASSERT_EQ(files.size(), 8u);
   for (const auto& f : files) {
@@ -150,6 +154,7 @@ TEST(FhirValidator, RejectsOracleBadFixturesForTheStatedReason) {
       {"tumor-marker-category-not-laboratory.json", {"slice-cardinality", "Observation.category"}},
       {"tumor-marker-value-boolean.json", {"choice-type", "Observation.valueBoolean"}},
   };
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/mcode/bad");
   auto files = files_in(kShared / "oracles/fhir/selftest/mcode/bad");
   ASSERT_EQ(files.size(), expected.size());
   for (const auto& f : files) {
@@ -165,6 +170,8 @@ TEST(FhirValidator, RejectsOracleBadFixturesForTheStatedReason) {
 
 TEST(FhirValidator, OracleR4BadFixturesFail) {
   NEED_PACKAGES();
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/bad");
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/good");
   for (const auto& f : files_in(kShared / "oracles/fhir/selftest/bad")) EXPECT_EQ(run_validate({f.string()}), 1) << f;
   for (const auto& f : files_in(kShared / "oracles/fhir/selftest/bad", ".ndjson")) EXPECT_EQ(run_validate({f.string()}), 1) << f;
   EXPECT_EQ(run_validate({(kShared / "oracles/fhir/selftest/good").string()}), 0);
@@ -278,6 +285,7 @@ TEST(FhirValidator, DuplicateMembersAndMalformedJsonAreErrorsWithoutQuotingInput
 
 TEST(FhirValidator, ThreadSafe) {
   NEED_PACKAGES();
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/mcode");
   auto good = slurp(kShared / "oracles/fhir/selftest/mcode/good/condition-primary-cancer-condition.json");
   auto bad = slurp(kShared / "oracles/fhir/selftest/mcode/bad/primary-category-wrong-system.json");
   std::atomic<int> wrong{0};
@@ -315,7 +323,7 @@ TEST(ValidateFiles, ExitCodesFormatsAndSummary) {
   EXPECT_NE(text.find("FAIL " + bundle), std::string::npos);
   EXPECT_NE(text.find("Bundle.entry[1].resource.onsetDateTime"), std::string::npos) << text;
   EXPECT_NE(text.find("3 passed, 1 failed"), std::string::npos) << text;  // 2 good entries + envelope, 1 bad entry
-  EXPECT_EQ(run_validate({"/nonexistent.json"}, &text), 1);
+  EXPECT_EQ(run_validate({"/nonexistent.json"}, &text), 3);  // an I/O error, as in every command (README)
   EXPECT_THROW(netconv::parse_validate_format("xml"), std::invalid_argument);
 }
 
@@ -332,6 +340,7 @@ TEST(FhirSchema, OfficialSchemaThroughValijson) {
   o.schema_file = schema.string();
   auto sv = FhirValidator::load(netconv::resolve_fhir_packages_dir(""), o);
   EXPECT_TRUE(sv.has_schema());
+  NETCONV_NEEDS_SHARED(kShared / "oracles/fhir/selftest/mcode/good");
   auto good = slurp(kShared / "oracles/fhir/selftest/mcode/good/condition-primary-cancer-condition.json");
   EXPECT_FALSE(has_error(sv.validate(good))) << dump(sv.validate(good));
   auto missing = sv.validate(slurp(kData / "validation/fhir/invalid/condition-missing-subject.json"));

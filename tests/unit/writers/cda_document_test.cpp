@@ -1,6 +1,8 @@
 // The CDA writer on mapped records: well-formed, schema-valid, deterministic, and saying what
 // the model says (codes, precision of dates, unverified concepts as nullFlavor).
 #include <gtest/gtest.h>
+
+#include "shared_reference.hpp"
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
@@ -58,10 +60,12 @@ bool well_formed(const std::string& xml) {
   return true;
 }
 
-// Errors of the official SDTC schema, when ../shared is there (it is in CI and on dev machines).
+// Errors of the official SDTC schema (in ../shared: CI and dev machines). Callers skip first with
+// NETCONV_NEEDS_SHARED(kSdtcXsd); a missing schema is an error here, never "no errors".
+const std::string kSdtcXsd = std::string(NETCONV_SHARED_DIR) + "/reference/cda-r2-schema/extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd";
 std::string schema_errors(const std::string& xml) {
-  std::string xsd = std::string(NETCONV_SHARED_DIR) + "/reference/cda-r2-schema/extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd";
-  if (!std::filesystem::exists(xsd)) return "";
+  const std::string& xsd = kSdtcXsd;
+  if (!std::filesystem::exists(xsd)) return "missing schema " + xsd;
   static std::string errors;
   errors.clear();
   xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd.c_str());
@@ -89,6 +93,7 @@ TEST(CdaDocument, IsWellFormedSchemaValidAndDeterministic) {
   auto pc = ileal();
   auto doc = render_document(context(), pc);
   ASSERT_TRUE(well_formed(doc));
+  NETCONV_NEEDS_SHARED(kSdtcXsd);  // the checks above ran; the official schema needs ../shared
   EXPECT_EQ(schema_errors(doc), "");
   EXPECT_EQ(doc, render_document(context(), pc));
   EXPECT_EQ(doc.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\"", 0), 0u);
@@ -139,6 +144,7 @@ TEST(CdaDocument, UnverifiedConceptIsSentAsTextNotGuessed) {
   auto pc = ileal();
   pc.cases[0].tumor.treatments[1].code = unverified;
   auto doc = render_document(context(), pc);
+  NETCONV_NEEDS_SHARED(kSdtcXsd);  // the checks above ran; the official schema needs ../shared
   EXPECT_EQ(schema_errors(doc), "");
   EXPECT_TRUE(has(doc, "<code nullFlavor=\"OTH\">"));
   EXPECT_TRUE(has(doc, "code=\"drug.unknown_agent\" codeSystem=\"" + context().local_system_oid + "\""));
@@ -151,6 +157,7 @@ TEST(CdaDocument, ConfiguredHeader) {
   cfg.custodian.id_root = "2.16.840.1.113883.19.5";
   Context c(tables(), cfg);
   auto doc = render_document(c, ileal());
+  NETCONV_NEEDS_SHARED(kSdtcXsd);  // the checks above ran; the official schema needs ../shared
   EXPECT_EQ(schema_errors(doc), "");
   EXPECT_TRUE(has(doc, "<effectiveTime value=\"20250102\"/>"));
   EXPECT_TRUE(has(doc, "<name>Example Registry</name>"));
@@ -171,6 +178,7 @@ TEST(CdaDocument, FollowUpAndTreatmentNotDone) {
   pc.patient.cause_of_death_id = "cause-of-death-id";
   pc.cases[0].tumor.treatments[0].status = "not-done";
   auto doc = render_document(context(), pc);
+  NETCONV_NEEDS_SHARED(kSdtcXsd);  // the checks above ran; the official schema needs ../shared
   EXPECT_EQ(schema_errors(doc), "");
   EXPECT_TRUE(has(doc, "<sdtc:deceasedInd value=\"true\"/>"));
   EXPECT_TRUE(has(doc, "<sdtc:deceasedTime value=\"20231104\"/>"));
