@@ -43,11 +43,13 @@ class OutputFiles {
   void write_whole(const std::string& rel, const std::string& bytes);
   void ensure(const std::string& rel);  // create even when empty (rejects.ndjson)
 
-  // Flushes, fsyncs and closes every file. Returns the relative paths written, sorted.
+  // Flushes every file, waits for its data to reach the disk, closes it. Returns the relative
+  // paths written, sorted.
   std::vector<std::string> finish();
   std::uint64_t bytes_written() const { return bytes_; }
-  // After finish(): stages `report` as report.json and switches the run into place (the commit
-  // protocol). Throws IoError; past the commit point the next run completes the switch.
+  // After finish(): stages `report` as report.json, makes the staged run durable (syncfs) and
+  // switches it into place (the commit protocol). Throws IoError; past the commit point the next
+  // run completes the switch.
   void commit(const std::string& report);
   // The run did not complete (interrupted): its staged files are removed and `report` becomes
   // OUT/report.interrupted.json; the previous completed run stays as it was.
