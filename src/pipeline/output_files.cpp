@@ -183,7 +183,7 @@ OutputFiles::~OutputFiles() {
   close_all_quietly();
   if (staging_ >= 0) ::close(staging_);
   if (out_ >= 0) {
-    if (!done_) remove_tree_at(out_, kStaging);
+    if (staging_made_ && !done_) remove_tree_at(out_, kStaging);  // never another run's (begin() failed at the lock)
     ::close(out_);  // releases the lock
   }
 }
@@ -215,6 +215,7 @@ void OutputFiles::begin() {
   // temporary files of netconv versions that wrote them beside the final names
   for (const char* legacy : {"rejects.ndjson.part", "report.json.part"}) ::unlinkat(out_, legacy, 0);
   if (::mkdirat(out_, kStaging, 0777) != 0) fail("cannot create", path(kStaging), errno);
+  staging_made_ = true;
   staging_ = open_dir_at(out_, kStaging);
   if (staging_ < 0) fail("cannot open", path(kStaging), errno);
 }

@@ -82,7 +82,7 @@ class OutputFiles {
   std::map<std::string, File> open_;
   std::vector<std::string> whole_;  // complete files, already closed
   std::uint64_t bytes_ = 0;
-  bool finished_ = false, done_ = false;
+  bool staging_made_ = false, finished_ = false, done_ = false;
 };
 
 }  // namespace netconv

@@ -184,11 +184,19 @@ TEST_F(OutputFilesTest, CleansWhatKilledRunsLeft) {
   EXPECT_EQ(listing(dir), (std::vector<std::string>{"rejects.ndjson", "report.json"}));
 }
 
+// ... and leaves the first run's staging folder alone.
 TEST_F(OutputFilesTest, ASecondRunOnTheSameFolderIsRefused) {
   OutputFiles first(dir.string());
   first.begin();
-  OutputFiles second(dir.string());
-  EXPECT_THROW(second.begin(), IoError);
+  first.append("fhir/Patient.ndjson", std::string("first\n"));
+  {
+    OutputFiles second(dir.string());
+    EXPECT_THROW(second.begin(), IoError);
+  }
+  EXPECT_TRUE(fs::exists(dir / ".netconv-run/fhir/Patient.ndjson"));
+  first.finish();
+  first.commit("r\n");
+  EXPECT_EQ(read_all(dir / "fhir/Patient.ndjson"), "first\n");
 }
 
 // The disk filling at the last flush (here: the file-size limit) is an IoError naming the file,
