@@ -1,8 +1,9 @@
 // netconv command line: parses options, calls the library, maps outcomes to exit codes
 // (README "Exit codes"). Nothing else lives here.
+#include <fcntl.h>
 #include <unistd.h>
 
-#include <csignal>
+#include <cerrno>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ const char* kUsage =
     "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n\n"
     "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
 
+std::string not_completed(const std::string& out) {
+  return "netconv: the run did not complete; " + out +
+         " keeps the previous completed run, if there was one (docs/output-folder.md)\n";
+}
+
 int run_convert(const std::vector<std::string>& args) {
   auto p = cli::parse_convert(args);
   if (p.help) {
@@ -39,21 +45,43 @@ int run_convert(const std::vector<std::string>& args) {
     return kExitOk;
   }
   p.convert.progress = !p.common.quiet && !p.no_progress && isatty(STDERR_FILENO);
-  std::signal(SIGINT, [](int) { request_interrupt(); });
-  std::signal(SIGTERM, [](int) { request_interrupt(); });
+  install_interrupt_handlers();
   StreamSink diags(std::cerr, p.common.show_values, p.common.quiet ? Severity::error : Severity::warning);
   auto tables = load_checked_tables(resolve_mappings_dir(p.common.mappings_dir), diags);
-  auto summary = convert(p.convert, tables, diags);
-  if (summary.interrupted) std::cerr << "netconv: interrupted; no output was renamed into place\n";
+  const std::string& out = p.convert.output_dir;
+  ConvertSummary summary;
+  try {
+    summary = convert(p.convert, tables, diags);
+  } catch (const IoError& e) {
+    std::cerr << "netconv: I/O error: " << e.what() << "\n" << not_completed(out);
+    return kExitIo;
+  } catch (const ConfigError& e) {
+    std::cerr << "netconv: configuration error: " << e.what() << "\n" << not_completed(out);
+    return kExitUsage;
+  }
+  if (summary.interrupted)
+    std::cerr << "netconv: interrupted; " << out << " keeps the previous completed run, if there was one; this run's counts are in "
+              << out << "/report.interrupted.json\n";
   if (!p.common.quiet)
     std::cerr << "netconv: read " << summary.read << ", converted " << summary.converted << ", rejected "
               << summary.rejected << ", skipped " << summary.skipped << "; output in " << p.convert.output_dir << "\n";
   return summary.exit_code;
 }
 
+// A descriptor 0, 1 or 2 closed by the caller (`2>&-`) would be the next file netconv opens, so
+// diagnostics would land in an output: each closed one is opened on /dev/null before anything else.
+void ensure_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (opened != fd) _exit(kExitIo);  // cannot happen unless /dev/null is missing
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  ensure_standard_descriptors();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << kUsage;

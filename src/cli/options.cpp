@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -37,9 +38,27 @@ po::variables_map parse_command(const std::vector<std::string>& args, const po::
   return vm;
 }
 
+// A whole number in [low, high]: Boost would read "-1" into an unsigned as 4294967295.
+long long bounded_number(const char* option, const std::string& text, long long low, long long high) {
+  std::size_t used = 0;
+  long long v = 0;
+  bool ok = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-');
+  if (ok) {
+    try {
+      v = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || used != text.size() || v < low || v > high)
+    throw UsageError(std::string(option) + " must be a whole number from " + std::to_string(low) + " to " +
+                     std::to_string(high) + " (got '" + text + "')");
+  return v;
+}
+
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
-  std::string to = "fhir", icd10cm_edition = "diagnosis-date";
+  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
       "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
@@ -65,8 +84,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("fhir-packages", po::value(&p.convert.fhir_packages), "FHIR definition packages dir (default $NETCONV_FHIR_PACKAGES, then ~/.cache/netconv/fhir-packages)")
       ("fhir-schema", po::value(&p.convert.fhir_schema), "also validate FHIR output against this official fhir.schema.json")
       ("cda-schema", po::value(&p.convert.cda_schema), "validate CDA output against this XSD (e.g. HL7 CDA_SDTC.xsd) instead of schemas/cda/netconv-ccda.xsd")
-      ("jobs,j", po::value(&p.convert.jobs)->default_value(0), "worker threads (default 0 = number of cores); output is identical for any value")
-      ("batch", po::value(&p.convert.batch_records)->default_value(256), "records per unit of parallel work (tuning; output does not depend on it)")
+      ("jobs,j", po::value(&jobs)->default_value("0"), "worker threads, 1-1024 (default 0 = number of cores); output is identical for any value")
+      ("batch", po::value(&batch)->default_value("256"), "records per unit of parallel work, 1-1000000 (tuning; output does not depend on it)")
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
@@ -81,6 +100,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   p.help = vm.count("help") > 0;
   if (p.help) return p;
   p.convert.to = split_list(to);
+  p.convert.jobs = static_cast<unsigned>(bounded_number("--jobs", jobs, 0, kMaxJobs));
+  p.convert.batch_records = static_cast<std::size_t>(bounded_number("--batch", batch, 1, kMaxBatch));
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
   if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
     throw UsageError("--from must be csv, ndjson or naaccr-xml");

@@ -25,6 +25,10 @@ struct ParsedConvert {
   std::string help_text;
 };
 
+// Bounds of -j/--jobs (0 = the number of cores) and --batch (records per work item).
+constexpr long long kMaxJobs = 1024;
+constexpr long long kMaxBatch = 1000000;
+
 // Throws UsageError on bad options.
 ParsedConvert parse_convert(const std::vector<std::string>& args);
 

@@ -26,12 +26,6 @@
 namespace netconv {
 namespace fs = std::filesystem;
 
-namespace {
-std::atomic<bool> g_interrupt{false};
-}
-void request_interrupt() { g_interrupt.store(true); }
-bool interrupt_requested() { return g_interrupt.load(); }
-
 MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags) {
   std::vector<Diagnostic> problems;
   auto tables = MappingSet::load(dir, problems);
@@ -130,7 +124,8 @@ class Run {
       malloc_trim(0);
       s_.validator_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
     }
-    unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
+    if (opt.jobs > 1024 || opt.batch_records < 1) throw ConfigError("jobs must be 0-1024 and batch at least 1");
+    unsigned jobs = opt.jobs ? opt.jobs : std::clamp(std::thread::hardware_concurrency(), 1u, 1024u);
     if (jobs > 1) {
       pool_ = std::make_unique<WorkerPool>(jobs);
       pipeline_ = OrderedPipeline<WorkItem, WorkResult>(pool_.get(), jobs * 4, [this](WorkItem& w) { return process(w); },
@@ -140,7 +135,7 @@ class Run {
 
   ConvertSummary run() {
     start_ = std::chrono::steady_clock::now();
-    prepare_output_dir();
+    files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
     files_.ensure("rejects.ndjson");
     for (const auto& input : opt_.inputs) {
       if (interrupt_requested()) break;
@@ -150,44 +145,25 @@ class Run {
     pipeline_.finish();
     if (progress_shown_) std::fputs("\n", stderr);
     s_.interrupted = interrupt_requested();
-    if (!s_.interrupted) s_.outputs = files_.commit();  // an interrupted run leaves no final files
-    for (const auto& o : s_.outputs) {
-      std::error_code ec;
-      s_.output_bytes += fs::file_size(fs::path(opt_.output_dir) / o, ec);
-    }
+    // an interrupted run's staged files are dropped and its counts go to report.interrupted.json;
+    // a completed one is made durable and switched into place with its report (docs/output-folder.md)
+    if (!s_.interrupted) s_.outputs = files_.finish();
+    s_.output_bytes = files_.bytes_written();
     s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    write_report();
+    if (s_.interrupted) files_.abandon(report_text());
+    else files_.commit(report_text());
     s_.exit_code = s_.interrupted ? kExitInterrupted : s_.rejected || s_.files_failed ? kExitDataProblems : kExitOk;
     return s_;
   }
 
  private:
-  void prepare_output_dir() {
-    std::error_code ec;
-    fs::create_directories(opt_.output_dir, ec);
-    if (ec) throw IoError("cannot create output directory " + opt_.output_dir + ": " + ec.message());
-    // outputs of an earlier run would mix with this one's: remove the files netconv owns,
-    // and temporary files a killed run left behind
-    for (const char* leftover : {"rejects.ndjson.part", "report.json.part"})
-      fs::remove(fs::path(opt_.output_dir) / leftover, ec);
-    for (const auto& w : writers_) {
-      fs::path sub = fs::path(opt_.output_dir) / w->directory();
-      if (!fs::is_directory(sub, ec)) continue;
-      for (const auto& e : fs::directory_iterator(sub, ec)) {
-        auto ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".ndjson" || ext == ".xml" || ext == ".part")) fs::remove(e.path(), ec);
-      }
-    }
-  }
-
   void convert_input(const std::string& input) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
+    // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
+    InputFile source(input);
+    std::istream stream(&source);
+    std::istream* in = &stream;
     std::string display = input == "-" ? "<stdin>" : input;
     if (input != "-") {
-      file.open(input, std::ios::binary);
-      if (!file) throw IoError("cannot open input " + input);
-      in = &file;
       std::error_code ec;
       total_bytes_ += fs::file_size(input, ec);
     }
@@ -213,7 +189,7 @@ class Run {
     done_bytes_ += reader->bytes_read();
     bytes_done_before_ = 0;
     if (reader->failed()) ++s_.files_failed;
-    if (in->bad()) throw IoError("read error on " + display);
+    if (in->bad() || source.failed()) throw IoError("read error on " + display);
   }
 
   // Groups contiguous records of one patient; a patient seen before other patients is marked so
@@ -419,7 +395,7 @@ class Run {
     progress_shown_ = true;
   }
 
-  void write_report() {
+  std::string report_text() const {
     std::string out;
     JsonWriter w(out);
     auto counts = [&](const char* name, const std::map<std::string, std::uint64_t>& m) {
@@ -454,14 +430,7 @@ class Run {
                   s_.seconds > 0 ? (done_bytes_ / 1e6) / s_.seconds : 0.0, (unsigned long long)s_.output_bytes,
                   s_.validation_seconds, s_.validator_load_seconds);
     out += buf;
-    std::string path = opt_.output_dir + "/report.json";
-    std::ofstream f(path + ".part", std::ios::binary);
-    f << out;
-    f.close();
-    if (!f) throw IoError("cannot write " + path);
-    std::error_code ec;
-    fs::rename(path + ".part", path, ec);
-    if (ec) throw IoError("cannot write " + path + ": " + ec.message());
+    return out;
   }
 
   const ConvertOptions& opt_;

@@ -10,6 +10,7 @@
 
 #include "core/diagnostics.hpp"
 #include "mapping/mapping_set.hpp"
+#include "pipeline/interrupt.hpp"
 #include "writers/writer.hpp"
 
 namespace netconv {
@@ -51,10 +52,9 @@ struct ConvertSummary {
   int exit_code = 0;
 };
 
-// Set from a signal handler: convert() stops reading, finishes what is in flight, writes the
-// report and leaves no output under a final name. exit_code becomes 130.
-void request_interrupt();
-bool interrupt_requested();
+// request_interrupt() (pipeline/interrupt.hpp), from a signal handler: convert() stops reading,
+// finishes what is in flight, writes its counts to report.interrupted.json and leaves the output
+// folder's previous completed run as it was. exit_code becomes 130.
 
 // Loads and checks the tables; throws ConfigError listing every error (file:line).
 MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags);

@@ -47,27 +47,29 @@ for f in $(cd "$work/m20" && find . -name '*.ndjson'); do
   cmp -s "$work/m20/$f" "$work/j2/$f" || { echo "FAIL: -j 2 differs: $f"; fails=$((fails + 1)); }
 done
 
-# SIGINT: exit 130, report says interrupted, nothing renamed into place, no temp files left
+# SIGINT: exit 130, report.interrupted.json says interrupted, nothing renamed into place, no temp
+# files left
 "$netconv" convert -q -j 2 -o "$work/int" "$work/200k.csv" &
 pid=$!
 sleep 1
 kill -INT $pid
 wait $pid
 check "SIGINT exit code" 130 $?
-grep -q '"interrupted":true' "$work/int/report.json"; check "report says interrupted" 0 $?
+grep -q '"interrupted":true' "$work/int/report.interrupted.json"; check "report says interrupted" 0 $?
+check "no report.json after an interrupted first run" "" "$(ls "$work/int/report.json" 2>/dev/null)"
 check "no output under a final name after SIGINT" "" "$(find "$work/int" -name '*.ndjson')"
-check "no temp files after SIGINT" "" "$(find "$work/int" -name '*.part')"
+check "no temp files after SIGINT" "" "$(find "$work/int" -name '*.part' -o -name '.netconv-*')"
 
-# SIGKILL: temp files may stay, but never a file under a final name
+# SIGKILL: the staging folder (.netconv-run) may stay, but never a file under a final name
 "$netconv" convert -q -j 2 -o "$work/kill" "$work/200k.csv" &
 pid=$!
 sleep 1
 kill -KILL $pid
 wait $pid 2>/dev/null
-check "no output under a final name after SIGKILL" "" "$(find "$work/kill" -name '*.ndjson')"
+check "no output under a final name after SIGKILL" "" "$(find "$work/kill" -path '*/.netconv-run' -prune -o -name '*.ndjson' -print)"
 # the next run into the same folder cleans up and completes
 "$netconv" convert -q -o "$work/kill" "$work/20k.csv"
-check "rerun after a kill leaves no temp files" "" "$(find "$work/kill" -name '*.part')"
+check "rerun after a kill leaves no temp files" "" "$(find "$work/kill" -name '*.part' -o -name '.netconv-*')"
 
 echo "$passes passed, $fails failed"
 ((fails == 0))
