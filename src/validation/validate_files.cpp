@@ -208,13 +208,21 @@ bool wanted(const fs::path& p) {
   return e == ".json" || is_ndjson(e) || e == ".xml";
 }
 
-// A netconv output folder (report.json at its top) holds run metadata beside the data: the
-// report and rejects.ndjson are not FHIR resources, so only the files in its subfolders (fhir/,
-// cda/, cda-entries/) are validated.
+// A netconv output folder (report.json or report.interrupted.json at its top) holds run metadata
+// beside the data: the reports and rejects.ndjson are not FHIR resources, so only the files in its
+// subfolders (fhir/, cda/, cda-entries/) are validated. Its `.netconv-*` folders hold a run in
+// progress, a killed run's leftovers or a commit being switched in (docs/output-folder.md): not a
+// completed run's data, so they are not validated either.
 void collect_folder(const fs::path& dir, std::vector<fs::path>& files, std::error_code& ec) {
-  const bool output_folder = fs::is_regular_file(dir / "report.json", ec);
+  std::error_code probe;
+  const bool output_folder =
+      fs::is_regular_file(dir / "report.json", probe) || fs::is_regular_file(dir / "report.interrupted.json", probe);
   std::vector<fs::path> found;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (output_folder && it.depth() == 0 && it->is_directory() && it->path().filename().string().starts_with(".netconv-")) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (!it->is_regular_file() || !wanted(it->path())) continue;
     if (output_folder && it.depth() == 0) continue;
     found.push_back(it->path());

@@ -30,6 +30,12 @@ check "the run's rejects.ndjson is empty" 0 "$(wc -c < "$work/out/rejects.ndjson
 grep -q "report.json\|rejects.ndjson" "$work/out.txt"; check "report.json and rejects.ndjson not validated" 1 $?
 data=$(( $(cat "$work"/out/fhir/*.ndjson | wc -l) + $(find "$work/out/cda" "$work/out/cda-entries" -name '*.xml' 2>/dev/null | wc -l) ))
 check "every data file of OUT validated" "$data passed, 0 failed" "$(tail -1 "$work/out.txt")"
+# a killed run's staging folder and an interrupted run's counts are not the completed run's data
+mkdir -p "$work/out/.netconv-run/fhir"
+printf '{"resourceType":"Patient","bogus":1}\n' > "$work/out/.netconv-run/fhir/Patient.ndjson"
+printf '{"read":3}\n' > "$work/out/report.interrupted.json"
+"$netconv" validate -q "$work/out" > "$work/out.txt" 2>&1; check "validate OUT skips .netconv-run/ and report.interrupted.json" 0 $?
+check "only the completed run's data validated" "$data passed, 0 failed" "$(tail -1 "$work/out.txt")"
 # ... but a broken data file in it still fails
 printf '{"resourceType":"Patient","bogus":1}\n' >> "$work/out/fhir/Patient.ndjson"
 "$netconv" validate -q "$work/out" > /dev/null 2>&1; check "a bad resource in OUT fails" 1 $?
