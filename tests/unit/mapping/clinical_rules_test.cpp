@@ -3,18 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "mapping/mapper.hpp"
+#include "shipped_tables.hpp"
 #include "mapping/transforms.hpp"
 
 namespace netconv {
 namespace {
 
-const MappingSet& tables() {
-  static MappingSet t = [] {
-    std::vector<Diagnostic> problems;
-    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
-  }();
-  return t;
-}
+const MappingSet& tables() { return test_support::shipped_tables(); }
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 

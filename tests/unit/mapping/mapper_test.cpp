@@ -1,5 +1,6 @@
 // Mapper behaviour on single records, through the shipped tables.
 #include "mapping/mapper.hpp"
+#include "shipped_tables.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,13 +9,7 @@
 namespace netconv {
 namespace {
 
-const MappingSet& tables() {
-  static MappingSet t = [] {
-    std::vector<Diagnostic> problems;
-    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
-  }();
-  return t;
-}
+const MappingSet& tables() { return test_support::shipped_tables(); }
 
 SourceRecord record(std::initializer_list<std::pair<const char*, const char*>> fields) {
   SourceRecord r;

@@ -19,6 +19,7 @@
 
 #include "core/errors.hpp"
 #include "mapping/mapper.hpp"
+#include "shipped_tables.hpp"
 #include "writers/cda_document.hpp"
 
 namespace netconv {
@@ -26,13 +27,7 @@ namespace {
 
 const std::string kSchema = std::string(NETCONV_SOURCE_DIR) + "/schemas/cda/netconv-ccda.xsd";
 
-const MappingSet& tables() {
-  static MappingSet t = [] {
-    std::vector<Diagnostic> problems;
-    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
-  }();
-  return t;
-}
+const MappingSet& tables() { return test_support::shipped_tables(); }
 
 const CdaValidator& validator() {
   static CdaValidator v(kSchema);

@@ -9,18 +9,13 @@
 #include <filesystem>
 
 #include "mapping/mapper.hpp"
+#include "shipped_tables.hpp"
 #include "writers/cda_document.hpp"
 
 namespace netconv::cda {
 namespace {
 
-const MappingSet& tables() {
-  static MappingSet t = [] {
-    std::vector<Diagnostic> problems;
-    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
-  }();
-  return t;
-}
+const MappingSet& tables() { return test_support::shipped_tables(); }
 
 const Context& context() {
   static Context c(tables(), Config{});

@@ -3,19 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "mapping/mapper.hpp"
+#include "shipped_tables.hpp"
 #include "writers/cda_document.hpp"
 #include "writers/fhir_json.hpp"
 
 namespace netconv {
 namespace {
 
-const MappingSet& tables() {
-  static MappingSet t = [] {
-    std::vector<Diagnostic> problems;
-    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
-  }();
-  return t;
-}
+const MappingSet& tables() { return test_support::shipped_tables(); }
 
 model::PatientCases patient(std::initializer_list<std::pair<const char*, const char*>> extra) {
   SourceRecord r;
