@@ -74,6 +74,20 @@ struct Ctx {
   }
 };
 
+// Control characters in any field (docs/security.md): FHIR ids and codes forbid them, XML drops or
+// normalises them, so two different inputs could become one output. The record is rejected.
+bool check_control_chars(const SourceRecord& rec, Ctx& cx) {
+  bool clean = true;
+  for (const auto& f : rec.fields) {
+    bool bad = find_control_char(f.value) != std::string::npos;
+    for (const auto& item : f.items) bad = bad || find_control_char(item) != std::string::npos;
+    if (!bad) continue;
+    cx.reject(&f, f.name, "NC-VAL-004", "value contains a control character (U+0000-U+001F, U+007F-U+009F)");
+    clean = false;
+  }
+  return clean;
+}
+
 void merge_codings(Concept& into, const Concept& from) {
   for (const auto& c : from.codings) into.codings.push_back(c);
 }
@@ -97,6 +111,12 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
       }))
     cx.reject(rec.get("tumor_id"), "tumor_id", "NC-REC-003", "tumor_id must be 1-16 letters, digits, '-' or '_'");
+  bool clean = check_control_chars(rec, cx);
+  // a key that failed its checks may hold anything (a runaway quoted field holds the lines of other
+  // records): rejects then name the record by its line only, never by that value
+  const bool has_patient_id = !out.patient_id.empty();
+  if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
+  if (out.tumor_id.size() > 16 || find_control_char(out.tumor_id) != std::string::npos) out.tumor_id.clear();
   nc.record_key = out.patient_id + "/" + out.tumor_id;
 
   // tumor codes decide scope, so they are checked first
@@ -125,7 +145,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   if (!topo || !t_.valid_topography(*topo)) codes_ok = false;
 
   const ScopeRow* scope = codes_ok ? t_.scope(hist, behavior) : nullptr;
-  if (codes_ok && (!scope || scope->decision != "convert") && rec.problems.empty() && !out.patient_id.empty()) {
+  if (codes_ok && (!scope || scope->decision != "convert") && rec.problems.empty() && has_patient_id && clean) {
     out.kind = RecordOutcome::Kind::skipped;
     out.skip_reason = scope ? "excluded-morphology:" + hist + "/" + behavior : "not-neuroendocrine";
     return out;

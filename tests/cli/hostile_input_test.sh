@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Hostile input, second round (issue J §5-7, input side; docs/security.md "Limits"): every byte
+# counts toward the record limit, runaway quoted fields give back the lines they swallowed,
+# bounded patients, NAACCR files cut by a fatal error, libxml2's messages, control characters.
+# Big inputs are generated here, never committed. Usage: hostile_input_test.sh NETCONV ROOT
+set -uo pipefail
+netconv=$1 root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0 passes=0
+check() { # name expected actual
+  if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
+}
+has() { # name file pattern (grep -E)
+  if grep -Eq -- "$3" "$2"; then passes=$((passes + 1)); else echo "FAIL: $1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -20; fails=$((fails + 1)); fi
+}
+hasnt() { # name file pattern (grep -E)
+  if ! grep -Eq -- "$3" "$2"; then passes=$((passes + 1)); else echo "FAIL: $1: /$3/ found in $2:"; grep -E -- "$3" "$2" | head -5 | cut -c1-300 | sed 's/^/    /'; fails=$((fails + 1)); fi
+}
+# runs netconv with a hang guard; prints "EXIT PEAK_RSS_MIB SECONDS"; stderr goes to $work/err.txt
+run() {
+  python3 - "$@" 2> "$work/err.txt" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+try:
+    code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, timeout=120).returncode
+except subprocess.TimeoutExpired:
+    code = "timeout"
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, int(time.monotonic() - t))
+PY
+}
+report() { tr -d '\n' < "$1/report.json" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2; }
+# read = converted + rejected + skipped, and one rejects.ndjson line per rejected record
+balanced() { # name outdir
+  local r c j s l
+  r=$(report "$2" read) c=$(report "$2" converted) j=$(report "$2" rejected) s=$(report "$2" skipped)
+  l=$(wc -l < "$2/rejects.ndjson")
+  check "$1: read = converted + rejected + skipped" "$r" "$((c + j + s))"
+  check "$1: one rejects line per rejected record" "$j" "$l"
+}
+convert() { run "$netconv" convert --no-progress --no-validate -j 2 "$@"; }
+mib=128  # the issue's bound on peak RSS for small hostile files
+
+header='patient_id,sex,tumor_id,primary_site,histology,behavior,diagnosis_date'
+good() { echo "$1,F,${2:-1},C17.2,8240,3,2019-06-11"; }
+
+# ---- CSV: separators count toward the record limit; fields per record are capped ----
+{ echo "$header"; head -c 10000000 /dev/zero | tr '\0' ','; echo; good P1; } > "$work/commas.csv"
+read -r code rss _ < <(convert -o "$work/c1" "$work/commas.csv")
+check "10 MB of commas: exit 1" 1 "$code"
+has "10 MB of commas: too long, located" "$work/err.txt" 'commas\.csv:2:1: .*NC-CSV-(007|012)'
+check "10 MB of commas: next row converted" 1 "$(report "$work/c1" converted)"
+((rss <= mib)) && r=bounded || r="${rss} MiB"
+check "10 MB of commas: peak RSS <= $mib MiB" bounded "$r"
+{ echo "$header"; printf 'P1%.0s,' $(seq 1 2000); echo; good P2; } > "$work/fields.csv"
+read -r code _ _ < <(convert -o "$work/c2" "$work/fields.csv")
+has "2,000 fields: capped, located" "$work/err.txt" 'fields\.csv:2:1: .*NC-CSV-012'
+check "2,000 fields: next row converted" 1 "$(report "$work/c2" converted)"
+balanced "2,000 fields" "$work/c2"
+
+# ---- CSV: a stray quote gives back the lines it swallowed; record keys are bounded ----
+{ echo "$header"; echo 'P0,"F,1,C17.2,8240,3,2019-06-11'; for i in $(seq 1 4999); do good "P$i"; done; } > "$work/stray.csv"
+read -r code _ _ < <(convert -o "$work/c3" "$work/stray.csv")
+check "stray quote: exit 1" 1 "$code"
+has "stray quote: unterminated at its field" "$work/err.txt" 'stray\.csv:2:4: .*NC-CSV-004'
+check "stray quote: all 5,000 rows read" 5000 "$(report "$work/c3" read)"
+check "stray quote: later rows converted" 4999 "$(report "$work/c3" converted)"
+balanced "stray quote" "$work/c3"
+{ echo "$header"; echo '"P0,F,1,C17.2,8240,3,2019-06-11'; for i in $(seq 1 20); do good "P$i"; done; echo '",F'; } > "$work/stray2.csv"
+read -r code _ _ < <(convert -o "$work/c4" "$work/stray2.csv")
+hasnt "quote closed 21 lines later: no other record in the reject" "$work/c4/rejects.ndjson" 'P1[0-9]?[^0-9]'
+has "quote closed 21 lines later: key without the bad value" "$work/c4/rejects.ndjson" '"record_key":"/[^"]{0,16}"'
+balanced "quote closed 21 lines later" "$work/c4"
+# an ignored column may hold a multi-line note (RFC 4180): a few line breaks are data
+{ echo "$header,note"; echo "$(good P1),\"line one"; echo 'line two"'; echo "$(good P2),"; } > "$work/note.csv"
+read -r code _ _ < <(convert -o "$work/c5" "$work/note.csv")
+check "multi-line note in an ignored column: both rows converted" "0 2" "$code $(report "$work/c5" converted)"
+
+# ---- CSV without a header row: no values on stderr ----
+{ echo 'NET-0001,F,1,C17.2,8240,3,1958-03-14'; good P2; } > "$work/noheader.csv"
+read -r code _ _ < <(convert -o "$work/c6" "$work/noheader.csv")
+check "header that is a record: exit 1" 1 "$code"
+has "header that is a record: said so" "$work/err.txt" 'noheader\.csv:1.*NC-CSV-013'
+hasnt "header that is a record: no values on stderr" "$work/err.txt" 'NET-0001|1958-03-14|C17\.2'
+{ echo "patient_id,1958-03-14,sex"; good P2; } > "$work/dataname.csv"
+read -r code _ _ < <(convert -o "$work/c7" "$work/dataname.csv")
+hasnt "unknown column that looks like data: not printed" "$work/err.txt" '1958-03-14'
+has "unknown column that looks like data: still warned" "$work/err.txt" 'dataname\.csv:1:12.*NC-CSV-010'
+
+# ---- control characters in fields: rejected, never two inputs onto one output id ----
+{ echo "$header"; printf 'CTL\x01A,F,1,C17.2,8240,3,2019-06-11\n'; good CTLA; printf 'P3,F,1,C17.2,8240,3,2019-06-11\t\x0b\n'; } > "$work/ctl.csv"
+read -r code _ _ < <(run "$netconv" convert --no-progress --to fhir,cda -o "$work/c8" "$work/ctl.csv")
+check "control characters (CSV): exit 1" 1 "$code"
+has "control character in patient_id: located, coded" "$work/err.txt" 'ctl\.csv:2:1 \[patient_id\].*NC-VAL-004'
+has "control character in a date: located, coded" "$work/err.txt" 'ctl\.csv:4:[0-9]+ \[diagnosis_date\].*NC-VAL-004'
+check "control characters (CSV): the clean row converted" "1 2" "$(report "$work/c8" converted) $(report "$work/c8" rejected)"
+check "control characters (CSV): one CDA document" 1 "$(ls "$work/c8/cda" | wc -l)"
+check "control characters (CSV): one Patient" 1 "$(wc -l < "$work/c8/fhir/Patient.ndjson")"
+balanced "control characters (CSV)" "$work/c8"
+{
+  echo '{"patient_id":"J\u0000","sex":"F","tumor_id":"1","primary_site":"C17.2","histology":"8240","behavior":"3","diagnosis_date":"2019-06-11"}'
+  echo '{"patient_id":"J","sex":"F","tumor_id":"1","primary_site":"C17.2","histology":"8240","behavior":"3","diagnosis_date":"2019-06-11"}'
+  echo '{"patient_id":"K","sex":"F","tumor_id":"1","primary_site":"C17.2","histology":"8240","behavior":"3","diagnosis_date":"2019-06-11","symptoms":["flushing\u0085"]}'
+} > "$work/ctl.ndjson"
+read -r code _ _ < <(convert -o "$work/c9" "$work/ctl.ndjson")
+has "NUL in an NDJSON patient_id: coded" "$work/err.txt" 'ctl\.ndjson:1 \[patient_id\].*NC-VAL-004'
+has "C1 control in an NDJSON list item: coded" "$work/err.txt" 'ctl\.ndjson:3 \[symptoms\].*NC-VAL-004'
+check "control characters (NDJSON): converted / rejected" "1 2" "$(report "$work/c9" converted) $(report "$work/c9" rejected)"
+balanced "control characters (NDJSON)" "$work/c9"
+
+echo "hostile_input_test: $passes passed, $fails failed"
+((fails == 0))

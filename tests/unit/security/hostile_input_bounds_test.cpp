@@ -1,0 +1,148 @@
+// Hostile input, second round (issue J §5-7, docs/security.md "Limits"): every byte of a CSV
+// record counts toward its limit, fields per record are capped, a runaway quoted field gives back
+// the lines it swallowed, a header that is a record is said to be one without printing it, and
+// control characters in any field reject the record.
+#include <gtest/gtest.h>
+
+#include "hostile_input_util.hpp"
+#include "mapping/mapper.hpp"
+
+namespace netconv {
+namespace {
+
+using hostile::Format;
+
+const Diagnostic* problem(const SourceRecord& r) { return r.problems.empty() ? nullptr : &r.problems.front(); }
+std::string field(const SourceRecord& r, const char* name) {
+  const auto* f = r.get(name);
+  return f ? f->value : "<absent>";
+}
+
+TEST(SecurityCsvBounds, SeparatorsCountTowardTheRecordLimit) {
+  // 10 MB of commas was 848 MB: commas did not count and each made a cell
+  hostile::GeneratedBuf buf("patient_id,sex\n", ',', 10'000'000, "\nP2,M\n");
+  std::istream in(&buf);
+  long before = hostile::peak_rss_mib();
+  auto r = hostile::read(Format::csv, in);
+  EXPECT_LT(hostile::peak_rss_mib() - before, 32) << "MiB grown while reading 10 MB of commas";
+  ASSERT_EQ(r.records.size(), 2u);
+  ASSERT_NE(problem(r.records[0]), nullptr);
+  EXPECT_TRUE(problem(r.records[0])->code == "NC-CSV-012" || problem(r.records[0])->code == "NC-CSV-007");
+  EXPECT_EQ(field(r.records[1], "patient_id"), "P2");
+  // quotes count too: 20 bytes of "" escapes hold 10 bytes of text, over a 16-byte limit
+  std::istringstream quotes("patient_id,sex\n\"" + std::string(20, '"') + "\",M\n");
+  auto q = hostile::read(Format::csv, quotes, 16);
+  ASSERT_EQ(q.records.size(), 1u);
+  ASSERT_NE(problem(q.records[0]), nullptr);
+  EXPECT_EQ(problem(q.records[0])->code, "NC-CSV-007");
+}
+
+TEST(SecurityCsvBounds, FieldsPerRecordAreCapped) {
+  std::string row(2000, ',');
+  auto r = hostile::read(Format::csv, "patient_id,sex\nP1" + row + "\nP2,F\n");
+  ASSERT_EQ(r.records.size(), 2u);
+  ASSERT_NE(problem(r.records[0]), nullptr);
+  EXPECT_EQ(problem(r.records[0])->code, "NC-CSV-012");
+  EXPECT_TRUE(r.records[1].problems.empty());
+  auto h = hostile::read(Format::csv, "patient_id" + row + "\nP1\n");
+  EXPECT_TRUE(h.failed);
+  EXPECT_TRUE(h.has("NC-CSV-012"));
+}
+
+TEST(SecurityCsvBounds, RunawayQuoteGivesBackTheLinesItSwallowed) {
+  std::string text = "patient_id,sex\nP0,\"F\n";
+  for (int i = 1; i < 5000; ++i) text += "P" + std::to_string(i) + ",F\n";
+  auto r = hostile::read(Format::csv, text);
+  ASSERT_EQ(r.records.size(), 5000u);
+  ASSERT_NE(problem(r.records[0]), nullptr);
+  EXPECT_EQ(problem(r.records[0])->code, "NC-CSV-004");
+  EXPECT_EQ(problem(r.records[0])->location.line, 2u);
+  EXPECT_EQ(problem(r.records[0])->location.column, 4u);
+  EXPECT_EQ(field(r.records[0], "sex").find('\n'), std::string::npos) << "the reject holds later lines";
+  for (int i = 1; i < 5000; ++i) {
+    ASSERT_TRUE(r.records[i].problems.empty()) << "row " << i;
+    ASSERT_EQ(field(r.records[i], "patient_id"), "P" + std::to_string(i));
+    ASSERT_EQ(r.records[i].location.line, static_cast<std::uint64_t>(i + 2));
+  }
+}
+
+TEST(SecurityCsvBounds, RunawayQuoteWithinAReplayResumesToo) {
+  // the given-back lines hold a second runaway quote (line 3's "x" closes line 2's field, "y
+  // opens another): given back in turn, nothing is lost
+  std::string text = "patient_id,sex\nA,\"F\nB,\"x\",\"y\n";
+  for (int i = 0; i < 100; ++i) text += "C" + std::to_string(i) + ",F\n";
+  auto r = hostile::read(Format::csv, text);
+  ASSERT_EQ(r.records.size(), 102u);
+  ASSERT_NE(problem(r.records[0]), nullptr);  // NC-CSV-006 first: "x" closed its field
+  ASSERT_NE(problem(r.records[1]), nullptr);
+  EXPECT_EQ(problem(r.records[1])->code, "NC-CSV-004");
+  EXPECT_EQ(r.records[1].location.line, 3u);
+  EXPECT_EQ(field(r.records[101], "patient_id"), "C99");
+  EXPECT_EQ(r.records[101].location.line, 103u);
+}
+
+TEST(SecurityCsvBounds, QuotedLineBreaksWithinTheBoundAreData) {
+  auto r = hostile::read(Format::csv, "patient_id,note\nP1,\"a\nb\nc\"\nP2,x\n");
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_TRUE(r.records[0].problems.empty());
+  EXPECT_EQ(r.records[1].location.line, 5u);
+}
+
+TEST(SecurityCsvBounds, HeaderThatIsARecordIsNotPrinted) {
+  auto r = hostile::read(Format::csv, "NET-0001,F,1958-03-14\nNET-0002,M,1960-01-01\n");
+  EXPECT_TRUE(r.failed);
+  EXPECT_TRUE(r.has("NC-CSV-013"));
+  EXPECT_FALSE(r.has("NC-CSV-010"));
+  EXPECT_EQ(r.all_text().find("NET-0001"), std::string::npos) << r.all_text();
+  EXPECT_EQ(r.all_text().find("1958"), std::string::npos) << r.all_text();
+  // a header with patient_id and one data-like cell: warned, the cell not named
+  auto d = hostile::read(Format::csv, "patient_id,1958-03-14,site note\nP1,x,y\n");
+  EXPECT_FALSE(d.failed);
+  EXPECT_EQ(d.all_text().find("1958"), std::string::npos) << d.all_text();
+  EXPECT_NE(d.all_text().find("[site note]"), std::string::npos) << d.all_text();
+}
+
+const MappingSet& tables() {
+  static MappingSet t = [] {
+    std::vector<Diagnostic> problems;
+    return MappingSet::load(NETCONV_MAPPINGS_DIR, problems);
+  }();
+  return t;
+}
+
+RecordOutcome map_csv_row(const std::string& row) {
+  auto r = hostile::read(Format::csv, "patient_id,sex,tumor_id,primary_site,histology,behavior,diagnosis_date,symptoms\n" + row + "\n");
+  EXPECT_EQ(r.records.size(), 1u);
+  return Mapper(tables(), {"urn:test:pid"}).map(r.records.at(0));
+}
+bool has_reason(const RecordOutcome& o, const std::string& code, const std::string& field) {
+  for (const auto& d : o.reasons)
+    if (d.code == code && d.location.field == field) return true;
+  return false;
+}
+
+TEST(SecurityControlChars, AnyControlCharacterRejectsTheRecord) {
+  auto clean = map_csv_row("CTLA,F,1,C17.2,8240,3,2019-06-11,flushing");
+  EXPECT_EQ(clean.kind, RecordOutcome::Kind::converted);
+  for (const char* c : {"\x01", "\t", "\x1f", "\x7f", "\xc2\x85"}) {
+    auto o = map_csv_row(std::string("CTL") + c + "A,F,1,C17.2,8240,3,2019-06-11,flushing");
+    EXPECT_EQ(o.kind, RecordOutcome::Kind::rejected) << int(static_cast<unsigned char>(c[0]));
+    EXPECT_TRUE(has_reason(o, "NC-VAL-004", "patient_id"));
+    EXPECT_EQ(o.patient_id, "") << "a rejected key never carries the bad value";
+  }
+  auto list = map_csv_row("P1,F,1,C17.2,8240,3,2019-06-11,\"flushing|diar\nrhea\"");
+  EXPECT_TRUE(has_reason(list, "NC-VAL-004", "symptoms"));
+  // out of scope but with a control character: rejected, not skipped as out of scope
+  auto skipped = map_csv_row("P1\x02,F,1,C18.7,8140,3,2019-06-11,");
+  EXPECT_EQ(skipped.kind, RecordOutcome::Kind::rejected);
+}
+
+TEST(SecurityControlChars, RejectedKeysAreBounded) {
+  auto o = map_csv_row(std::string(5000, 'P') + ",F,1,C17.2,8240,3,2019-06-11,");
+  EXPECT_TRUE(has_reason(o, "NC-REC-002", "patient_id"));
+  EXPECT_EQ(o.patient_id, "");
+  EXPECT_LE(o.net_case.record_key.size(), 1u + 16u);
+}
+
+}  // namespace
+}  // namespace netconv
