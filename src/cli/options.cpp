@@ -40,6 +40,7 @@ po::variables_map parse_command(const std::vector<std::string>& args, const po::
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
   std::string to = "fhir";
+  long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
       "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
@@ -65,6 +66,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("cda-schema", po::value(&p.convert.cda_schema), "validate CDA output against this XSD (e.g. HL7 CDA_SDTC.xsd) instead of schemas/cda/netconv-ccda.xsd")
       ("jobs,j", po::value(&p.convert.jobs)->default_value(0), "worker threads (default 0 = number of cores); output is identical for any value")
       ("batch", po::value(&p.convert.batch_records)->default_value(256), "records per unit of parallel work (tuning; output does not depend on it)")
+      ("max-rows-per-patient", po::value(&max_rows)->default_value(1000),
+       "records one patient may have (rows, NAACCR tumors); a patient with more is rejected whole (NC-REC-007)")
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
@@ -82,6 +85,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
   if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
     throw UsageError("--from must be csv, ndjson or naaccr-xml");
+  if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
+  p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
   p.convert.show_values = p.common.show_values;
   p.convert.validate = !p.no_validate;
   p.convert.validation_cache = !p.no_validation_cache;

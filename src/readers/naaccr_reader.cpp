@@ -19,11 +19,15 @@
 #include "readers/naaccr_dictionary.hpp"
 #include "readers/naaccr_tables.hpp"
 #include "readers/reader.hpp"
+#include "readers/xml_feed.hpp"
 
 namespace netconv {
 namespace {
 
 constexpr const char* kNaaccrNs = "http://naaccr.org/naaccrxml";
+// NaaccrData has five attributes plus namespace declarations, Item two, Patient and Tumor none:
+// an element with more is refused before libxml2 checks them (docs/security.md "Limits")
+constexpr std::size_t kMaxAttributes = 64;
 
 struct StoredItem {
   std::string id, value;
@@ -51,7 +55,8 @@ std::string str(const xmlChar* s) { return s ? std::string(reinterpret_cast<cons
 
 class NaaccrReader : public RecordReader {
  public:
-  NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags) : in_(in), cfg_(cfg), diags_(diags) {
+  NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
+      : feed_(in, kMaxAttributes), cfg_(cfg), diags_(diags) {
     std::string dir = cfg.mappings_dir.empty() ? naaccr::default_mappings_dir() : cfg.mappings_dir;
     tables_ = naaccr::load_tables(dir);
     dict_ = naaccr::Dictionary::load_table(dir + "/naaccr-dictionary.tsv");
@@ -87,19 +92,11 @@ class NaaccrReader : public RecordReader {
       if (done_) return false;
     }
   }
-  std::uint64_t bytes_read() const override { return bytes_; }
+  std::uint64_t bytes_read() const override { return feed_.bytes_read(); }
   bool failed() const override { return failed_; }
 
  private:
-  static int io_read(void* ctx, char* buf, int len) {
-    auto* self = static_cast<NaaccrReader*>(ctx);
-    if (!self->in_.good()) return 0;
-    self->in_.read(buf, len);
-    auto n = static_cast<int>(self->in_.gcount());
-    self->bytes_ += static_cast<std::uint64_t>(n);
-    if (n == 0 && self->in_.bad()) return -1;
-    return n;
-  }
+  static int io_read(void* ctx, char* buf, int len) { return static_cast<NaaccrReader*>(ctx)->feed_.next(buf, len); }
   static void on_error(void* ctx, xmlErrorPtr e) {
     auto* self = static_cast<NaaccrReader*>(ctx);
     if (!e || e->level < XML_ERR_ERROR || self->xml_error_set_) return;
@@ -115,6 +112,11 @@ class NaaccrReader : public RecordReader {
   }
 
   void xml_failure() {
+    if (feed_.refused()) {
+      fail("NC-NAACCR-011", feed_.refused_line(), feed_.refused_column(),
+           "element with more than " + std::to_string(kMaxAttributes) + " attributes (NAACCR XML needs a few); the rest of the file is not read");
+      return;
+    }
     std::string msg = xml_error_set_ ? xml_error_msg_ : "the XML parser stopped";
     fail("NC-NAACCR-001", xml_error_line_, xml_error_col_, "malformed XML: " + msg + "; the rest of the file is not read");
   }
@@ -158,7 +160,8 @@ class NaaccrReader : public RecordReader {
   bool handle_node(SourceRecord& rec) {
     int type = xmlTextReaderNodeType(reader_);
     if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-      fail("NC-NAACCR-002", node_line(), 0, "DOCTYPE is not allowed in NAACCR XML (no DTD, no entity declarations); the file is not read");
+      // libxml2's DTD node has no line, and the parser is past it: the feed noted where it starts
+      fail("NC-NAACCR-002", feed_.doctype_line() ? feed_.doctype_line() : node_line(), 0, "DOCTYPE is not allowed in NAACCR XML (no DTD, no entity declarations); the file is not read");
       return false;
     }
     if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
@@ -426,13 +429,12 @@ class NaaccrReader : public RecordReader {
     return true;
   }
 
-  std::istream& in_;
+  XmlFeed feed_;
   ReaderConfig cfg_;
   DiagnosticSink& diags_;
   std::shared_ptr<const naaccr::Tables> tables_;
   naaccr::Dictionary dict_;
   xmlTextReaderPtr reader_ = nullptr;
-  std::uint64_t bytes_ = 0;
   bool failed_ = false, done_ = false, root_seen_ = false, best_effort_ = false;
   bool xml_error_set_ = false;
   std::uint64_t xml_error_line_ = 0, xml_error_col_ = 0;

@@ -108,5 +108,65 @@ has "C1 control in an NDJSON list item: coded" "$work/err.txt" 'ctl\.ndjson:3 \[
 check "control characters (NDJSON): converted / rejected" "1 2" "$(report "$work/c9" converted) $(report "$work/c9" rejected)"
 balanced "control characters (NDJSON)" "$work/c9"
 
+# ---- one patient may hold max-rows-per-patient records; beyond, it is rejected whole ----
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+with open(f"{w}/onepatient.csv", "w") as f:  # ~5 MB, 100,000 rows of one patient, then another patient
+    f.write("patient_id,sex,tumor_id,primary_site,histology,behavior,diagnosis_date,symptoms\n")
+    for i in range(100000):
+        f.write(f"P1,F,{i},C17.2,8240,3,2019-06-11,flushing\n")
+    f.write("P2,F,1,C17.2,8240,3,2019-06-11,flushing\n")
+root = ('<?xml version="1.0" encoding="UTF-8"?>\n<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml" '
+        'xmlns="http://naaccr.org/naaccrxml">\n')
+tumor = ('<Tumor><Item naaccrId="dateOfDiagnosis">20210315</Item><Item naaccrId="primarySite">C172</Item>'
+         '<Item naaccrId="histologicTypeIcdO3">8240</Item><Item naaccrId="behaviorCodeIcdO3">3</Item></Tumor>\n')
+def patient(n, tumors):
+    return f'<Patient><Item naaccrId="patientIdNumber">{n:08d}</Item><Item naaccrId="sex">2</Item>\n' + tumor * tumors + '</Patient>\n'
+with open(f"{w}/onepatient.xml", "w") as f:  # ~19 MB, 100,000 tumors in one patient
+    f.write(root + patient(1, 100000) + patient(2, 1) + "</NaaccrData>\n")
+big = lambda n: (f'  <Patient>\n    <Item naaccrId="patientIdNumber">{n:08d}</Item>\n    <Item naaccrId="sex">2</Item>\n'
+                 '    <Tumor>\n      <Item naaccrId="dateOfDiagnosis">20210315</Item>\n      <Item naaccrId="primarySite">C172</Item>\n'
+                 '      <Item naaccrId="histologicTypeIcdO3">8240</Item>\n      <Item naaccrId="behaviorCodeIcdO3">3</Item>\n    </Tumor>\n  </Patient>\n')
+with open(f"{w}/garbage.xml", "w") as f:  # 50 complete patients, then not XML
+    f.write(root + "".join(big(i + 1) for i in range(50)) + "<<<\n")
+with open(f"{w}/attrs.xml", "w") as f:  # 200,000 attributes on one element
+    f.write(root + '<Patient>\n<Item naaccrId="patientIdNumber" ' + " ".join(f'a{i}="1"' for i in range(200000)) + '>1</Item></Patient></NaaccrData>\n')
+with open(f"{w}/doctype.xml", "w") as f:  # DOCTYPE on line 2 of 5
+    f.write('<?xml version="1.0"?>\n<!DOCTYPE NaaccrData [\n<!ENTITY x "y">\n]>\n' + root.split("\n")[1] + "</NaaccrData>\n")
+PY
+read -r code rss _ < <(convert -o "$work/p1" "$work/onepatient.csv")
+check "100,000 rows of one patient: exit 1" 1 "$code"
+has "100,000 rows of one patient: coded, located" "$work/err.txt" 'onepatient\.csv:2:1: error: NC-REC-007'
+check "100,000 rows of one patient: told once" 1 "$(grep -c NC-REC-007 "$work/err.txt")"
+check "100,000 rows of one patient: all rejected, the next patient converted" "100001 1 100000" \
+  "$(report "$work/p1" read) $(report "$work/p1" converted) $(report "$work/p1" rejected)"
+balanced "100,000 rows of one patient" "$work/p1"
+((rss <= mib)) && r=bounded || r="${rss} MiB"
+check "100,000 rows of one patient: peak RSS <= $mib MiB" bounded "$r"
+read -r code _ _ < <(convert --max-rows-per-patient 200000 -o "$work/p2" "$work/onepatient.csv")
+check "--max-rows-per-patient raises the bound" "0 100001" "$code $(report "$work/p2" converted)"
+for bad in 0 -5 x; do
+  read -r code _ _ < <(convert --max-rows-per-patient "$bad" -o "$work/p3" "$work/onepatient.csv")
+  check "--max-rows-per-patient $bad: usage error" 2 "$code"
+done
+read -r code rss _ < <(convert -o "$work/p4" "$work/onepatient.xml")
+check "100,000 NAACCR tumors of one patient: all rejected, the next patient converted" "1 100001 1 100000" \
+  "$code $(report "$work/p4" read) $(report "$work/p4" converted) $(report "$work/p4" rejected)"
+balanced "100,000 NAACCR tumors of one patient" "$work/p4"
+((rss <= mib)) && r=bounded || r="${rss} MiB"
+check "100,000 NAACCR tumors of one patient: peak RSS <= $mib MiB" bounded "$r"
+
+# ---- NAACCR: what libxml2 is given ----
+read -r code _ _ < <(convert -o "$work/n1" "$work/garbage.xml")
+check "50 patients, then garbage: every complete patient converted" "1 50 50" \
+  "$code $(report "$work/n1" read) $(report "$work/n1" converted)"
+has "50 patients, then garbage: located" "$work/err.txt" 'garbage\.xml:503:[0-9]+: error: NC-NAACCR-001'
+read -r code _ secs < <(convert -o "$work/n2" "$work/attrs.xml")
+check "200,000 attributes: refused, quickly" "1 0" "$code $((secs > 10))"
+has "200,000 attributes: coded, located" "$work/err.txt" 'attrs\.xml:4:1: error: NC-NAACCR-011'
+read -r code _ _ < <(convert -o "$work/n3" "$work/doctype.xml")
+has "DOCTYPE on line 2: reported on line 2" "$work/err.txt" 'doctype\.xml:2: error: NC-NAACCR-002'
+
 echo "hostile_input_test: $passes passed, $fails failed"
 ((fails == 0))
