@@ -101,6 +101,18 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   auto& nc = out.net_case;
   nc.location = rec.location;
 
+  // a NAACCR Patient without a Tumor is read as one record: nothing to convert, but counted
+  // (rejected with the patient's problems, else skipped), never lost
+  if (rec.get("naaccr.no_tumor")) {
+    out.patient_id = cx.value("patient_id");
+    if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
+    if (rec.problems.empty()) {
+      out.kind = RecordOutcome::Kind::skipped;
+      out.skip_reason = "naaccr-patient-without-tumor";
+    }
+    return out;
+  }
+
   // identity
   out.patient_id = cx.value("patient_id");
   out.tumor_id = cx.value("tumor_id");

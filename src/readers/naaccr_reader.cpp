@@ -8,6 +8,7 @@
 #include <libxml/xmlreader.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstring>
 #include <map>
 #include <istream>
@@ -76,29 +77,37 @@ class NaaccrReader : public RecordReader {
 
   bool next(SourceRecord& rec) override {
     rec.clear();
-    if (done_) return false;
-    while (true) {
-      int ret = xmlTextReaderRead(reader_);
+    while (ready_.empty() && !done_) {
+      int ret = read_node();
       if (ret == 0) {
         done_ = true;
         if (!root_seen_) fail("NC-NAACCR-001", 0, 0, "empty file: no NaaccrData element");
-        return false;
-      }
-      if (ret < 0) {
+      } else if (ret < 0) {
         xml_failure();
-        return false;
+      } else {
+        handle_node(rec);
       }
-      if (handle_node(rec)) return true;
-      if (done_) return false;
     }
+    if (ready_.empty()) return false;
+    rec = std::move(ready_.front());
+    ready_.pop_front();
+    return true;
   }
   std::uint64_t bytes_read() const override { return feed_.bytes_read(); }
   bool failed() const override { return failed_; }
 
  private:
   static int io_read(void* ctx, char* buf, int len) { return static_cast<NaaccrReader*>(ctx)->feed_.next(buf, len); }
+  // After a fatal error libxml2's reader still walks up the tree it has, reporting an end for
+  // every open element: those ends are not in the file, so a fatal error ends the reading here.
+  int read_node() {
+    int ret = xmlTextReaderRead(reader_);
+    return fatal_ ? -1 : ret;
+  }
+
   static void on_error(void* ctx, xmlErrorPtr e) {
     auto* self = static_cast<NaaccrReader*>(ctx);
+    if (e && e->level == XML_ERR_FATAL) self->fatal_ = true;
     if (!e || e->level < XML_ERR_ERROR || self->xml_error_set_) return;
     self->xml_error_set_ = true;
     self->xml_error_line_ = static_cast<std::uint64_t>(e->line > 0 ? e->line : 0);
@@ -112,6 +121,7 @@ class NaaccrReader : public RecordReader {
   }
 
   void xml_failure() {
+    reject_open_patient();
     if (feed_.refused()) {
       fail("NC-NAACCR-011", feed_.refused_line(), feed_.refused_column(),
            "element with more than " + std::to_string(kMaxAttributes) + " attributes (NAACCR XML needs a few); the rest of the file is not read");
@@ -120,6 +130,21 @@ class NaaccrReader : public RecordReader {
     std::string msg = xml_error_set_ ? xml_error_msg_ : "the XML parser stopped";
     fail("NC-NAACCR-001", xml_error_line_, xml_error_col_, "malformed XML: " + msg + "; the rest of the file is not read");
   }
+
+  // The file stopped inside a patient: its tumors (held until the Patient ends) and the tumor cut
+  // off are rejected, never converted as if complete (NC-NAACCR-012).
+  void reject_open_patient() {
+    if (level_ < 2 || failed_) return;
+    if (level_ == 3) end_tumor();
+    for (auto& r : held_) {
+      r.problems.push_back({Severity::error, "NC-NAACCR-012", r.location,
+                            where_patient() + "the file stops inside this patient (see the XML error): its tumors are not converted", ""});
+      ready_.push_back(std::move(r));
+    }
+    held_.clear();
+    level_ = 1;
+  }
+  std::string where_patient() const { return "patient " + std::to_string(patient_ordinal_) + ": "; }
 
   void fail(const char* code, std::uint64_t line, std::uint64_t col, std::string msg) {
     if (failed_) return;
@@ -239,7 +264,7 @@ class NaaccrReader : public RecordReader {
       ++tumor_ordinal_;
       tumor_.clear();
       tumor_.line = line;
-      if (empty) return end_tumor(rec);
+      if (empty) end_tumor();
       return false;
     }
     // a NAACCR-namespace element that the format does not have here
@@ -254,7 +279,7 @@ class NaaccrReader : public RecordReader {
   }
 
   bool end_element(SourceRecord& rec) {
-    if (level_ == 3) return end_tumor(rec);
+    if (level_ == 3) { end_tumor(); return false; }
     if (level_ == 2) { end_patient(); return false; }
     if (level_ == 1) { level_ = 0; }
     return false;
@@ -269,7 +294,7 @@ class NaaccrReader : public RecordReader {
 
   void skip_subtree() {
     int depth = xmlTextReaderDepth(reader_);
-    while (xmlTextReaderRead(reader_) == 1) {
+    while (read_node() == 1) {
       if (xmlTextReaderNodeType(reader_) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(reader_) == depth) return;
       if (xmlTextReaderNodeType(reader_) == XML_READER_TYPE_DOCUMENT_TYPE) return;
     }
@@ -284,7 +309,7 @@ class NaaccrReader : public RecordReader {
     if (!empty) {
       int depth = xmlTextReaderDepth(reader_);
       while (true) {
-        int ret = xmlTextReaderRead(reader_);
+        int ret = read_node();
         if (ret != 1) { if (ret < 0) xml_failure(); else done_ = true; return; }
         int t = xmlTextReaderNodeType(reader_);
         if (t == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(reader_) == depth) break;
@@ -343,14 +368,35 @@ class NaaccrReader : public RecordReader {
     ent.items.push_back({id, std::move(v), line});
   }
 
+  // A patient's tumors go out when it ends (so one cut off by a fatal error can be rejected
+  // whole), or as they end once it has more than max_records_per_patient (it is rejected whole
+  // downstream, NC-REC-007). A patient without tumors is one record: rejected with its problems,
+  // else skipped (counted) by the mapper.
   void end_patient() {
     level_ = 1;
     if (tumor_ordinal_ == 0) {
-      // no tumor: nothing to convert, but its problems are still the file's problems
-      for (const auto& p : patient_.problems) diags_.report(p);
-      patient_problems_without_tumor_ += patient_.problems.size();
+      SourceRecord r;
+      r.location = {cfg_.display_name, patient_.line, 0, ""};
+      for (const auto* e : {&root_, &patient_})
+        for (const auto& p : e->problems) r.problems.push_back(p);
+      if (const auto* pid = patient_.get("patientIdNumber"))
+        r.fields.push_back({"patient_id", pid->value, {}, false, {cfg_.display_name, pid->line, 0, pid->id}});
+      r.fields.push_back({"naaccr.no_tumor", "1", {}, false, r.location});
+      ready_.push_back(std::move(r));
     }
+    for (auto& r : held_) ready_.push_back(std::move(r));
+    held_.clear();
+    releasing_ = false;
     patient_.clear();
+  }
+
+  void hold(SourceRecord&& rec) {
+    if (releasing_) { ready_.push_back(std::move(rec)); return; }
+    held_.push_back(std::move(rec));
+    if (held_.size() <= cfg_.max_records_per_patient) return;
+    releasing_ = true;
+    for (auto& r : held_) ready_.push_back(std::move(r));
+    held_.clear();
   }
 
   const StoredItem* find(const std::string& id) const {
@@ -359,8 +405,10 @@ class NaaccrReader : public RecordReader {
     return root_.get(id);
   }
 
-  bool end_tumor(SourceRecord& rec) {
+  // Builds the tumor's record and holds it (see end_patient).
+  void end_tumor() {
     level_ = 2;
+    SourceRecord rec;
     rec.location = {cfg_.display_name, tumor_.line, 0, ""};
     for (const auto* e : {&root_, &patient_, &tumor_})
       for (const auto& p : e->problems) rec.problems.push_back(p);
@@ -426,7 +474,7 @@ class NaaccrReader : public RecordReader {
     }
     add("tumor_key", key, nullptr);
     tumor_.clear();
-    return true;
+    hold(std::move(rec));
   }
 
   XmlFeed feed_;
@@ -441,7 +489,10 @@ class NaaccrReader : public RecordReader {
   std::string xml_error_msg_;
   std::string root_ns_;
   int level_ = 0, version_ = naaccr::Dictionary::kNewest;
-  std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0, patient_problems_without_tumor_ = 0;
+  std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0;
+  bool fatal_ = false, releasing_ = false;
+  std::vector<SourceRecord> held_;   // the open patient's finished tumors
+  std::deque<SourceRecord> ready_;   // records to hand out, in file order
   Entity root_, patient_, tumor_;
   std::set<std::string> tumor_keys_, noted_, ignored_;
 };

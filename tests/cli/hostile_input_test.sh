@@ -168,5 +168,37 @@ has "200,000 attributes: coded, located" "$work/err.txt" 'attrs\.xml:4:1: error:
 read -r code _ _ < <(convert -o "$work/n3" "$work/doctype.xml")
 has "DOCTYPE on line 2: reported on line 2" "$work/err.txt" 'doctype\.xml:2: error: NC-NAACCR-002'
 
+# ---- NAACCR: nothing half-converted, nothing lost ----
+ns='xmlns="http://naaccr.org/naaccrxml" xmlns:x="urn:x"'
+root="<NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" $ns>"
+tumor_items='<Item naaccrId="dateOfDiagnosis">20210315</Item><Item naaccrId="primarySite">C172</Item><Item naaccrId="histologicTypeIcdO3">8240</Item>'
+{
+  echo "$root"
+  echo "<Patient><Item naaccrId=\"patientIdNumber\">00000001</Item><Tumor>$tumor_items</Tumor></Patient>"
+  echo "<Patient><Item naaccrId=\"patientIdNumber\">00000002</Item><Tumor>$tumor_items</Tumor>"
+  echo "<Tumor>$tumor_items"
+  head -c 1500 /dev/zero | sed 's/\x0/<x:a>/g'; echo
+  echo '<Item naaccrId="gradePathological">2</Item></Tumor></Patient></NaaccrData>'
+} > "$work/deepcut.xml"
+read -r code _ _ < <(convert -o "$work/n4" "$work/deepcut.xml")
+has "nesting-depth error: located" "$work/err.txt" 'deepcut\.xml:[0-9]+:[0-9]+: error: NC-NAACCR-001'
+check "nesting-depth error: the patient before converted, the open one (2 tumors) rejected" "1 3 1 2" \
+  "$code $(report "$work/n4" read) $(report "$work/n4" converted) $(report "$work/n4" rejected)"
+has "nesting-depth error: the cut tumor rejected with its reason" "$work/n4/rejects.ndjson" '"line":4,.*NC-NAACCR-012'
+balanced "nesting-depth error" "$work/n4"
+{
+  echo "$root"
+  echo '<Patient><Item naaccrId="patientIdNumber">00000001</Item><Item naaccrId="bogusItem">1</Item></Patient>'
+  echo '<Patient><Item naaccrId="patientIdNumber">00000002</Item></Patient>'
+  echo "<Patient><Item naaccrId=\"patientIdNumber\">00000003</Item><Tumor>$tumor_items</Tumor></Patient>"
+  echo '</NaaccrData>'
+} > "$work/notumor.xml"
+read -r code _ _ < <(convert -o "$work/n5" "$work/notumor.xml")
+has "patient without tumor, with an error: printed as an error" "$work/err.txt" 'notumor\.xml:2 \[bogusItem\]: error: NC-NAACCR-020'
+check "patients without tumors: the error one rejected (exit 1), the clean one skipped" "1 3 1 1 1" \
+  "$code $(report "$work/n5" read) $(report "$work/n5" converted) $(report "$work/n5" rejected) $(report "$work/n5" skipped)"
+has "patient without tumor: skipped with a reason" "$work/n5/report.json" '"naaccr-patient-without-tumor":1'
+balanced "patients without tumors" "$work/n5"
+
 echo "hostile_input_test: $passes passed, $fails failed"
 ((fails == 0))
