@@ -54,6 +54,35 @@ struct Entity {
 
 std::string str(const xmlChar* s) { return s ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
 
+// libxml2 2.9 raises encoding and I/O errors without a parser context, so the reader's own
+// handler never sees them and libxml2 prints them (with input bytes) to stderr. For the length of
+// one call into the parser, this thread's structured handler is the reader's too; the previous one
+// is restored after (libxml2 keeps it per thread: other threads' validators are not affected).
+class ThreadErrorScope {
+ public:
+  ThreadErrorScope(void* ctx, xmlStructuredErrorFunc fn) : fn_(xmlStructuredError), ctx_(xmlStructuredErrorContext) {
+    xmlSetStructuredErrorFunc(ctx, fn);
+  }
+  ~ThreadErrorScope() { xmlSetStructuredErrorFunc(ctx_, fn_); }
+  ThreadErrorScope(const ThreadErrorScope&) = delete;
+  ThreadErrorScope& operator=(const ThreadErrorScope&) = delete;
+
+ private:
+  xmlStructuredErrorFunc fn_;
+  void* ctx_;
+};
+
+// libxml2's text without the input it quotes ("...\nBytes: 0xFC 0x6C", "..., bytes 0xFF 0x53"):
+// those bytes are patient data.
+std::string without_input(const xmlError& e) {
+  if (e.domain == XML_FROM_I18N) return "a byte sequence at or after this line is not valid in the file's declared encoding";
+  std::string msg = e.message ? e.message : "XML error";
+  msg.erase(std::min(msg.size(), msg.find('\n')));
+  for (const char* quote : {", bytes 0x", " bytes 0x", "Bytes: 0x"}) msg.erase(std::min(msg.size(), msg.find(quote)));
+  while (!msg.empty() && (msg.back() == ' ' || msg.back() == ',')) msg.pop_back();
+  return msg;
+}
+
 class NaaccrReader : public RecordReader {
  public:
   NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
@@ -66,6 +95,7 @@ class NaaccrReader : public RecordReader {
       if (!p.empty()) dict_.add_xml(p);
     }
     // XML_PARSE_NONET: never fetch; no XML_PARSE_NOENT / DTDLOAD / DTDATTR / HUGE; a DOCTYPE stops the file.
+    ThreadErrorScope scope(this, &NaaccrReader::on_error);
     reader_ = xmlReaderForIO(&NaaccrReader::io_read, nullptr, this, nullptr, nullptr,
                              XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!reader_) throw IoError("cannot start the XML reader for " + cfg.display_name);
@@ -101,23 +131,32 @@ class NaaccrReader : public RecordReader {
   // After a fatal error libxml2's reader still walks up the tree it has, reporting an end for
   // every open element: those ends are not in the file, so a fatal error ends the reading here.
   int read_node() {
+    ThreadErrorScope scope(this, &NaaccrReader::on_error);
     int ret = xmlTextReaderRead(reader_);
     return fatal_ ? -1 : ret;
   }
 
+  // Every libxml2 message comes here: the first fatal one is the file's NC-NAACCR-001, the others
+  // that do not stop the file are warnings NC-NAACCR-013 (once per libxml2 error code). None
+  // carries input bytes.
   static void on_error(void* ctx, xmlErrorPtr e) {
     auto* self = static_cast<NaaccrReader*>(ctx);
-    if (e && e->level == XML_ERR_FATAL) self->fatal_ = true;
-    if (!e || e->level < XML_ERR_ERROR || self->xml_error_set_) return;
+    if (!e) return;
+    std::uint64_t line = e->line > 0 ? static_cast<std::uint64_t>(e->line) : 0;
+    if (!line && self->reader_) line = static_cast<std::uint64_t>(std::max(0, xmlTextReaderGetParserLineNumber(self->reader_)));
+    std::uint64_t col = e->int2 > 0 ? static_cast<std::uint64_t>(e->int2) : 0;
+    if (e->level != XML_ERR_FATAL) {
+      if (self->fatal_ || !self->xml_codes_.insert(e->code).second) return;
+      self->diags_.report({Severity::warning, "NC-NAACCR-013", {self->cfg_.display_name, line, col, ""},
+                           "XML parser: " + without_input(*e), ""});
+      return;
+    }
+    self->fatal_ = true;
+    if (self->xml_error_set_) return;
     self->xml_error_set_ = true;
-    self->xml_error_line_ = static_cast<std::uint64_t>(e->line > 0 ? e->line : 0);
-    self->xml_error_col_ = static_cast<std::uint64_t>(e->int2 > 0 ? e->int2 : 0);
-    std::string msg = e->message ? e->message : "XML error";
-    // libxml2 appends the offending input after a newline ("...UTF-8, indicate encoding !\nBytes:
-    // 0xFC 0x6C 0x6C 0x65"): patient data, and a second line in a one-line diagnostic. Keep the first line.
-    msg.erase(std::min(msg.size(), msg.find('\n')));
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    self->xml_error_msg_ = msg;
+    self->xml_error_line_ = line;
+    self->xml_error_col_ = col;
+    self->xml_error_msg_ = without_input(*e);
   }
 
   void xml_failure() {
@@ -495,6 +534,7 @@ class NaaccrReader : public RecordReader {
   std::deque<SourceRecord> ready_;   // records to hand out, in file order
   Entity root_, patient_, tumor_;
   std::set<std::string> tumor_keys_, noted_, ignored_;
+  std::set<int> xml_codes_;  // libxml2 error codes already reported as NC-NAACCR-013
 };
 
 }  // namespace

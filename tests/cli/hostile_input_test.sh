@@ -200,5 +200,18 @@ check "patients without tumors: the error one rejected (exit 1), the clean one s
 has "patient without tumor: skipped with a reason" "$work/n5/report.json" '"naaccr-patient-without-tumor":1'
 balanced "patients without tumors" "$work/n5"
 
+# ---- NAACCR: libxml2's own messages go through netconv's diagnostics, without input bytes ----
+{
+  printf '<?xml version="1.0" encoding="SHIFT_JIS"?>\n%s\n' "$root"
+  printf '<Patient><Item naaccrId="patientIdNumber">00000001</Item><Item naaccrId="nameLast">\xff\x53ECRET</Item><Tumor>%s</Tumor></Patient>\n' "$tumor_items"
+  echo '</NaaccrData>'
+} > "$work/sjis.xml"
+read -r code _ _ < <(convert -o "$work/n6" "$work/sjis.xml")
+check "SHIFT_JIS with a bad byte: exit 1" 1 "$code"
+check "SHIFT_JIS with a bad byte: one diagnostic line, coded and located" 1 \
+  "$(grep -v '^netconv: read' "$work/err.txt" | grep -cE 'sjis\.xml:[0-9]+(:[0-9]+)?: error: NC-NAACCR-001')"
+check "SHIFT_JIS with a bad byte: nothing else on stderr" 1 "$(grep -vc '^netconv: read' "$work/err.txt")"
+hasnt "SHIFT_JIS with a bad byte: no input bytes" "$work/err.txt" '0x[0-9A-Fa-f]{2}|SECRET'
+
 echo "hostile_input_test: $passes passed, $fails failed"
 ((fails == 0))

@@ -146,3 +146,63 @@ TEST(SecurityControlChars, RejectedKeysAreBounded) {
 
 }  // namespace
 }  // namespace netconv
+
+namespace netconv {
+namespace {
+
+std::string naaccr_root() {
+  return "<?xml version=\"1.0\"?>\n<NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" "
+         "xmlns=\"http://naaccr.org/naaccrxml\">\n";
+}
+std::string naaccr_patient(int n) {
+  char id[16];
+  std::snprintf(id, sizeof id, "%08d", n);
+  return std::string("  <Patient>\n    <Item naaccrId=\"patientIdNumber\">") + id +
+         "</Item>\n    <Tumor>\n      <Item naaccrId=\"primarySite\">C172</Item>\n"
+         "      <Item naaccrId=\"histologicTypeIcdO3\">8240</Item>\n    </Tumor>\n  </Patient>\n";
+}
+
+TEST(SecurityXmlBounds, EveryPatientBeforeAFatalErrorIsKept) {
+  std::string doc = naaccr_root();
+  for (int i = 1; i <= 50; ++i) doc += naaccr_patient(i);
+  auto r = hostile::read(Format::naaccr, doc + "<<<\n");
+  EXPECT_TRUE(r.failed);
+  EXPECT_TRUE(r.has("NC-NAACCR-001"));
+  ASSERT_EQ(r.records.size(), 50u) << "libxml2 parsed the last patients with the error and lost them";
+  for (const auto& rec : r.records) EXPECT_TRUE(rec.problems.empty());
+}
+
+TEST(SecurityXmlBounds, TooManyAttributesAreRefusedBeforeLibxml2) {
+  std::string attrs;
+  for (int i = 0; i < 200000; ++i) attrs += " a" + std::to_string(i) + "=\"1\"";
+  auto r = hostile::read(Format::naaccr, naaccr_root() + naaccr_patient(1) + "<Patient" + attrs + "/></NaaccrData>\n");
+  EXPECT_TRUE(r.failed);
+  ASSERT_TRUE(r.has("NC-NAACCR-011")) << r.all_text();
+  EXPECT_EQ(r.records.size(), 1u);
+  for (const auto& d : r.sink.items)
+    if (d.code == "NC-NAACCR-011") EXPECT_EQ(d.location.line, 10u);
+}
+
+TEST(SecurityXmlBounds, DoctypeIsReportedOnItsLine) {
+  auto r = hostile::read(Format::naaccr, "<?xml version=\"1.0\"?>\n<!DOCTYPE NaaccrData [\n<!ENTITY x \"y\">\n]>\n" +
+                                             naaccr_root().substr(22) + "</NaaccrData>\n");
+  ASSERT_TRUE(r.has("NC-NAACCR-002"));
+  for (const auto& d : r.sink.items)
+    if (d.code == "NC-NAACCR-002") EXPECT_EQ(d.location.line, 2u);
+}
+
+TEST(SecurityXmlBounds, Libxml2MessagesGoThroughTheSinkWithoutInputBytes) {
+  std::string doc = "<?xml version=\"1.0\" encoding=\"SHIFT_JIS\"?>\n" + naaccr_root().substr(22) +
+                    "<Patient><Item naaccrId=\"patientIdNumber\">00000001</Item><Item naaccrId=\"nameLast\">\xff\x53" "ECRET</Item>"
+                    "<Tumor/></Patient></NaaccrData>\n";
+  testing::internal::CaptureStderr();
+  auto r = hostile::read(Format::naaccr, doc);
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err, "") << "libxml2 printed past netconv's diagnostics";
+  EXPECT_TRUE(r.has("NC-NAACCR-001"));
+  EXPECT_EQ(r.all_text().find("0xFF"), std::string::npos) << r.all_text();
+  EXPECT_EQ(r.all_text().find("ECRET"), std::string::npos) << r.all_text();
+}
+
+}  // namespace
+}  // namespace netconv
