@@ -76,9 +76,20 @@ struct Ctx {
 
 // Control characters in any field (docs/security.md): FHIR ids and codes forbid them, XML drops or
 // normalises them, so two different inputs could become one output. The record is rejected.
+// A list field holds at most kMaxListItems items (docs/security.md "Limits"): a 1 MiB record of
+// '|' would otherwise be a million items, each a resource.
+constexpr std::size_t kMaxListItems = 1000;
+
 bool check_control_chars(const SourceRecord& rec, Ctx& cx) {
   bool clean = true;
   for (const auto& f : rec.fields) {
+    std::size_t items = f.is_list ? f.items.size()
+                        : is_list_column(f.name) ? static_cast<std::size_t>(std::count(f.value.begin(), f.value.end(), '|')) + 1
+                                                 : 0;
+    if (items > kMaxListItems) {
+      cx.reject(&f, f.name, "NC-VAL-005", "list has more than " + std::to_string(kMaxListItems) + " items");
+      clean = false;
+    }
     bool bad = find_control_char(f.value) != std::string::npos;
     for (const auto& item : f.items) bad = bad || find_control_char(item) != std::string::npos;
     if (!bad) continue;

@@ -137,6 +137,16 @@ TEST(SecurityControlChars, AnyControlCharacterRejectsTheRecord) {
   EXPECT_EQ(skipped.kind, RecordOutcome::Kind::rejected);
 }
 
+TEST(SecurityControlChars, ListItemsAreBounded) {
+  std::string many = "flushing";
+  for (int i = 0; i < 1000; ++i) many += "|flushing";
+  auto o = map_csv_row("P1,F,1,C17.2,8240,3,2019-06-11," + many);
+  EXPECT_EQ(o.kind, RecordOutcome::Kind::rejected);
+  EXPECT_TRUE(has_reason(o, "NC-VAL-005", "symptoms"));
+  auto ok = map_csv_row("P1,F,1,C17.2,8240,3,2019-06-11," + many.substr(9));  // 1,000 items
+  EXPECT_FALSE(has_reason(ok, "NC-VAL-005", "symptoms"));
+}
+
 TEST(SecurityControlChars, RejectedKeysAreBounded) {
   auto o = map_csv_row(std::string(5000, 'P') + ",F,1,C17.2,8240,3,2019-06-11,");
   EXPECT_TRUE(has_reason(o, "NC-REC-002", "patient_id"));
