@@ -233,15 +233,12 @@ class CsvReader : public RecordReader {
     if (!has_pid) fail("NC-CSV-009", "header has no patient_id column", row.line);
   }
 
-  // An ignored column is named only when its name looks like one (letters, digits, space, '_',
-  // '-', '.', not starting with a digit, at most 64 bytes): a cell like 1958-03-14 is data.
+  // An ignored column is named only when its name looks like one (looks_like_name): a cell like
+  // 1958-03-14 is data.
   void warn_unknown_column(const Cell& cell) {
     std::string name(trim(cell.text));
     if (cfg_.columns) name = std::string(cfg_.columns->rename(name));
-    bool name_like = !name.empty() && name.size() <= 64 && !(name[0] >= '0' && name[0] <= '9');
-    for (char ch : name)
-      name_like = name_like && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                                ch == '_' || ch == '-' || ch == '.' || ch == ' ');
+    bool name_like = looks_like_name(name);
     if (name_like) {
       diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, 1, cell.column, name},
                      "column is not part of the registry CSV contract; ignored", ""});

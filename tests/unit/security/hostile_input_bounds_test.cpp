@@ -102,6 +102,22 @@ TEST(SecurityCsvBounds, HeaderThatIsARecordIsNotPrinted) {
   EXPECT_NE(d.all_text().find("[site note]"), std::string::npos) << d.all_text();
 }
 
+TEST(SecurityJsonBounds, MembersPerObjectAreCappedAndDataLikeKeysNotPrinted) {
+  std::string wide = "{\"patient_id\":\"P1\"";
+  for (int i = 0; i < 2000; ++i) wide += ",\"k" + std::to_string(i) + "\":1";
+  auto r = hostile::read(Format::ndjson, wide + "}\n{\"patient_id\":\"P2\",\"1958-03-14\":1}\n");
+  ASSERT_EQ(r.records.size(), 2u);
+  ASSERT_NE(problem(r.records[0]), nullptr);
+  EXPECT_EQ(problem(r.records[0])->code, "NC-JSON-009");
+  EXPECT_EQ(r.all_text().find("1958"), std::string::npos) << r.all_text();
+  EXPECT_TRUE(r.has("NC-CSV-010"));
+  // distinct unknown keys on every line: at most 100 named, then one line saying so
+  std::string many;
+  for (int i = 0; i < 500; ++i) many += "{\"patient_id\":\"P\",\"x" + std::to_string(i) + "\":1}\n";
+  auto m = hostile::read(Format::ndjson, many);
+  EXPECT_EQ(m.sink.items.size(), 101u);
+}
+
 const MappingSet& tables() {
   static MappingSet t = [] {
     std::vector<Diagnostic> problems;
