@@ -160,7 +160,6 @@ class NaaccrReader : public RecordReader {
   }
 
   void xml_failure() {
-    reject_open_patient();
     if (feed_.refused()) {
       fail("NC-NAACCR-011", feed_.refused_line(), feed_.refused_column(),
            "element with more than " + std::to_string(kMaxAttributes) + " attributes (NAACCR XML needs a few); the rest of the file is not read");
@@ -185,8 +184,10 @@ class NaaccrReader : public RecordReader {
   }
   std::string where_patient() const { return "patient " + std::to_string(patient_ordinal_) + ": "; }
 
+  // Stops the file; the patient open at that point is rejected, never dropped.
   void fail(const char* code, std::uint64_t line, std::uint64_t col, std::string msg) {
     if (failed_) return;
+    reject_open_patient();
     failed_ = true;
     done_ = true;
     diags_.report({Severity::error, code, {cfg_.display_name, line, col, ""}, std::move(msg), ""});
