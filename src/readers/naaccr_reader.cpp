@@ -174,6 +174,7 @@ class NaaccrReader : public RecordReader {
   void reject_open_patient() {
     if (level_ < 2 || failed_) return;
     if (level_ == 3) end_tumor();
+    if (tumor_ordinal_ == 0) held_.push_back(patient_record());  // cut off before any tumor: still counted
     for (auto& r : held_) {
       r.problems.push_back({Severity::error, "NC-NAACCR-012", r.location,
                             where_patient() + "the file stops inside this patient (see the XML error): its tumors are not converted", ""});
@@ -414,20 +415,23 @@ class NaaccrReader : public RecordReader {
   // else skipped (counted) by the mapper.
   void end_patient() {
     level_ = 1;
-    if (tumor_ordinal_ == 0) {
-      SourceRecord r;
-      r.location = {cfg_.display_name, patient_.line, 0, ""};
-      for (const auto* e : {&root_, &patient_})
-        for (const auto& p : e->problems) r.problems.push_back(p);
-      if (const auto* pid = patient_.get("patientIdNumber"))
-        r.fields.push_back({"patient_id", pid->value, {}, false, {cfg_.display_name, pid->line, 0, pid->id}});
-      r.fields.push_back({"naaccr.no_tumor", "1", {}, false, r.location});
-      ready_.push_back(std::move(r));
-    }
+    if (tumor_ordinal_ == 0) ready_.push_back(patient_record());
     for (auto& r : held_) ready_.push_back(std::move(r));
     held_.clear();
     releasing_ = false;
     patient_.clear();
+  }
+
+  // The record of a patient without tumors: its problems, its id, and the mark the mapper reads.
+  SourceRecord patient_record() const {
+    SourceRecord r;
+    r.location = {cfg_.display_name, patient_.line, 0, ""};
+    for (const auto* e : {&root_, &patient_})
+      for (const auto& p : e->problems) r.problems.push_back(p);
+    if (const auto* pid = patient_.get("patientIdNumber"))
+      r.fields.push_back({"patient_id", pid->value, {}, false, {cfg_.display_name, pid->line, 0, pid->id}});
+    r.fields.push_back({"naaccr.no_tumor", "1", {}, false, r.location});
+    return r;
   }
 
   void hold(SourceRecord&& rec) {

@@ -165,6 +165,9 @@ has "50 patients, then garbage: located" "$work/err.txt" 'garbage\.xml:503:[0-9]
 read -r code _ secs < <(convert -o "$work/n2" "$work/attrs.xml")
 check "200,000 attributes: refused, quickly" "1 0" "$code $((secs > 10))"
 has "200,000 attributes: coded, located" "$work/err.txt" 'attrs\.xml:4:1: error: NC-NAACCR-011'
+check "200,000 attributes: the patient it cuts off is rejected" "1 1" "$(report "$work/n2" read) $(report "$work/n2" rejected)"
+has "200,000 attributes: the patient cut off has its reason" "$work/n2/rejects.ndjson" 'NC-NAACCR-012'
+balanced "200,000 attributes" "$work/n2"
 read -r code _ _ < <(convert -o "$work/n3" "$work/doctype.xml")
 has "DOCTYPE on line 2: reported on line 2" "$work/err.txt" 'doctype\.xml:2: error: NC-NAACCR-002'
 

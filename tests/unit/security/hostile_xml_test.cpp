@@ -106,7 +106,10 @@ TEST(SecurityXml, HundredThousandLevelsOfNestingStop) {
   auto r = hostile::read(Format::naaccr, doc);
   EXPECT_TRUE(r.failed);
   EXPECT_TRUE(r.has("NC-NAACCR-001")) << r.all_text();
-  EXPECT_EQ(r.records.size(), 1u) << "the tumor before the nesting is kept";
+  ASSERT_EQ(r.records.size(), 2u) << "the tumor before the nesting is kept, the patient cut off is counted";
+  EXPECT_TRUE(r.records[0].problems.empty());
+  ASSERT_FALSE(r.records[1].problems.empty());
+  EXPECT_EQ(r.records[1].problems.back().code, "NC-NAACCR-012");
   EXPECT_LT(hostile::peak_rss_mib() - before, 128);
 }
 
