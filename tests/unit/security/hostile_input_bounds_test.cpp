@@ -12,6 +12,19 @@ namespace {
 
 using hostile::Format;
 
+// AddressSanitizer keeps freed memory in quarantine: peak RSS says nothing about what is held
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRssMeaningful = false;
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+
 const Diagnostic* problem(const SourceRecord& r) { return r.problems.empty() ? nullptr : &r.problems.front(); }
 std::string field(const SourceRecord& r, const char* name) {
   const auto* f = r.get(name);
@@ -24,7 +37,7 @@ TEST(SecurityCsvBounds, SeparatorsCountTowardTheRecordLimit) {
   std::istream in(&buf);
   long before = hostile::peak_rss_mib();
   auto r = hostile::read(Format::csv, in);
-  EXPECT_LT(hostile::peak_rss_mib() - before, 32) << "MiB grown while reading 10 MB of commas";
+  if (kRssMeaningful) EXPECT_LT(hostile::peak_rss_mib() - before, 32) << "MiB grown while reading 10 MB of commas";
   ASSERT_EQ(r.records.size(), 2u);
   ASSERT_NE(problem(r.records[0]), nullptr);
   EXPECT_TRUE(problem(r.records[0])->code == "NC-CSV-012" || problem(r.records[0])->code == "NC-CSV-007");
