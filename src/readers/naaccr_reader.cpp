@@ -56,7 +56,7 @@ std::string str(const xmlChar* s) { return s ? std::string(reinterpret_cast<cons
 
 // libxml2 2.9 raises encoding and I/O errors without a parser context, so the reader's own
 // handler never sees them and libxml2 prints them (with input bytes) to stderr. For the length of
-// one call into the parser, this thread's structured handler is the reader's too; the previous one
+// one next() (the calls into the parser it makes), this thread's structured handler is the reader's too; the previous one
 // is restored after (libxml2 keeps it per thread: other threads' validators are not affected).
 class ThreadErrorScope {
  public:
@@ -107,6 +107,7 @@ class NaaccrReader : public RecordReader {
 
   bool next(SourceRecord& rec) override {
     rec.clear();
+    ThreadErrorScope scope(this, &NaaccrReader::on_error);  // every call into the parser below
     while (ready_.empty() && !done_) {
       int ret = read_node();
       if (ret == 0) {
@@ -131,7 +132,6 @@ class NaaccrReader : public RecordReader {
   // After a fatal error libxml2's reader still walks up the tree it has, reporting an end for
   // every open element: those ends are not in the file, so a fatal error ends the reading here.
   int read_node() {
-    ThreadErrorScope scope(this, &NaaccrReader::on_error);
     int ret = xmlTextReaderRead(reader_);
     return fatal_ ? -1 : ret;
   }

@@ -29,19 +29,47 @@ int XmlFeed::next(char* out, int len) {
 }
 
 std::size_t XmlFeed::scan(std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(buf_[pos_ + i]);
+  const char* base = buf_ + pos_;
+  std::size_t i = 0;
+  while (i < n) {
+    if (!utf16_ && (state_ == State::text || state_ == State::quoted)) {
+      // text and attribute values: straight to the byte that ends them (most of a file)
+      const void* stop = std::memchr(base + i, state_ == State::text ? '<' : quote_, n - i);
+      std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
+      skip(base + i, end - i);
+      i = end;
+      if (i == n) break;
+    } else if (!utf16_ && state_ == State::tag) {
+      // names and spaces inside a start tag: only quotes, '=', '>' and line ends matter
+      std::size_t start = i;
+      while (i < n && base[i] != '"' && base[i] != '\'' && base[i] != '=' && base[i] != '>' && base[i] != '\n') ++i;
+      column_ += i - start;
+      if (i == n) break;
+    }
+    auto c = static_cast<unsigned char>(base[i]);
+    ++i;
     if (c == 0 && utf16_) continue;
     if (c == '<' && state_ == State::text) {
       tag_line_ = line_;
       tag_column_ = column_ + 1;
-      tag_start_ = pos_ + i;
+      tag_start_ = pos_ + i - 1;
     }
     bool patient_end = step(c);
     if (refused_) return tag_start_ >= pos_ ? tag_start_ - pos_ : 0;
-    if (patient_end) return i + 1;
+    if (patient_end) return i;
   }
   return n;
+}
+
+// Counts the lines and columns of bytes that change no state.
+void XmlFeed::skip(const char* s, std::size_t len) {
+  const char* end = s + len;
+  while (const void* nl = std::memchr(s, '\n', static_cast<std::size_t>(end - s))) {
+    ++line_;
+    column_ = 0;
+    s = static_cast<const char*>(nl) + 1;
+  }
+  column_ += static_cast<std::uint64_t>(end - s);
 }
 
 bool XmlFeed::step(unsigned char c) {
