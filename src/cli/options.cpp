@@ -59,6 +59,7 @@ long long bounded_number(const char* option, const std::string& text, long long 
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
   std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch;
+  long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
       "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
@@ -86,6 +87,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("cda-schema", po::value(&p.convert.cda_schema), "validate CDA output against this XSD (e.g. HL7 CDA_SDTC.xsd) instead of schemas/cda/netconv-ccda.xsd")
       ("jobs,j", po::value(&jobs)->default_value("0"), "worker threads, 1-1024 (default 0 = number of cores); output is identical for any value")
       ("batch", po::value(&batch)->default_value("256"), "records per unit of parallel work, 1-1000000 (tuning; output does not depend on it)")
+      ("max-rows-per-patient", po::value(&max_rows)->default_value(1000),
+       "records one patient may have (rows, NAACCR tumors); a patient with more is rejected whole (NC-REC-007)")
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
@@ -108,6 +111,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
     throw UsageError("--icd10cm-edition must be diagnosis-date or current");
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";
+  if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
+  p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
   p.convert.show_values = p.common.show_values;
   p.convert.validate = !p.no_validate;
   p.convert.validation_cache = !p.no_validation_cache;

@@ -78,6 +78,31 @@ struct Ctx {
   }
 };
 
+// Control characters in any field (docs/security.md): FHIR ids and codes forbid them, XML drops or
+// normalises them, so two different inputs could become one output. The record is rejected.
+// A list field holds at most kMaxListItems items (docs/security.md "Limits"): a 1 MiB record of
+// '|' would otherwise be a million items, each a resource.
+constexpr std::size_t kMaxListItems = 1000;
+
+bool check_control_chars(const SourceRecord& rec, Ctx& cx) {
+  bool clean = true;
+  for (const auto& f : rec.fields) {
+    std::size_t items = f.is_list ? f.items.size()
+                        : is_list_column(f.name) ? static_cast<std::size_t>(std::count(f.value.begin(), f.value.end(), '|')) + 1
+                                                 : 0;
+    if (items > kMaxListItems) {
+      cx.reject(&f, f.name, "NC-VAL-005", "list has more than " + std::to_string(kMaxListItems) + " items");
+      clean = false;
+    }
+    bool bad = find_control_char(f.value) != std::string::npos;
+    for (const auto& item : f.items) bad = bad || find_control_char(item) != std::string::npos;
+    if (!bad) continue;
+    cx.reject(&f, f.name, "NC-VAL-004", "value contains a control character (U+0000-U+001F, U+007F-U+009F)");
+    clean = false;
+  }
+  return clean;
+}
+
 void merge_codings(Concept& into, const Concept& from) {
   for (const auto& c : from.codings) into.codings.push_back(c);
 }
@@ -91,6 +116,18 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   auto& nc = out.net_case;
   nc.location = rec.location;
 
+  // a NAACCR Patient without a Tumor is read as one record: nothing to convert, but counted
+  // (rejected with the patient's problems, else skipped), never lost
+  if (rec.get("naaccr.no_tumor")) {
+    out.patient_id = cx.value("patient_id");
+    if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
+    if (rec.problems.empty()) {
+      out.kind = RecordOutcome::Kind::skipped;
+      out.skip_reason = "naaccr-patient-without-tumor";
+    }
+    return out;
+  }
+
   // identity
   out.patient_id = cx.value("patient_id");
   out.tumor_id = cx.value("tumor_id");
@@ -101,6 +138,12 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
       }))
     cx.reject(rec.get("tumor_id"), "tumor_id", "NC-REC-003", "tumor_id must be 1-16 letters, digits, '-' or '_'");
+  bool clean = check_control_chars(rec, cx);
+  // a key that failed its checks may hold anything (a runaway quoted field holds the lines of other
+  // records): rejects then name the record by its line only, never by that value
+  const bool has_patient_id = !out.patient_id.empty();
+  if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
+  if (out.tumor_id.size() > 16 || find_control_char(out.tumor_id) != std::string::npos) out.tumor_id.clear();
   nc.record_key = out.patient_id + "/" + out.tumor_id;
 
   // tumor codes decide scope, so they are checked first
@@ -129,7 +172,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   if (!topo || !t_.valid_topography(*topo)) codes_ok = false;
 
   const ScopeRow* scope = codes_ok ? t_.scope(hist, behavior) : nullptr;
-  if (codes_ok && (!scope || scope->decision != "convert") && rec.problems.empty() && !out.patient_id.empty()) {
+  if (codes_ok && (!scope || scope->decision != "convert") && rec.problems.empty() && has_patient_id && clean) {
     out.kind = RecordOutcome::Kind::skipped;
     out.skip_reason = scope ? "excluded-morphology:" + hist + "/" + behavior : "not-neuroendocrine";
     return out;

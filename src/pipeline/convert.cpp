@@ -14,6 +14,7 @@
 #include "core/json_writer.hpp"
 #include "mapping/mapper.hpp"
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "pipeline/id_set.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/work_queue.hpp"
@@ -74,6 +75,8 @@ std::string reject_line(const std::string& record_key, const Location& where, co
 struct PatientRecords {
   std::vector<SourceRecord> records;
   bool reappeared = false;  // the patient was seen before other patients: every record is rejected
+  bool too_many = false;    // more than max_rows_per_patient records: every record is rejected, kept as keys only
+  bool continued = false;   // a later part of a too_many patient (reported once, on the first part)
 };
 
 // One unit of parallel work, and what it produced. Diagnostics travel with the work so stderr
@@ -175,6 +178,7 @@ class Run {
     ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
     cfg.naaccr_dictionary = opt_.naaccr_dictionary;
     cfg.mappings_dir = tables_.dir();
+    cfg.max_records_per_patient = opt_.max_rows_per_patient;
     std::unique_ptr<RecordReader> reader;
     if (format == "csv") reader = make_csv_reader(*in, cfg, reader_diags_);
     else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, reader_diags_);
@@ -210,8 +214,50 @@ class Run {
       item_.patients.push_back(std::move(p));
       current_patient_ = id;
     }
+    if (!same) current_rows_ = 0;
+    if (++current_rows_ > opt_.max_rows_per_patient) {
+      // beyond the bound the patient is rejected whole: its records shrink to their keys and go
+      // on in batches, so one patient cannot hold the run's memory
+      if (!item_.patients.back().too_many) {
+        item_.patients.back().too_many = true;
+        for (auto& r : item_.patients.back().records) keep_key_only(r);
+      } else if (item_records_ >= opt_.batch_records) {
+        submit();
+        item_.patients.push_back(PatientRecords{{}, false, true, true});
+      }
+      keep_key_only(rec);
+    }
     item_.patients.back().records.push_back(std::move(rec));
     ++item_records_;
+  }
+
+  static void keep_key_only(SourceRecord& rec) {
+    std::vector<RawField> keys;
+    for (auto& f : rec.fields)
+      if (f.name == "patient_id" || f.name == "tumor_id") keys.push_back(std::move(f));
+    rec.fields = std::move(keys);
+    rec.problems.clear();
+  }
+
+  // Every record of a patient over max_rows_per_patient is rejected (NC-REC-007), told once.
+  void reject_too_many(const PatientRecords& patient, WorkResult& r) const {
+    auto& s = r.counts;
+    for (const auto& rec : patient.records) {
+      Diagnostic d{Severity::error, "NC-REC-007", rec.location,
+                   "patient has more than " + std::to_string(opt_.max_rows_per_patient) +
+                       " records (--max-rows-per-patient): all of them are rejected",
+                   ""};
+      if (&rec == &patient.records.front() && !patient.continued) r.diagnostics.push_back(d);
+      ++s.read;
+      ++s.rejected;
+      ++s.rejected_by_code[d.code];
+      const auto* pid = rec.get("patient_id");
+      const auto* tid = rec.get("tumor_id");
+      std::string p = pid ? pid->value : "", t = tid && !tid->value.empty() ? tid->value : "1";
+      if (p.size() > 64 || find_control_char(p) != std::string::npos) p.clear();
+      if (t.size() > 16 || find_control_char(t) != std::string::npos) t.clear();
+      r.rejects += reject_line(p + "/" + t, rec.location, {d});
+    }
   }
 
   void submit() {
@@ -229,6 +275,7 @@ class Run {
     r.diagnostics = std::move(item.reader_diagnostics);
     auto& s = r.counts;
     for (auto& patient : item.patients) {
+      if (patient.too_many) { reject_too_many(patient, r); continue; }
       model::PatientCases group;
       for (const auto& rec : patient.records) {
         ++s.read;
@@ -445,7 +492,7 @@ class Run {
   ConvertSummary s_;
   BufferSink reader_diags_;
   WorkItem item_;
-  std::size_t item_records_ = 0;
+  std::size_t item_records_ = 0, current_rows_ = 0;
   std::string current_patient_;
   IdSet seen_patients_;
   std::chrono::steady_clock::time_point start_, last_progress_;

@@ -34,6 +34,9 @@ struct ConvertOptions {
   unsigned jobs = 0;          // worker threads; 0 = the number of cores
   bool progress = false;      // progress line on stderr (the CLI sets it for terminals)
   std::size_t batch_records = 256;  // records per work item
+  // records one patient may have (CSV/NDJSON rows, NAACCR tumors); beyond it the patient is
+  // rejected whole (NC-REC-007) and its records are held as keys only (--max-rows-per-patient)
+  std::size_t max_rows_per_patient = 1000;
 };
 
 struct ConvertSummary {

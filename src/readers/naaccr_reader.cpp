@@ -8,6 +8,7 @@
 #include <libxml/xmlreader.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstring>
 #include <map>
 #include <istream>
@@ -19,11 +20,15 @@
 #include "readers/naaccr_dictionary.hpp"
 #include "readers/naaccr_tables.hpp"
 #include "readers/reader.hpp"
+#include "readers/xml_feed.hpp"
 
 namespace netconv {
 namespace {
 
 constexpr const char* kNaaccrNs = "http://naaccr.org/naaccrxml";
+// NaaccrData has five attributes plus namespace declarations, Item two, Patient and Tumor none:
+// an element with more is refused before libxml2 checks them (docs/security.md "Limits")
+constexpr std::size_t kMaxAttributes = 64;
 
 struct StoredItem {
   std::string id, value;
@@ -49,9 +54,39 @@ struct Entity {
 
 std::string str(const xmlChar* s) { return s ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
 
+// libxml2 2.9 raises encoding and I/O errors without a parser context, so the reader's own
+// handler never sees them and libxml2 prints them (with input bytes) to stderr. For the length of
+// one next() (the calls into the parser it makes), this thread's structured handler is the reader's too; the previous one
+// is restored after (libxml2 keeps it per thread: other threads' validators are not affected).
+class ThreadErrorScope {
+ public:
+  ThreadErrorScope(void* ctx, xmlStructuredErrorFunc fn) : fn_(xmlStructuredError), ctx_(xmlStructuredErrorContext) {
+    xmlSetStructuredErrorFunc(ctx, fn);
+  }
+  ~ThreadErrorScope() { xmlSetStructuredErrorFunc(ctx_, fn_); }
+  ThreadErrorScope(const ThreadErrorScope&) = delete;
+  ThreadErrorScope& operator=(const ThreadErrorScope&) = delete;
+
+ private:
+  xmlStructuredErrorFunc fn_;
+  void* ctx_;
+};
+
+// libxml2's text without the input it quotes ("...\nBytes: 0xFC 0x6C", "..., bytes 0xFF 0x53"):
+// those bytes are patient data.
+std::string without_input(const xmlError& e) {
+  if (e.domain == XML_FROM_I18N) return "a byte sequence at or after this line is not valid in the file's declared encoding";
+  std::string msg = e.message ? e.message : "XML error";
+  msg.erase(std::min(msg.size(), msg.find('\n')));
+  for (const char* quote : {", bytes 0x", " bytes 0x", "Bytes: 0x"}) msg.erase(std::min(msg.size(), msg.find(quote)));
+  while (!msg.empty() && (msg.back() == ' ' || msg.back() == ',')) msg.pop_back();
+  return msg;
+}
+
 class NaaccrReader : public RecordReader {
  public:
-  NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags) : in_(in), cfg_(cfg), diags_(diags) {
+  NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
+      : feed_(in, kMaxAttributes), cfg_(cfg), diags_(diags) {
     std::string dir = cfg.mappings_dir.empty() ? naaccr::default_mappings_dir() : cfg.mappings_dir;
     tables_ = naaccr::load_tables(dir);
     dict_ = naaccr::Dictionary::load_table(dir + "/naaccr-dictionary.tsv");
@@ -60,6 +95,7 @@ class NaaccrReader : public RecordReader {
       if (!p.empty()) dict_.add_xml(p);
     }
     // XML_PARSE_NONET: never fetch; no XML_PARSE_NOENT / DTDLOAD / DTDATTR / HUGE; a DOCTYPE stops the file.
+    ThreadErrorScope scope(this, &NaaccrReader::on_error);
     reader_ = xmlReaderForIO(&NaaccrReader::io_read, nullptr, this, nullptr, nullptr,
                              XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!reader_) throw IoError("cannot start the XML reader for " + cfg.display_name);
@@ -71,56 +107,88 @@ class NaaccrReader : public RecordReader {
 
   bool next(SourceRecord& rec) override {
     rec.clear();
-    if (done_) return false;
-    while (true) {
-      int ret = xmlTextReaderRead(reader_);
+    ThreadErrorScope scope(this, &NaaccrReader::on_error);  // every call into the parser below
+    while (ready_.empty() && !done_) {
+      int ret = read_node();
       if (ret == 0) {
         done_ = true;
         if (!root_seen_) fail("NC-NAACCR-001", 0, 0, "empty file: no NaaccrData element");
-        return false;
-      }
-      if (ret < 0) {
+      } else if (ret < 0) {
         xml_failure();
-        return false;
+      } else {
+        handle_node(rec);
       }
-      if (handle_node(rec)) return true;
-      if (done_) return false;
     }
+    if (ready_.empty()) return false;
+    rec = std::move(ready_.front());
+    ready_.pop_front();
+    return true;
   }
-  std::uint64_t bytes_read() const override { return bytes_; }
+  std::uint64_t bytes_read() const override { return feed_.bytes_read(); }
   bool failed() const override { return failed_; }
 
  private:
-  static int io_read(void* ctx, char* buf, int len) {
-    auto* self = static_cast<NaaccrReader*>(ctx);
-    if (!self->in_.good()) return 0;
-    self->in_.read(buf, len);
-    auto n = static_cast<int>(self->in_.gcount());
-    self->bytes_ += static_cast<std::uint64_t>(n);
-    if (n == 0 && self->in_.bad()) return -1;
-    return n;
+  static int io_read(void* ctx, char* buf, int len) { return static_cast<NaaccrReader*>(ctx)->feed_.next(buf, len); }
+  // After a fatal error libxml2's reader still walks up the tree it has, reporting an end for
+  // every open element: those ends are not in the file, so a fatal error ends the reading here.
+  int read_node() {
+    int ret = xmlTextReaderRead(reader_);
+    return fatal_ ? -1 : ret;
   }
+
+  // Every libxml2 message comes here: the first fatal one is the file's NC-NAACCR-001, the others
+  // that do not stop the file are warnings NC-NAACCR-013 (once per libxml2 error code). None
+  // carries input bytes.
   static void on_error(void* ctx, xmlErrorPtr e) {
     auto* self = static_cast<NaaccrReader*>(ctx);
-    if (!e || e->level < XML_ERR_ERROR || self->xml_error_set_) return;
+    if (!e) return;
+    std::uint64_t line = e->line > 0 ? static_cast<std::uint64_t>(e->line) : 0;
+    if (!line && self->reader_) line = static_cast<std::uint64_t>(std::max(0, xmlTextReaderGetParserLineNumber(self->reader_)));
+    std::uint64_t col = e->int2 > 0 ? static_cast<std::uint64_t>(e->int2) : 0;
+    if (e->level != XML_ERR_FATAL) {
+      if (self->fatal_ || !self->xml_codes_.insert(e->code).second) return;
+      self->diags_.report({Severity::warning, "NC-NAACCR-013", {self->cfg_.display_name, line, col, ""},
+                           "XML parser: " + without_input(*e), ""});
+      return;
+    }
+    self->fatal_ = true;
+    if (self->xml_error_set_) return;
     self->xml_error_set_ = true;
-    self->xml_error_line_ = static_cast<std::uint64_t>(e->line > 0 ? e->line : 0);
-    self->xml_error_col_ = static_cast<std::uint64_t>(e->int2 > 0 ? e->int2 : 0);
-    std::string msg = e->message ? e->message : "XML error";
-    // libxml2 appends the offending input after a newline ("...UTF-8, indicate encoding !\nBytes:
-    // 0xFC 0x6C 0x6C 0x65"): patient data, and a second line in a one-line diagnostic. Keep the first line.
-    msg.erase(std::min(msg.size(), msg.find('\n')));
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    self->xml_error_msg_ = msg;
+    self->xml_error_line_ = line;
+    self->xml_error_col_ = col;
+    self->xml_error_msg_ = without_input(*e);
   }
 
   void xml_failure() {
+    if (feed_.refused()) {
+      fail("NC-NAACCR-011", feed_.refused_line(), feed_.refused_column(),
+           "element with more than " + std::to_string(kMaxAttributes) + " attributes (NAACCR XML needs a few); the rest of the file is not read");
+      return;
+    }
     std::string msg = xml_error_set_ ? xml_error_msg_ : "the XML parser stopped";
     fail("NC-NAACCR-001", xml_error_line_, xml_error_col_, "malformed XML: " + msg + "; the rest of the file is not read");
   }
 
+  // The file stopped inside a patient: its tumors (held until the Patient ends) and the tumor cut
+  // off are rejected, never converted as if complete (NC-NAACCR-012).
+  void reject_open_patient() {
+    if (level_ < 2 || failed_) return;
+    if (level_ == 3) end_tumor();
+    if (tumor_ordinal_ == 0) held_.push_back(patient_record());  // cut off before any tumor: still counted
+    for (auto& r : held_) {
+      r.problems.push_back({Severity::error, "NC-NAACCR-012", r.location,
+                            where_patient() + "the file stops inside this patient (see the XML error): its tumors are not converted", ""});
+      ready_.push_back(std::move(r));
+    }
+    held_.clear();
+    level_ = 1;
+  }
+  std::string where_patient() const { return "patient " + std::to_string(patient_ordinal_) + ": "; }
+
+  // Stops the file; the patient open at that point is rejected, never dropped.
   void fail(const char* code, std::uint64_t line, std::uint64_t col, std::string msg) {
     if (failed_) return;
+    reject_open_patient();
     failed_ = true;
     done_ = true;
     diags_.report({Severity::error, code, {cfg_.display_name, line, col, ""}, std::move(msg), ""});
@@ -158,7 +226,8 @@ class NaaccrReader : public RecordReader {
   bool handle_node(SourceRecord& rec) {
     int type = xmlTextReaderNodeType(reader_);
     if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-      fail("NC-NAACCR-002", node_line(), 0, "DOCTYPE is not allowed in NAACCR XML (no DTD, no entity declarations); the file is not read");
+      // libxml2's DTD node has no line, and the parser is past it: the feed noted where it starts
+      fail("NC-NAACCR-002", feed_.doctype_line() ? feed_.doctype_line() : node_line(), 0, "DOCTYPE is not allowed in NAACCR XML (no DTD, no entity declarations); the file is not read");
       return false;
     }
     if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
@@ -236,7 +305,7 @@ class NaaccrReader : public RecordReader {
       ++tumor_ordinal_;
       tumor_.clear();
       tumor_.line = line;
-      if (empty) return end_tumor(rec);
+      if (empty) end_tumor();
       return false;
     }
     // a NAACCR-namespace element that the format does not have here
@@ -251,7 +320,7 @@ class NaaccrReader : public RecordReader {
   }
 
   bool end_element(SourceRecord& rec) {
-    if (level_ == 3) return end_tumor(rec);
+    if (level_ == 3) { end_tumor(); return false; }
     if (level_ == 2) { end_patient(); return false; }
     if (level_ == 1) { level_ = 0; }
     return false;
@@ -266,7 +335,7 @@ class NaaccrReader : public RecordReader {
 
   void skip_subtree() {
     int depth = xmlTextReaderDepth(reader_);
-    while (xmlTextReaderRead(reader_) == 1) {
+    while (read_node() == 1) {
       if (xmlTextReaderNodeType(reader_) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(reader_) == depth) return;
       if (xmlTextReaderNodeType(reader_) == XML_READER_TYPE_DOCUMENT_TYPE) return;
     }
@@ -281,7 +350,7 @@ class NaaccrReader : public RecordReader {
     if (!empty) {
       int depth = xmlTextReaderDepth(reader_);
       while (true) {
-        int ret = xmlTextReaderRead(reader_);
+        int ret = read_node();
         if (ret != 1) { if (ret < 0) xml_failure(); else done_ = true; return; }
         int t = xmlTextReaderNodeType(reader_);
         if (t == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(reader_) == depth) break;
@@ -340,14 +409,38 @@ class NaaccrReader : public RecordReader {
     ent.items.push_back({id, std::move(v), line});
   }
 
+  // A patient's tumors go out when it ends (so one cut off by a fatal error can be rejected
+  // whole), or as they end once it has more than max_records_per_patient (it is rejected whole
+  // downstream, NC-REC-007). A patient without tumors is one record: rejected with its problems,
+  // else skipped (counted) by the mapper.
   void end_patient() {
     level_ = 1;
-    if (tumor_ordinal_ == 0) {
-      // no tumor: nothing to convert, but its problems are still the file's problems
-      for (const auto& p : patient_.problems) diags_.report(p);
-      patient_problems_without_tumor_ += patient_.problems.size();
-    }
+    if (tumor_ordinal_ == 0) ready_.push_back(patient_record());
+    for (auto& r : held_) ready_.push_back(std::move(r));
+    held_.clear();
+    releasing_ = false;
     patient_.clear();
+  }
+
+  // The record of a patient without tumors: its problems, its id, and the mark the mapper reads.
+  SourceRecord patient_record() const {
+    SourceRecord r;
+    r.location = {cfg_.display_name, patient_.line, 0, ""};
+    for (const auto* e : {&root_, &patient_})
+      for (const auto& p : e->problems) r.problems.push_back(p);
+    if (const auto* pid = patient_.get("patientIdNumber"))
+      r.fields.push_back({"patient_id", pid->value, {}, false, {cfg_.display_name, pid->line, 0, pid->id}});
+    r.fields.push_back({"naaccr.no_tumor", "1", {}, false, r.location});
+    return r;
+  }
+
+  void hold(SourceRecord&& rec) {
+    if (releasing_) { ready_.push_back(std::move(rec)); return; }
+    held_.push_back(std::move(rec));
+    if (held_.size() <= cfg_.max_records_per_patient) return;
+    releasing_ = true;
+    for (auto& r : held_) ready_.push_back(std::move(r));
+    held_.clear();
   }
 
   const StoredItem* find(const std::string& id) const {
@@ -356,8 +449,10 @@ class NaaccrReader : public RecordReader {
     return root_.get(id);
   }
 
-  bool end_tumor(SourceRecord& rec) {
+  // Builds the tumor's record and holds it (see end_patient).
+  void end_tumor() {
     level_ = 2;
+    SourceRecord rec;
     rec.location = {cfg_.display_name, tumor_.line, 0, ""};
     for (const auto* e : {&root_, &patient_, &tumor_})
       for (const auto& p : e->problems) rec.problems.push_back(p);
@@ -423,25 +518,28 @@ class NaaccrReader : public RecordReader {
     }
     add("tumor_key", key, nullptr);
     tumor_.clear();
-    return true;
+    hold(std::move(rec));
   }
 
-  std::istream& in_;
+  XmlFeed feed_;
   ReaderConfig cfg_;
   DiagnosticSink& diags_;
   std::shared_ptr<const naaccr::Tables> tables_;
   naaccr::Dictionary dict_;
   xmlTextReaderPtr reader_ = nullptr;
-  std::uint64_t bytes_ = 0;
   bool failed_ = false, done_ = false, root_seen_ = false, best_effort_ = false;
   bool xml_error_set_ = false;
   std::uint64_t xml_error_line_ = 0, xml_error_col_ = 0;
   std::string xml_error_msg_;
   std::string root_ns_;
   int level_ = 0, version_ = naaccr::Dictionary::kNewest;
-  std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0, patient_problems_without_tumor_ = 0;
+  std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0;
+  bool fatal_ = false, releasing_ = false;
+  std::vector<SourceRecord> held_;   // the open patient's finished tumors
+  std::deque<SourceRecord> ready_;   // records to hand out, in file order
   Entity root_, patient_, tumor_;
   std::set<std::string> tumor_keys_, noted_, ignored_;
+  std::set<int> xml_codes_;  // libxml2 error codes already reported as NC-NAACCR-013
 };
 
 }  // namespace

@@ -100,6 +100,8 @@ class NdjsonReader : public RecordReader {
       return problem(rec, "NC-JSON-007", "number out of range");
     }
     if (!j.is_object()) return problem(rec, "NC-JSON-004", "line is not a JSON object");
+    if (j.size() > cfg_.max_fields)
+      return problem(rec, "NC-JSON-009", "object has more than " + std::to_string(cfg_.max_fields) + " members");
     if (duplicate) problem(rec, "NC-JSON-006", "duplicate key in object");
     for (auto it = j.begin(); it != j.end(); ++it) {
       std::string name = it.key();
@@ -107,9 +109,7 @@ class NdjsonReader : public RecordReader {
       bool known = false;
       for (const auto& c : contract_columns()) known = known || c == name;
       if (!known) {
-        if (warned_.insert(name).second)
-          diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, line_no_, 0, name},
-                         "field is not part of the registry contract; ignored", ""});
+        warn_unknown(name);
         continue;
       }
       RawField f;
@@ -140,6 +140,24 @@ class NdjsonReader : public RecordReader {
       rec.fields.push_back(std::move(f));
     }
   }
+
+  // Once per name, for the first 100 names (a file of distinct keys would otherwise grow the set
+  // and stderr with every line); a name that looks like a value is not printed.
+  void warn_unknown(const std::string& name) {
+    if (warned_.size() > kMaxWarnedNames || warned_.count(name)) return;
+    warned_.insert(name);
+    if (warned_.size() > kMaxWarnedNames) {
+      diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, line_no_, 0, ""},
+                     "more unknown fields; no longer reported", ""});
+    } else if (looks_like_name(name)) {
+      diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, line_no_, 0, name},
+                     "field is not part of the registry contract; ignored", ""});
+    } else {
+      diags_.report({Severity::warning, "NC-CSV-010", {cfg_.display_name, line_no_, 0, ""},
+                     "field is not part of the registry contract; ignored (its name looks like data: not shown)", name});
+    }
+  }
+  static constexpr std::size_t kMaxWarnedNames = 100;
 
   std::istream& in_;
   ReaderConfig cfg_;

@@ -57,8 +57,11 @@ bool is_reader_internal_field(std::string_view name);
 struct ReaderConfig {
   std::string display_name;  // how the input is named in diagnostics
   const ColumnMap* columns = nullptr;
-  std::size_t max_record_bytes = 1 << 20;
-  std::string naaccr_dictionary;  // --naaccr-dictionary FILE (user or base dictionary), "" = built in  // longer records are rejected, never buffered whole
+  std::size_t max_record_bytes = 1 << 20;  // longer records are rejected, never buffered whole (every byte counts)
+  std::size_t max_fields = 1024;            // CSV: fields per record (header included); more: NC-CSV-012
+  std::size_t max_quoted_lines = 32;        // CSV: line breaks one quoted field may span; more: NC-CSV-004, resume
+  std::size_t max_records_per_patient = 1000;  // NAACCR: tumors held until their Patient ends; beyond, passed on as read
+  std::string naaccr_dictionary;  // --naaccr-dictionary FILE (user or base dictionary), "" = built in
   std::string mappings_dir;       // mapping tables directory (NAACCR tables); "" = the source tree's mappings/
 };
 

@@ -1,0 +1,127 @@
+#include "readers/xml_feed.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace netconv {
+
+int XmlFeed::next(char* out, int len) {
+  if (refused_ || len <= 0) return 0;
+  if (pos_ == len_) {
+    in_.read(buf_, sizeof buf_);
+    len_ = static_cast<std::size_t>(in_.gcount());
+    pos_ = 0;
+    tag_start_ = 0;  // a tag begun in the last block: nothing of this block before it
+    bytes_ += len_;
+    if (len_ == 0) return in_.bad() ? -1 : 0;
+    if (handed_ == 0 && len_ >= 2) {
+      auto b0 = static_cast<unsigned char>(buf_[0]), b1 = static_cast<unsigned char>(buf_[1]);
+      utf16_ = (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF) || (b0 == '<' && b1 == 0) || (b0 == 0 && b1 == '<');
+    }
+  }
+  constexpr std::size_t kPiece = 511;  // below libxml2's CHUNK_SIZE (xmlreader.c): pushed as given
+  std::size_t n = scan(std::min({static_cast<std::size_t>(len), kPiece, len_ - pos_}));
+  if (n == 0) return 0;  // refused: libxml2 sees the end of the input, the reader reports the tag
+  std::memcpy(out, buf_ + pos_, n);
+  pos_ += n;
+  handed_ += n;
+  return static_cast<int>(n);
+}
+
+std::size_t XmlFeed::scan(std::size_t n) {
+  const char* base = buf_ + pos_;
+  std::size_t i = 0;
+  while (i < n) {
+    if (!utf16_ && (state_ == State::text || state_ == State::quoted)) {
+      // text and attribute values: straight to the byte that ends them (most of a file)
+      const void* stop = std::memchr(base + i, state_ == State::text ? '<' : quote_, n - i);
+      std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
+      skip(base + i, end - i);
+      i = end;
+      if (i == n) break;
+    } else if (!utf16_ && state_ == State::tag) {
+      // names and spaces inside a start tag: only quotes, '=', '>' and line ends matter
+      std::size_t start = i;
+      while (i < n && base[i] != '"' && base[i] != '\'' && base[i] != '=' && base[i] != '>' && base[i] != '\n') ++i;
+      column_ += i - start;
+      if (i == n) break;
+    }
+    auto c = static_cast<unsigned char>(base[i]);
+    ++i;
+    if (c == 0 && utf16_) continue;
+    if (c == '<' && state_ == State::text) {
+      tag_line_ = line_;
+      tag_column_ = column_ + 1;
+      tag_start_ = pos_ + i - 1;
+    }
+    bool patient_end = step(c);
+    if (refused_) return tag_start_ >= pos_ ? tag_start_ - pos_ : 0;
+    if (patient_end) return i;
+  }
+  return n;
+}
+
+// Counts the lines and columns of bytes that change no state.
+void XmlFeed::skip(const char* s, std::size_t len) {
+  const char* end = s + len;
+  while (const void* nl = std::memchr(s, '\n', static_cast<std::size_t>(end - s))) {
+    ++line_;
+    column_ = 0;
+    s = static_cast<const char*>(nl) + 1;
+  }
+  column_ += static_cast<std::uint64_t>(end - s);
+}
+
+bool XmlFeed::step(unsigned char c) {
+  if (c == '\n') { ++line_; column_ = 0; } else { ++column_; }
+  switch (state_) {
+    case State::text:
+      if (c == '<') state_ = State::open;
+      return false;
+    case State::open:
+      if (c == '!') state_ = State::bang;
+      else if (c == '?') { state_ = State::pi; run_ = 0; }
+      else if (c == '/') { state_ = State::end_tag; end_len_ = 0; }
+      else { state_ = State::tag; attributes_ = 0; }
+      return false;
+    case State::bang:
+      if (c == '-') { state_ = State::comment; run_ = 0; }
+      else if (c == '[') { state_ = State::cdata; run_ = 0; }
+      else { state_ = State::doctype; if (!doctype_line_) doctype_line_ = tag_line_; }
+      return false;
+    case State::tag:
+      if (c == '"' || c == '\'') { state_ = State::quoted; quote_ = static_cast<char>(c); }
+      else if (c == '>') state_ = State::text;
+      else if (c == '=' && ++attributes_ > max_attributes_) refused_ = true;
+      return false;
+    case State::quoted:
+      if (c == static_cast<unsigned char>(quote_)) state_ = State::tag;
+      return false;
+    case State::end_tag:
+      if (c != '>') {
+        if (end_len_ < sizeof end_name_) end_name_[end_len_] = static_cast<char>(c);
+        ++end_len_;
+        return false;
+      }
+      state_ = State::text;
+      {
+        std::size_t n = end_len_;
+        while (n > 0 && (end_name_[n - 1] == ' ' || end_name_[n - 1] == '\t' || end_name_[n - 1] == '\n' || end_name_[n - 1] == '\r')) --n;
+        return n >= 7 && n <= sizeof end_name_ && std::memcmp(end_name_ + n - 7, "Patient", 7) == 0 &&
+               (n == 7 || end_name_[n - 8] == ':');
+      }
+    case State::comment:  // "-->"
+    case State::cdata:    // "]]>"
+      if (c == '>' && run_ >= 2) state_ = State::text;
+      run_ = c == (state_ == State::comment ? '-' : ']') ? run_ + 1 : 0;
+      return false;
+    case State::pi:  // "?>"
+      if (c == '>' && run_) state_ = State::text;
+      run_ = c == '?';
+      return false;
+    case State::doctype:
+      return false;  // the file is refused at the DOCTYPE: nothing after it is counted
+  }
+}
+
+}  // namespace netconv
