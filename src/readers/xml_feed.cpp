@@ -45,6 +45,16 @@ std::size_t XmlFeed::scan(std::size_t n) {
       while (i < n && base[i] != '"' && base[i] != '\'' && base[i] != '=' && base[i] != '>' && base[i] != '\n') ++i;
       column_ += i - start;
       if (i == n) break;
+    } else if (!utf16_ && state_ == State::end_tag) {
+      // an end tag's name: straight to its '>'; only whether it is a Patient's matters
+      const void* stop = std::memchr(base + i, '>', n - i);
+      std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
+      if (end_len_ < sizeof end_name_)
+        std::memcpy(end_name_ + end_len_, base + i, std::min(end - i, sizeof end_name_ - end_len_));
+      end_len_ += end - i;
+      skip(base + i, end - i);
+      i = end;
+      if (i == n) break;
     }
     auto c = static_cast<unsigned char>(base[i]);
     ++i;
