@@ -1,9 +1,20 @@
 #include "readers/xml_feed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace netconv {
+namespace {
+
+// The bytes inside a start tag that change the scanner's state or its line count.
+constexpr std::array<bool, 256> kTagStops = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'"', '\'', '=', '>', '\n'}) t[c] = true;
+  return t;
+}();
+
+}  // namespace
 
 int XmlFeed::next(char* out, int len) {
   if (refused_ || len <= 0) return 0;
@@ -42,7 +53,7 @@ std::size_t XmlFeed::scan(std::size_t n) {
     } else if (!utf16_ && state_ == State::tag) {
       // names and spaces inside a start tag: only quotes, '=', '>' and line ends matter
       std::size_t start = i;
-      while (i < n && base[i] != '"' && base[i] != '\'' && base[i] != '=' && base[i] != '>' && base[i] != '\n') ++i;
+      while (i < n && !kTagStops[static_cast<unsigned char>(base[i])]) ++i;
       column_ += i - start;
       if (i == n) break;
     } else if (!utf16_ && state_ == State::end_tag) {
