@@ -60,9 +60,7 @@ std::size_t XmlFeed::scan(std::size_t n) {
       // an end tag's name: straight to its '>'; only whether it is a Patient's matters
       const void* stop = std::memchr(base + i, '>', n - i);
       std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
-      if (end_len_ < sizeof end_name_)
-        std::memcpy(end_name_ + end_len_, base + i, std::min(end - i, sizeof end_name_ - end_len_));
-      end_len_ += end - i;
+      take_end_name(base + i, end - i);
       skip(base + i, end - i);
       i = end;
       if (i == n) break;
@@ -80,6 +78,17 @@ std::size_t XmlFeed::scan(std::size_t n) {
     if (patient_end) return i;
   }
   return n;
+}
+
+// An end tag is its name then optional white space: only the name's bytes are kept and counted, the
+// first 16 of them stored (a longer name is no Patient's).
+void XmlFeed::take_end_name(const char* s, std::size_t len) {
+  for (std::size_t k = 0; k < len; ++k) {
+    char c = s[k];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (end_len_ < sizeof end_name_) end_name_[end_len_] = c;
+    ++end_len_;
+  }
 }
 
 // Counts the lines and columns of bytes that change no state.
@@ -120,14 +129,12 @@ bool XmlFeed::step(unsigned char c) {
       return false;
     case State::end_tag:
       if (c != '>') {
-        if (end_len_ < sizeof end_name_) end_name_[end_len_] = static_cast<char>(c);
-        ++end_len_;
+        take_end_name(reinterpret_cast<const char*>(&c), 1);
         return false;
       }
       state_ = State::text;
       {
-        std::size_t n = end_len_;
-        while (n > 0 && (end_name_[n - 1] == ' ' || end_name_[n - 1] == '\t' || end_name_[n - 1] == '\n' || end_name_[n - 1] == '\r')) --n;
+        const std::size_t n = end_len_;
         return n >= 7 && n <= sizeof end_name_ && std::memcmp(end_name_ + n - 7, "Patient", 7) == 0 &&
                (n == 7 || end_name_[n - 8] == ':');
       }
