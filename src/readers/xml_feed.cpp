@@ -7,12 +7,20 @@
 namespace netconv {
 namespace {
 
-// The bytes inside a start tag that change the scanner's state or its line count.
-constexpr std::array<bool, 256> kTagStops = [] {
+// Per state, the bytes that change the scanner's state or its line count; the bytes between them
+// are skipped in a tight loop. NAACCR's runs are short (a name, a value, an indentation), too short
+// for memchr's set-up to pay.
+constexpr std::array<bool, 256> stops(std::initializer_list<unsigned char> bytes) {
   std::array<bool, 256> t{};
-  for (unsigned char c : {'"', '\'', '=', '>', '\n'}) t[c] = true;
+  for (unsigned char c : bytes) t[c] = true;
+  t['\n'] = true;
   return t;
-}();
+}
+constexpr std::array<bool, 256> kTextStops = stops({'<'});
+constexpr std::array<bool, 256> kDoubleQuotedStops = stops({'"'});
+constexpr std::array<bool, 256> kSingleQuotedStops = stops({'\''});
+constexpr std::array<bool, 256> kTagStops = stops({'"', '\'', '=', '>'});
+constexpr std::array<bool, 256> kEndTagStops = stops({'>'});
 
 }  // namespace
 
@@ -43,26 +51,13 @@ std::size_t XmlFeed::scan(std::size_t n) {
   const char* base = buf_ + pos_;
   std::size_t i = 0;
   while (i < n) {
-    if (!utf16_ && (state_ == State::text || state_ == State::quoted)) {
-      // text and attribute values: straight to the byte that ends them (most of a file)
-      const void* stop = std::memchr(base + i, state_ == State::text ? '<' : quote_, n - i);
-      std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
-      skip(base + i, end - i);
-      i = end;
-      if (i == n) break;
-    } else if (!utf16_ && state_ == State::tag) {
-      // names and spaces inside a start tag: only quotes, '=', '>' and line ends matter
+    if (const bool* stop = utf16_ ? nullptr : stops_of_state()) {
+      // text, attribute values, names and spaces in tags (most of a file): to the next byte that
+      // matters; step() takes that byte
       std::size_t start = i;
-      while (i < n && !kTagStops[static_cast<unsigned char>(base[i])]) ++i;
+      while (i < n && !stop[static_cast<unsigned char>(base[i])]) ++i;
       column_ += i - start;
-      if (i == n) break;
-    } else if (!utf16_ && state_ == State::end_tag) {
-      // an end tag's name: straight to its '>'; only whether it is a Patient's matters
-      const void* stop = std::memchr(base + i, '>', n - i);
-      std::size_t end = stop ? static_cast<std::size_t>(static_cast<const char*>(stop) - base) : n;
-      take_end_name(base + i, end - i);
-      skip(base + i, end - i);
-      i = end;
+      if (state_ == State::end_tag) take_end_name(base + start, i - start);
       if (i == n) break;
     }
     auto c = static_cast<unsigned char>(base[i]);
@@ -91,15 +86,15 @@ void XmlFeed::take_end_name(const char* s, std::size_t len) {
   }
 }
 
-// Counts the lines and columns of bytes that change no state.
-void XmlFeed::skip(const char* s, std::size_t len) {
-  const char* end = s + len;
-  while (const void* nl = std::memchr(s, '\n', static_cast<std::size_t>(end - s))) {
-    ++line_;
-    column_ = 0;
-    s = static_cast<const char*>(nl) + 1;
+// The stop table of the states scanned in runs; nullptr for those stepped byte by byte.
+const bool* XmlFeed::stops_of_state() const {
+  switch (state_) {
+    case State::text: return kTextStops.data();
+    case State::quoted: return quote_ == '"' ? kDoubleQuotedStops.data() : kSingleQuotedStops.data();
+    case State::tag: return kTagStops.data();
+    case State::end_tag: return kEndTagStops.data();
+    default: return nullptr;
   }
-  column_ += static_cast<std::uint64_t>(end - s);
 }
 
 bool XmlFeed::step(unsigned char c) {

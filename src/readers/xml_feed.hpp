@@ -30,7 +30,7 @@ class XmlFeed {
  private:
   // Scans buf_[pos_, pos_ + n); returns how many of those bytes may be handed out.
   std::size_t scan(std::size_t n);
-  void skip(const char* s, std::size_t len);
+  const bool* stops_of_state() const;
   void take_end_name(const char* s, std::size_t len);
   // Returns true after the '>' of a Patient end tag.
   bool step(unsigned char c);
