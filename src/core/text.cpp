@@ -1,5 +1,8 @@
 #include "core/text.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace netconv {
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -28,8 +31,24 @@ std::size_t find_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+namespace {
+// Whether any of the 8 bytes is below 0x20 or at or above 0x7F (Hacker's Delight "hasless" and
+// "hasmore"): such a word is looked at byte by byte, a word of plain printable ASCII skipped whole.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+bool may_hold_control(std::uint64_t w) {
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  const std::uint64_t above_tilde = ((w + kOnes * (127 - 0x7E)) | w) & kHighs;
+  return (below_space | above_tilde) != 0;
+}
+}  // namespace
+
 std::size_t find_control_char(std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  for (std::uint64_t w; i + 8 <= s.size(); i += 8) {  // every value is checked: most are plain ASCII
+    std::memcpy(&w, s.data() + i, 8);
+    if (may_hold_control(w)) break;
+  }
+  for (; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7F) return i;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0 &&
