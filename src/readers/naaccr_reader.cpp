@@ -453,6 +453,7 @@ class NaaccrReader : public RecordReader {
   void end_tumor() {
     level_ = 2;
     SourceRecord rec;
+    rec.fields.reserve(fields_per_tumor_);  // a record per tumor now, held: no regrowing its fields each time
     rec.location = {cfg_.display_name, tumor_.line, 0, ""};
     for (const auto* e : {&root_, &patient_, &tumor_})
       for (const auto& p : e->problems) rec.problems.push_back(p);
@@ -518,6 +519,7 @@ class NaaccrReader : public RecordReader {
     }
     add("tumor_key", key, nullptr);
     tumor_.clear();
+    fields_per_tumor_ = std::max(fields_per_tumor_, rec.fields.size());
     hold(std::move(rec));
   }
 
@@ -536,6 +538,7 @@ class NaaccrReader : public RecordReader {
   std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0;
   bool fatal_ = false, releasing_ = false;
   std::vector<SourceRecord> held_;   // the open patient's finished tumors
+  std::size_t fields_per_tumor_ = 0;  // the most fields a tumor's record had so far
   std::deque<SourceRecord> ready_;   // records to hand out, in file order
   Entity root_, patient_, tumor_;
   std::set<std::string> tumor_keys_, noted_, ignored_;
