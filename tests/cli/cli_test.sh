@@ -4,10 +4,7 @@ set -uo pipefail
 netconv=$1 root=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0 passes=0
-check() { # name expected actual
-  if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
 sample=$root/samples/01-ileal-net-carcinoid-syndrome/input.csv
 
 "$netconv" --version > "$work/v.txt"; check "--version exits 0" 0 $?

@@ -7,13 +7,7 @@ set -uo pipefail
 netconv=$1 root=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0 passes=0
-check() { # name expected actual
-  if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
-has() { # name file pattern (grep -E)
-  if grep -Eq -- "$3" "$2"; then passes=$((passes + 1)); else echo "FAIL: $1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -20; fails=$((fails + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
 hasnt() { # name file pattern (grep -E)
   if ! grep -Eq -- "$3" "$2"; then passes=$((passes + 1)); else echo "FAIL: $1: /$3/ found in $2:"; grep -E -- "$3" "$2" | head -5 | cut -c1-300 | sed 's/^/    /'; fails=$((fails + 1)); fi
 }

@@ -6,13 +6,7 @@ set -uo pipefail
 netconv=$1 root=$2
 work=$(mktemp -d)
 trap 'exec 7>&- 2>/dev/null; rm -rf "$work"' EXIT
-fails=0 passes=0
-check() { # name expected actual
-  if [[ $2 == "$3" ]]; then passes=$((passes + 1)); else echo "FAIL: $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
-has() { # name file pattern (grep -E)
-  if grep -Eq -- "$3" "$2"; then passes=$((passes + 1)); else echo "FAIL: $1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -20; fails=$((fails + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
 # runs netconv with a hang guard; prints "EXIT PEAK_RSS_MIB"; stderr goes to $work/err.txt
 run() {
   python3 - "$@" 2> "$work/err.txt" <<'PY'
