@@ -14,6 +14,11 @@
 
 namespace netconv {
 
+void clear_unreportable_key(std::string& patient_id, std::string& tumor_id) {
+  if (patient_id.size() > 64 || find_control_char(patient_id) != std::string::npos) patient_id.clear();
+  if (tumor_id.size() > 16 || find_control_char(tumor_id) != std::string::npos) tumor_id.clear();
+}
+
 using model::Concept;
 
 // SHA-256 of "netconv/1" and the parts, each behind a 0x1f separator; the first 16 bytes in hex.
@@ -120,7 +125,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   // (rejected with the patient's problems, else skipped), never lost
   if (rec.get("naaccr.no_tumor")) {
     out.patient_id = cx.value("patient_id");
-    if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
+    clear_unreportable_key(out.patient_id, out.tumor_id);
     if (rec.problems.empty()) {
       out.kind = RecordOutcome::Kind::skipped;
       out.skip_reason = "naaccr-patient-without-tumor";
@@ -139,11 +144,8 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
       }))
     cx.reject(rec.get("tumor_id"), "tumor_id", "NC-REC-003", "tumor_id must be 1-16 letters, digits, '-' or '_'");
   bool clean = check_control_chars(rec, cx);
-  // a key that failed its checks may hold anything (a runaway quoted field holds the lines of other
-  // records): rejects then name the record by its line only, never by that value
   const bool has_patient_id = !out.patient_id.empty();
-  if (out.patient_id.size() > 64 || find_control_char(out.patient_id) != std::string::npos) out.patient_id.clear();
-  if (out.tumor_id.size() > 16 || find_control_char(out.tumor_id) != std::string::npos) out.tumor_id.clear();
+  clear_unreportable_key(out.patient_id, out.tumor_id);
   nc.record_key = out.patient_id + "/" + out.tumor_id;
 
   // tumor codes decide scope, so they are checked first

@@ -18,6 +18,11 @@ struct MapperOptions {
   bool icd10cm_current_edition = false;
 };
 
+// Clears a record key's parts that failed their checks (patient_id over 64 bytes, tumor_id over
+// 16, a control character in either): such a value may hold anything — a runaway quoted field
+// holds other records' lines — so a reject then names the record by its line only.
+void clear_unreportable_key(std::string& patient_id, std::string& tumor_id);
+
 struct RecordOutcome {
   enum class Kind { converted, rejected, skipped } kind = Kind::rejected;
   model::NetCase net_case;

@@ -254,8 +254,7 @@ class Run {
       const auto* pid = rec.get("patient_id");
       const auto* tid = rec.get("tumor_id");
       std::string p = pid ? pid->value : "", t = tid && !tid->value.empty() ? tid->value : "1";
-      if (p.size() > 64 || find_control_char(p) != std::string::npos) p.clear();
-      if (t.size() > 16 || find_control_char(t) != std::string::npos) t.clear();
+      clear_unreportable_key(p, t);
       r.rejects += reject_line(p + "/" + t, rec.location, {d});
     }
   }
