@@ -1,6 +1,7 @@
 // Mapper: one source record (any reader) -> a NetCase, a rejection with located coded reasons,
 // or a skip (out of scope) with a counted reason. Pure function of the record and the tables,
-// so it can run on any worker thread.
+// so it can run on any worker thread. Each concept (tumor, grade, metastases, ...) has its own
+// mapper in mapping/concepts/; map() runs them in a fixed order.
 #pragma once
 #include <string>
 #include <vector>
@@ -8,7 +9,7 @@
 #include "core/diagnostics.hpp"
 #include "mapping/mapping_set.hpp"
 #include "model/net_case.hpp"
-#include "readers/reader.hpp"
+#include "model/source_record.hpp"
 
 namespace netconv {
 
@@ -22,6 +23,11 @@ struct MapperOptions {
 // 16, a control character in either): such a value may hold anything — a runaway quoted field
 // holds other records' lines — so a reject then names the record by its line only.
 void clear_unreportable_key(std::string& patient_id, std::string& tumor_id);
+
+// The FHIR/CDA identity of the two ICD-O-3 axes, resolved once per Mapper.
+struct IcdO3Systems {
+  std::string topo_uri, topo_oid, morph_uri, morph_oid;
+};
 
 struct RecordOutcome {
   enum class Kind { converted, rejected, skipped } kind = Kind::rejected;
@@ -44,7 +50,7 @@ class Mapper {
  private:
   const MappingSet& t_;
   MapperOptions opt_;
-  std::string topo_uri_, topo_oid_, morph_uri_, morph_oid_;
+  IcdO3Systems systems_;
 };
 
 }  // namespace netconv

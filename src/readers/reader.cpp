@@ -7,12 +7,6 @@
 
 namespace netconv {
 
-const RawField* SourceRecord::get(std::string_view name) const {
-  for (const auto& f : fields)
-    if (f.name == name) return &f;
-  return nullptr;
-}
-
 const std::vector<std::string>& contract_columns() {
   static const std::vector<std::string> cols = {
       "patient_id", "birth_date", "sex", "tumor_id", "diagnosis_date", "primary_site",

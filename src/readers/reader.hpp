@@ -9,24 +9,9 @@
 #include <vector>
 
 #include "core/diagnostics.hpp"
+#include "model/source_record.hpp"
 
 namespace netconv {
-
-struct RawField {
-  std::string name;                // contract column name
-  std::string value;               // scalar text ("" when absent)
-  std::vector<std::string> items;  // list items when the source had a real list (JSON array)
-  bool is_list = false;
-  Location location;               // file:line:column [name]
-};
-
-struct SourceRecord {
-  Location location;                // where the record starts
-  std::vector<RawField> fields;
-  std::vector<Diagnostic> problems;  // framing problems: the record is rejected with them
-  const RawField* get(std::string_view name) const;
-  void clear() { fields.clear(); problems.clear(); }
-};
 
 class RecordReader {
  public:

@@ -1,0 +1,87 @@
+// What the per-concept mappers share while one record is mapped: the record, the outcome being
+// built, the tables, and the few facts one concept decides and a later one reads (the checked
+// tumor codes, the concepts and resource ids already emitted). Internal to src/mapping: the
+// mapper runs the concept mappers in a fixed order (mapper.cpp), and that order is the order
+// of the record's reasons and resources, so it is part of the output contract.
+#pragma once
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mapping/mapper.hpp"
+
+namespace netconv::concepts {
+
+// The tumor codes as checked before anything else: they decide scope.
+struct TumorCodes {
+  std::optional<std::string> topography;  // normalised; nullopt when not a topography shape
+  std::string histology, behavior;        // behavior defaults to 3
+  const ScopeRow* scope = nullptr;        // set only when every code is valid
+};
+
+struct RecordContext {
+  const SourceRecord& rec;
+  RecordOutcome& out;
+  const MappingSet& t;
+  bool has_patient_id = false;  // before an unreportable key was cleared
+  bool clean = true;            // no control characters, no overlong list
+  TumorCodes codes;
+  // concept keys (table strings) already mapped as metastases or conditions; at most the
+  // table's keys, so a scan is enough
+  std::vector<const std::string*> seen_concepts;
+  // treatment, diagnostic and lab resource ids already emitted: the same item twice says nothing new
+  std::set<std::string> resource_ids;
+
+  RecordContext(const SourceRecord& r, RecordOutcome& o, const MappingSet& tables) : rec(r), out(o), t(tables) {}
+
+  Location loc(const RawField* f, std::string_view field) const {
+    if (f) return f->location;
+    Location l = rec.location;
+    l.field = std::string(field);
+    return l;
+  }
+  void reject(const RawField* f, std::string_view field, const char* code, std::string msg) {
+    out.reasons.push_back({Severity::error, code, loc(f, field), std::move(msg), f ? f->value : ""});
+  }
+  // A rejection naming the record's field `field` (its location, or the record's when absent).
+  void reject(std::string_view field, const char* code, std::string msg) { reject(rec.get(field), field, code, std::move(msg)); }
+  void warn(const RawField* f, std::string_view field, const char* code, std::string msg) {
+    out.warnings.push_back({Severity::warning, code, loc(f, field), std::move(msg), f ? f->value : ""});
+  }
+  const std::string& value(std::string_view name) const {
+    static const std::string none;
+    const auto* f = rec.get(name);
+    return f ? f->value : none;
+  }
+  // A list field's non-empty items: a real list as given, else '|'-separated text.
+  std::vector<std::string> items(std::string_view name) const;
+  // True the first time a concept key is seen in this record.
+  bool first_time(const std::string& key);
+};
+
+void merge_codings(model::Concept& into, const model::Concept& from);
+
+// Identity (patient_id, tumor_id, record key) and the record-wide checks (control characters,
+// list sizes). Fills out.patient_id / tumor_id and nc.record_key.
+void map_identity(RecordContext& cx);
+// The patient: identifier, ids, birth date, sex.
+void map_patient(RecordContext& cx, const std::string& default_id_system);
+// Checks primary_site, histology and behavior and looks up scope (cx.codes).
+void check_tumor_codes(RecordContext& cx);
+// Tumor ids and diagnosis date: needed even by a record rejected for its codes.
+void map_tumor_identity(RecordContext& cx);
+// Topography, morphology, site and diagnosis concepts of an in-scope tumor.
+void map_tumor_codes(RecordContext& cx, const IcdO3Systems& systems);
+// Ki-67, mitotic count, the WHO grade (given or derived) and differentiation.
+void map_grade(RecordContext& cx);
+void map_metastases(RecordContext& cx);
+void map_syndromes_and_symptoms(RecordContext& cx);
+void map_treatments(RecordContext& cx);
+void map_diagnostics(RecordContext& cx);
+void map_labs(RecordContext& cx);
+// Vital status, last contact and (with dead) the date of death.
+void map_follow_up(RecordContext& cx);
+
+}  // namespace netconv::concepts
