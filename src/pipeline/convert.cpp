@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "core/json_writer.hpp"
 #include "mapping/mapper.hpp"
@@ -40,17 +41,7 @@ MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags) {
   return tables;
 }
 
-std::string resolve_mappings_dir(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("NETCONV_MAPPINGS"); env && *env) return env;
-  std::error_code ec;
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (auto cand : {exe.parent_path().parent_path() / "share/netconv/mappings", exe.parent_path().parent_path() / "mappings"})
-      if (fs::exists(cand / "concepts.tsv", ec)) return cand.string();
-  }
-  return std::string(NETCONV_SOURCE_DIR) + "/mappings";
-}
+std::string resolve_mappings_dir(const std::string& flag) { return resolve_data_path(DataPath::mappings, flag); }
 
 namespace {
 

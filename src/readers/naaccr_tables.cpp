@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/tsv_table.hpp"
@@ -119,6 +120,6 @@ std::shared_ptr<const Tables> load_tables(const std::string& mappings_dir) {
   return slot;
 }
 
-std::string default_mappings_dir() { return std::string(NETCONV_SOURCE_DIR) + "/mappings"; }
+std::string default_mappings_dir() { return resolve_data_path(DataPath::mappings); }
 
 }  // namespace netconv::naaccr

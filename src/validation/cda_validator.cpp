@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "validation/cda_shape_memo.hpp"
 #include "validation/cda_xsd_ids.hpp"
@@ -177,18 +178,7 @@ ThreadContext& thread_context(std::uint64_t serial, const std::shared_ptr<const 
 
 }  // namespace
 
-std::string cda_schema_path(const std::string& flag) {
-  namespace fs = std::filesystem;
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("NETCONV_CDA_SCHEMA"); env && *env) return env;
-  std::error_code ec;
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto cand = exe.parent_path().parent_path() / "share/netconv/schemas/cda/netconv-ccda.xsd";
-    if (fs::exists(cand, ec)) return cand.string();
-  }
-  return std::string(NETCONV_SOURCE_DIR) + "/schemas/cda/netconv-ccda.xsd";
-}
+std::string cda_schema_path(const std::string& flag) { return resolve_data_path(DataPath::cda_schema, flag); }
 
 CdaValidator::CdaValidator(const std::string& xsd_path, bool shape_memo)
     : path_(xsd_path),

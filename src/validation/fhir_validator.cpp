@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "validation/bundle_prefilter.hpp"
 #include "validation/fhir_compile.hpp"
@@ -822,10 +823,7 @@ std::string fhir_resource_label(const Json& r) {
 }
 
 std::string resolve_fhir_packages_dir(const std::string& option_value) {
-  if (!option_value.empty()) return option_value;
-  if (const char* e = std::getenv("NETCONV_FHIR_PACKAGES"); e && *e) return e;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.cache/netconv/fhir-packages";
+  return resolve_data_path(DataPath::fhir_packages, option_value);
 }
 
 FhirValidator::FhirValidator() = default;
