@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "mapping/tsv_table.hpp"
+#include "core/tsv_table.hpp"
 
 namespace netconv {
 namespace {

@@ -8,7 +8,7 @@
 #include "core/diagnostics.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
-#include "mapping/tsv_table.hpp"
+#include "core/tsv_table.hpp"
 
 namespace netconv::naaccr {
 namespace {

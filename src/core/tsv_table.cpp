@@ -1,4 +1,4 @@
-#include "mapping/tsv_table.hpp"
+#include "core/tsv_table.hpp"
 
 #include <fstream>
 #include <set>
