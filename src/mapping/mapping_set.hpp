@@ -3,7 +3,6 @@
 #pragma once
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,9 +90,11 @@ class MappingSet {
   const std::string& constant(const std::string& key) const;
   std::string constant_or(const std::string& key, const std::string& fallback) const;
   std::string local_system_uri() const;
-  // The NAACCR item, value and treatment tables of the same directory: loaded on first use (only
-  // NAACCR input needs them), then shared by every worker. Throws ConfigError with file:line.
+  // The NAACCR item, value and treatment tables of the same directory, loaded and checked by
+  // load() with the others (their problems are load()'s). A directory may have none (NAACCR input
+  // is optional): then naaccr_tables() throws ConfigError and naaccr_tables_shared() is null.
   const naaccr::Tables& naaccr_tables() const;
+  std::shared_ptr<const naaccr::Tables> naaccr_tables_shared() const { return naaccr_; }
   // ICD-10-CM validity ranges by fiscal year (icd10cm-validity.tsv).
   const Icd10cmValidity& icd10cm_validity() const;
 
@@ -144,13 +145,10 @@ class MappingSet {
   // key + '\x1f' + slot; found without building that string (a lookup per coded value)
   std::unordered_map<std::string, model::Concept, ViewHash, std::equal_to<>> resolved_;
   const model::Concept* resolved(std::string_view key, std::string_view slot) const;
-  struct NaaccrSlot {
-    std::once_flag once;
-    std::shared_ptr<const naaccr::Tables> tables;
-  };
-  std::shared_ptr<NaaccrSlot> naaccr_ = std::make_shared<NaaccrSlot>();  // a pointer keeps the set movable
+  std::shared_ptr<const naaccr::Tables> naaccr_;
   std::shared_ptr<const Icd10cmValidity> icd10cm_;
   static void check_icd10cm_ranges(const MappingSet& m, const std::string& path, std::vector<Diagnostic>& problems);
+  friend class MappingSetLoader;  // load()'s steps, one function per table (mapping_set.cpp)
 };
 
 // Enumerated values the input contracts accept, by field: check-mappings and the loader

@@ -169,6 +169,7 @@ class Run {
     ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
     cfg.naaccr_dictionary = opt_.naaccr_dictionary;
     cfg.mappings_dir = tables_.dir();
+    cfg.naaccr_tables = tables_.naaccr_tables_shared();
     cfg.max_records_per_patient = opt_.max_rows_per_patient;
     std::unique_ptr<RecordReader> reader;
     if (format == "csv") reader = make_csv_reader(*in, cfg, reader_diags_);

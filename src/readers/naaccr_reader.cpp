@@ -88,7 +88,7 @@ class NaaccrReader : public RecordReader {
   NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
       : feed_(in, kMaxAttributes), cfg_(cfg), diags_(diags) {
     std::string dir = cfg.mappings_dir.empty() ? naaccr::default_mappings_dir() : cfg.mappings_dir;
-    tables_ = naaccr::load_tables(dir);
+    tables_ = cfg.naaccr_tables ? cfg.naaccr_tables : naaccr::load_tables(dir);
     dict_ = naaccr::Dictionary::load_table(dir + "/naaccr-dictionary.tsv");
     for (const auto& f : split(cfg.naaccr_dictionary, ',')) {
       auto p = std::string(trim(f));

@@ -17,10 +17,7 @@
 #include "fuzz_common.hpp"
 #include "mapping/mapping_set.hpp"
 #include "readers/naaccr_dictionary.hpp"
-// The NAACCR tables are cached per directory by load_tables(); the fuzzer needs the uncached
-// loader, which lives in that file's anonymous namespace: compile the file into this target (its
-// object in netconv_lib is then not linked in).
-#include "readers/naaccr_tables.cpp"
+#include "readers/naaccr_tables.hpp"
 
 namespace fs = std::filesystem;
 using namespace netconv;
@@ -103,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (name.rfind("naaccr-", 0) == 0) {
     try {
-      (void)naaccr::load_uncached(s.dir);
+      (void)naaccr::load_tables(s.dir);
     } catch (const ConfigError&) {
     }
     try {

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/errors.hpp"
+#include "pipeline/convert.hpp"
+
 namespace netconv {
 namespace fs = std::filesystem;
 
@@ -120,6 +123,54 @@ TEST(MappingTables, UnverifiedConceptIsTextWithLocalCode) {
   EXPECT_EQ(c.local.system_uri, t.local_system_uri());
   auto verified = t.lookup("symptom.flushing");
   EXPECT_TRUE(verified.verified());
+}
+
+}  // namespace netconv
+
+namespace netconv {
+
+// A broken NAACCR table stops the run when the tables load, before the first record and whatever
+// the input's format; before, it surfaced only when a NAACCR file was opened.
+TEST(MappingTables, BrokenNaaccrTablesFailTheLoad) {
+  struct Case {
+    const char* file;
+    const char* line;
+    const char* code;
+  } cases[] = {
+      {"naaccr-items.tsv", "x\t1\tf\tnot-a-transform\t\t1\t\t250\tsrc\t", "NC-MAP-013"},
+      {"naaccr-values.tsv", "a\tb", "NC-MAP-007"},
+      {"naaccr-treatments.tsv", "f\ti\t9-1\tgiven\tc\tk\tp\ts\t\t\t\t\tsrc\t", "NC-MAP-013"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    TableCopy copy(std::string("naaccr-") + std::to_string(&c - cases));
+    copy.append(c.file, c.line);
+    auto line = copy.line_count(c.file);
+    bool found = false;
+    for (const auto& e : errors_of(copy.dir.string()))
+      found = found || (e.code == c.code && e.location.line == line && e.location.file.find(c.file) != std::string::npos);
+    EXPECT_TRUE(found) << "expected " << c.code << " at " << c.file << ":" << line;
+  }
+}
+
+// The run's start (load_checked_tables) turns those errors into the configuration error, exit 2.
+TEST(MappingTables, BrokenNaaccrTableStopsTheRunAtStart) {
+  TableCopy copy("naaccr-start");
+  copy.append("naaccr-values.tsv", "a\tb");
+  CollectingSink diags;
+  EXPECT_THROW((void)load_checked_tables(copy.dir.string(), diags), ConfigError);
+  ASSERT_FALSE(diags.items.empty());
+  EXPECT_NE(diags.items[0].location.file.find("naaccr-values.tsv"), std::string::npos);
+}
+
+TEST(MappingTables, NaaccrTablesAreOptional) {
+  TableCopy copy("no-naaccr");
+  for (const char* f : {"naaccr-items.tsv", "naaccr-values.tsv", "naaccr-treatments.tsv"}) fs::remove(copy.dir / f);
+  std::vector<Diagnostic> problems;
+  auto t = MappingSet::load(copy.dir.string(), problems);
+  for (const auto& p : problems) EXPECT_NE(p.severity, Severity::error) << format_diagnostic(p, true);
+  EXPECT_EQ(t.naaccr_tables_shared(), nullptr);
+  EXPECT_THROW((void)t.naaccr_tables(), ConfigError);
 }
 
 }  // namespace netconv
