@@ -5,7 +5,7 @@
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/icd10cm_dates.hpp"
 #include "mapping/morphology_terms.hpp"
-#include "mapping/reader_specific.hpp"
+#include "mapping/naaccr_mapping.hpp"
 #include "mapping/treatment_rules.hpp"
 
 namespace netconv {
@@ -49,11 +49,11 @@ void map_patient_without_tumor(concepts::RecordContext& cx) {
   cx.out.skip_reason = "naaccr-patient-without-tumor";
 }
 
-// What every concept may change is settled last: reader-specific fields, the ICD-10-CM edition,
+// What every concept may change is settled last: the NAACCR-only fields, the ICD-10-CM edition,
 // the morphology term (the grade is final now) and the treatment rules.
 void finish_case(concepts::RecordContext& cx, bool current_edition) {
   auto& tu = cx.out.net_case.tumor;
-  map_reader_specific_fields(cx.rec, cx.t, cx.out.net_case, cx.out);
+  map_naaccr_fields(cx.rec, cx.t, cx.out.net_case, cx.out);
   // ICD-10-CM codes change by fiscal year: the one valid on the diagnosis date (docs/mapping-decisions.md section 1)
   keep_icd10cm_valid_in(tu, cx.t.icd10cm_validity(), current_edition || !tu.diagnosis_date ? 0 : fiscal_year(*tu.diagnosis_date));
   apply_case_morphology_term(tu, cx.t);

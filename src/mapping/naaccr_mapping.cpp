@@ -1,7 +1,8 @@
-// Reader-specific fields (docs/naaccr.md): NAACCR sex assigned at birth, laterality, Ki-67 SSDI categories,
-// tumor identifiers and the first-course treatment summaries. Every registry code is read through
+// The NAACCR mapping unit (docs/naaccr.md): the fields only NAACCR records carry — sex assigned
+// at birth, laterality, Ki-67 SSDI categories, tumor identifiers, the first-course treatment
+// summaries and cause of death. Every registry code is read through
 // mappings/naaccr-values.tsv and mappings/naaccr-treatments.tsv; nothing here knows a code.
-#include "mapping/reader_specific.hpp"
+#include "mapping/naaccr_mapping.hpp"
 
 #include <algorithm>
 #include <map>
@@ -141,24 +142,19 @@ void keep_registry_code(const naaccr::TreatmentRow& row, const std::string& code
   tr.code_unverified = true;
 }
 
-void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
-  auto& tu = nc.tumor;
-  struct Family {
-    std::string given_item;
-    std::vector<std::pair<const naaccr::TreatmentRow*, const RawField*>> given;
-    const naaccr::TreatmentRow* not_done = nullptr;
-    const RawField* not_done_field = nullptr;
-    std::vector<std::string> counted, none;
-  };
-  std::map<std::string, Family> families;
-  std::vector<std::string> order;
-  std::set<std::string> items_seen;
-  for (const auto& row : nt.treatments) {
-    if (std::find(order.begin(), order.end(), row.family) == order.end()) order.push_back(row.family);
-    items_seen.insert(row.item);
-  }
-  // codes no row interprets
-  for (const auto& item : items_seen) {
+// One treatment family's rows that matched the record's codes (naaccr-treatments.tsv).
+struct Family {
+  std::string given_item;  // the first item with a given row decides (table order)
+  std::vector<std::pair<const naaccr::TreatmentRow*, const RawField*>> given;
+  const naaccr::TreatmentRow* not_done = nullptr;
+  std::vector<std::string> counted, none;
+};
+
+// A treatment code that no row interprets is said and counted, never guessed.
+void warn_uninterpreted_codes(Out& o, const naaccr::Tables& nt) {
+  std::set<std::string> items;
+  for (const auto& row : nt.treatments) items.insert(row.item);
+  for (const auto& item : items) {
     const auto* f = o.rec.get("naaccr." + item);
     if (!f || f->value.empty()) continue;
     bool matched = std::any_of(nt.treatments.begin(), nt.treatments.end(),
@@ -168,6 +164,11 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
       o.out.counted.push_back("naaccr.treatment_code_not_interpreted");
     }
   }
+}
+
+// The rows matching the record's codes, by family; a not-done row with a reason beats one without.
+std::map<std::string, Family> matched_families(Out& o, const naaccr::Tables& nt) {
+  std::map<std::string, Family> families;
   for (const auto& row : nt.treatments) {
     const auto* f = o.rec.get("naaccr." + row.item);
     if (!f || f->value.empty() || !row.matches(f->value)) continue;
@@ -176,66 +177,78 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
       if (fam.given_item.empty()) fam.given_item = row.item;
       if (fam.given_item == row.item) fam.given.emplace_back(&row, f);
     } else if (row.outcome == "not_done") {
-      if (!fam.not_done || (fam.not_done->status_reason.empty() && !row.status_reason.empty())) {
-        fam.not_done = &row;
-        fam.not_done_field = f;
-      }
+      if (!fam.not_done || (fam.not_done->status_reason.empty() && !row.status_reason.empty())) fam.not_done = &row;
     } else if (row.outcome == "counted") {
       fam.counted.push_back(row.count_as);
     } else {
       fam.none.push_back(row.count_as);
     }
   }
-  auto date_of = [&](const naaccr::TreatmentRow& row) -> std::optional<model::PartialDate> {
-    for (const auto& d : row.date_items) {
-      const auto* f = o.rec.get("naaccr." + d);
-      if (!f || f->value.empty()) continue;
-      auto pd = parse_partial_date(f->value);
-      if (!pd) { o.reject(f, "NC-DATE-001", d + " is not a valid date"); return std::nullopt; }
-      if (nc.patient.birth_date && pd->compare(*nc.patient.birth_date) < 0) {
-        o.reject(f, "NC-DATE-002", d + " is before birth_date");
-        return std::nullopt;
-      }
-      return pd;
+  return families;
+}
+
+// The first of the row's date items that has a value; a bad or pre-birth date rejects.
+std::optional<model::PartialDate> treatment_date(Out& o, const naaccr::TreatmentRow& row, const model::NetCase& nc) {
+  for (const auto& d : row.date_items) {
+    const auto* f = o.rec.get("naaccr." + d);
+    if (!f || f->value.empty()) continue;
+    auto pd = parse_partial_date(f->value);
+    if (!pd) { o.reject(f, "NC-DATE-001", d + " is not a valid date"); return std::nullopt; }
+    if (nc.patient.birth_date && pd->compare(*nc.patient.birth_date) < 0) {
+      o.reject(f, "NC-DATE-002", d + " is before birth_date");
+      return std::nullopt;
     }
-    return std::nullopt;
-  };
-  auto make = [&](const naaccr::TreatmentRow& row) {
-    model::Treatment tr;
-    tr.kind = row.kind;
-    tr.agent = "naaccr." + row.family;  // agent unknown: the family, never a drug
-    tr.resource = "Procedure";
-    tr.code = tables.lookup(row.concept_key);
-    if (const auto* k = tables.kind(row.kind); k && !k->category_concept.empty()) tr.category = tables.lookup(k->category_concept);
-    tr.profile_key = row.profile;
-    return tr;
-  };
-  std::set<std::string> ids;
-  for (const auto& name : order) {
-    auto it = families.find(name);
-    if (it == families.end()) continue;
-    auto& fam = it->second;
-    if (!fam.given.empty()) {
-      for (const auto& [row, f] : fam.given) {
-        auto tr = make(*row);
-        tr.start = date_of(*row);
-        if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
-        tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
-        if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
-      }
-      for (const auto& c : fam.counted) o.out.counted.push_back(c + ".beside_given");
-    } else if (fam.not_done) {
-      auto tr = make(*fam.not_done);
-      tr.status = "not-done";
-      if (!fam.not_done->status_reason.empty()) tr.status_reason = tables.lookup(fam.not_done->status_reason);
-      tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
-      if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
-    } else if (!fam.counted.empty()) {
-      o.out.counted.push_back(fam.counted.front());
-    } else if (!fam.none.empty()) {
-      o.out.counted.push_back(fam.none.front());
-    }
+    return pd;
   }
+  return std::nullopt;
+}
+
+model::Treatment make_treatment(const naaccr::TreatmentRow& row, const MappingSet& tables) {
+  model::Treatment tr;
+  tr.kind = row.kind;
+  tr.agent = "naaccr." + row.family;  // agent unknown: the family, never a drug
+  tr.resource = "Procedure";
+  tr.code = tables.lookup(row.concept_key);
+  if (const auto* k = tables.kind(row.kind); k && !k->category_concept.empty()) tr.category = tables.lookup(k->category_concept);
+  tr.profile_key = row.profile;
+  return tr;
+}
+
+// A family yields its given treatments, else one not-done procedure, else a counted fact.
+void emit_family(Out& o, const MappingSet& tables, model::NetCase& nc, const std::string& name, const Family& fam, std::set<std::string>& ids) {
+  auto& tu = nc.tumor;
+  if (!fam.given.empty()) {
+    for (const auto& [row, f] : fam.given) {
+      auto tr = make_treatment(*row, tables);
+      tr.start = treatment_date(o, *row, nc);
+      if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
+      tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
+      if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+    }
+    for (const auto& c : fam.counted) o.out.counted.push_back(c + ".beside_given");
+  } else if (fam.not_done) {
+    auto tr = make_treatment(*fam.not_done, tables);
+    tr.status = "not-done";
+    if (!fam.not_done->status_reason.empty()) tr.status_reason = tables.lookup(fam.not_done->status_reason);
+    tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
+    if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+  } else if (!fam.counted.empty()) {
+    o.out.counted.push_back(fam.counted.front());
+  } else if (!fam.none.empty()) {
+    o.out.counted.push_back(fam.none.front());
+  }
+}
+
+// First-course treatment summaries, family by family in table order.
+void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, model::NetCase& nc) {
+  std::vector<std::string> order;
+  for (const auto& row : nt.treatments)
+    if (std::find(order.begin(), order.end(), row.family) == order.end()) order.push_back(row.family);
+  warn_uninterpreted_codes(o, nt);
+  auto families = matched_families(o, nt);
+  std::set<std::string> ids;
+  for (const auto& name : order)
+    if (auto it = families.find(name); it != families.end()) emit_family(o, tables, nc, name, it->second, ids);
   if (o.value("naaccr.rxSummTreatmentStatus") == "2") o.out.counted.push_back("naaccr.treatment_status.active_surveillance");
 }
 
@@ -267,7 +280,7 @@ void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
 
 }  // namespace
 
-void map_reader_specific_fields(const SourceRecord& rec, const MappingSet& tables, model::NetCase& nc, RecordOutcome& out) {
+void map_naaccr_fields(const SourceRecord& rec, const MappingSet& tables, model::NetCase& nc, RecordOutcome& out) {
   if (!has_naaccr_fields(rec)) return;  // CSV/NDJSON records: nothing reader-specific
   const naaccr::Tables& nt = tables.naaccr_tables();
   Out o{rec, out};
