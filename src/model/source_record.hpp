@@ -22,8 +22,17 @@ struct SourceRecord {
   Location location;                // where the record starts
   std::vector<RawField> fields;
   std::vector<Diagnostic> problems;  // framing problems: the record is rejected with them
+  // Source items a format's own mapping turns into fields before the mapper sees the record
+  // (NAACCR Items: name = naaccrId, location = the item's line); empty for CSV and NDJSON.
+  std::vector<RawField> items;
+  std::string place;  // how messages about those items name the record ("patient 3: ")
   const RawField* get(std::string_view name) const;
-  void clear() { fields.clear(); problems.clear(); }
+  void clear() {
+    fields.clear();
+    problems.clear();
+    items.clear();
+    place.clear();
+  }
 };
 
 }  // namespace netconv

@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/json_writer.hpp"
 #include "mapping/mapper.hpp"
+#include "mapping/naaccr_translate.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "pipeline/id_set.hpp"
@@ -169,12 +170,11 @@ class Run {
     ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
     cfg.naaccr_dictionary = opt_.naaccr_dictionary;
     cfg.mappings_dir = tables_.dir();
-    cfg.naaccr_tables = tables_.naaccr_tables_shared();
     cfg.max_records_per_patient = opt_.max_rows_per_patient;
     std::unique_ptr<RecordReader> reader;
     if (format == "csv") reader = make_csv_reader(*in, cfg, reader_diags_);
     else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, reader_diags_);
-    else if (format == "naaccr-xml") reader = make_naaccr_reader(*in, cfg, reader_diags_);
+    else if (format == "naaccr-xml") reader = naaccr::translating_reader(make_naaccr_reader(*in, cfg, reader_diags_), tables_);
     else throw ConfigError("unknown input format '" + format + "' (expected csv, ndjson or naaccr-xml)");
     SourceRecord rec;
     while (!interrupt_requested() && reader->next(rec)) {

@@ -1,7 +1,8 @@
 // NAACCR XML reader (docs/naaccr.md). Streams with libxml2's xmlTextReader over the input stream:
 // no network, no DTD (a DOCTYPE stops the file, so no entity can be declared or expanded), no huge
-// nodes. Yields one SourceRecord per Tumor carrying the root and patient items too, so at most one
-// Patient's items are held. Item checks follow the reference NAACCR XML library (dictionary facts
+// nodes. Yields one SourceRecord per Tumor carrying the root and patient items too, as raw items
+// (SourceRecord::items) that the NAACCR mapping unit turns into fields; at most one Patient's
+// items are held. Item checks follow the reference NAACCR XML library (dictionary facts
 // from mappings/naaccr-dictionary.tsv and --naaccr-dictionary files); a bad item rejects its
 // tumor (or every tumor of its patient / file for patient- and root-level items), malformed XML
 // stops the file.
@@ -15,10 +16,10 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "readers/naaccr_dictionary.hpp"
-#include "readers/naaccr_tables.hpp"
 #include "readers/reader.hpp"
 #include "readers/xml_feed.hpp"
 
@@ -87,8 +88,7 @@ class NaaccrReader : public RecordReader {
  public:
   NaaccrReader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags)
       : feed_(in, kMaxAttributes), cfg_(cfg), diags_(diags) {
-    std::string dir = cfg.mappings_dir.empty() ? naaccr::default_mappings_dir() : cfg.mappings_dir;
-    tables_ = cfg.naaccr_tables ? cfg.naaccr_tables : naaccr::load_tables(dir);
+    std::string dir = cfg.mappings_dir.empty() ? resolve_data_path(DataPath::mappings) : cfg.mappings_dir;
     dict_ = naaccr::Dictionary::load_table(dir + "/naaccr-dictionary.tsv");
     for (const auto& f : split(cfg.naaccr_dictionary, ',')) {
       auto p = std::string(trim(f));
@@ -453,60 +453,20 @@ class NaaccrReader : public RecordReader {
   void end_tumor() {
     level_ = 2;
     SourceRecord rec;
-    rec.fields.reserve(fields_per_tumor_);  // a record per tumor now, held: no regrowing its fields each time
     rec.location = {cfg_.display_name, tumor_.line, 0, ""};
     for (const auto* e : {&root_, &patient_, &tumor_})
       for (const auto& p : e->problems) rec.problems.push_back(p);
-    auto add = [&](const std::string& name, std::string value, const StoredItem* from) {
-      RawField f;
-      f.name = name;
-      f.value = std::move(value);
-      f.location = {cfg_.display_name, from ? from->line : tumor_.line, 0, from ? from->id : name};
-      rec.fields.push_back(std::move(f));
+    auto add = [&](const std::string& name, std::string value) {
+      rec.fields.push_back({name, std::move(value), {}, false, {cfg_.display_name, tumor_.line, 0, name}});
     };
-    // fields fed by several items: the lowest priority with an informative value wins
-    std::map<std::string, std::pair<const naaccr::ItemRow*, const StoredItem*>> chosen;
-    std::map<std::string, bool> chosen_informative;
-    for (const auto& row : tables_->items) {
-      const StoredItem* s = find(row.naaccr_id);
-      if (!s) continue;
-      bool informative = std::find(row.skip_values.begin(), row.skip_values.end(), s->value) == row.skip_values.end();
-      std::string target = row.transform == "ki67" ? row.field : row.field;
-      auto it = chosen.find(target);
-      if (it == chosen.end()) {
-        chosen[target] = {&row, s};
-        chosen_informative[target] = informative;
-        continue;
-      }
-      bool cur_inf = chosen_informative[target];
-      if ((informative && !cur_inf) || (informative == cur_inf && row.priority < it->second.first->priority)) {
-        it->second = {&row, s};
-        chosen_informative[target] = informative;
-      }
-    }
-    for (const auto& [target, pick] : chosen) {
-      const auto& row = *pick.first;
-      const auto* s = pick.second;
-      if (row.transform == "copy" || row.transform == "identifier") add(target, s->value, s);
-      else if (row.transform == "template") {
-        std::string v = row.templ;
-        v.replace(v.find("{value}"), 7, s->value);
-        add(target, v, s);
-      } else if (row.transform == "ki67") {
-        bool numeric = !s->value.empty() && std::all_of(s->value.begin(), s->value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-        add(numeric ? target : "naaccr." + row.naaccr_id, s->value, s);
-      } else if (row.transform == "code") {
-        add("naaccr." + row.naaccr_id, s->value, s);
-        const auto* vr = tables_->value(row.naaccr_id, s->value);
-        if (!vr) {
-          rec.problems.push_back({Severity::error, "NC-NAACCR-031", {cfg_.display_name, s->line, 0, s->id},
-                                  where() + "code is not one of the item's codes (naaccr-values.tsv)", s->value});
-        } else if (!vr->field.empty()) {
-          add(vr->field, vr->value, s);
-        }
-      }
-    }
-    add("tumor_id", std::to_string(tumor_ordinal_), nullptr);
+    // the raw items, each id once (a tumor's item before its patient's before the file's): the
+    // NAACCR mapping unit (mapping/naaccr_translate.hpp) turns them into fields
+    rec.items.reserve(tumor_.items.size() + patient_.items.size() + root_.items.size());
+    for (const auto* e : {&tumor_, &patient_, &root_})
+      for (const auto& s : e->items)
+        if (find(s.id) == &s) rec.items.push_back({s.id, s.value, {}, false, {cfg_.display_name, s.line, 0, s.id}});
+    rec.place = where();
+    add("tumor_id", std::to_string(tumor_ordinal_));
     // stable tumor key: site, histology, diagnosis date; a second tumor of the patient with the
     // same three gets its record number (or ordinal) added so that ids never collide
     auto val = [&](const char* id) { const auto* s = find(id); return s ? s->value : std::string(); };
@@ -517,16 +477,14 @@ class NaaccrReader : public RecordReader {
       tumor_keys_.insert(key);
       rec.fields.push_back({"naaccr.tumor_key_collision", "1", {}, false, {cfg_.display_name, tumor_.line, 0, ""}});
     }
-    add("tumor_key", key, nullptr);
+    add("tumor_key", key);
     tumor_.clear();
-    fields_per_tumor_ = std::max(fields_per_tumor_, rec.fields.size());
     hold(std::move(rec));
   }
 
   XmlFeed feed_;
   ReaderConfig cfg_;
   DiagnosticSink& diags_;
-  std::shared_ptr<const naaccr::Tables> tables_;
   naaccr::Dictionary dict_;
   xmlTextReaderPtr reader_ = nullptr;
   bool failed_ = false, done_ = false, root_seen_ = false, best_effort_ = false;
@@ -538,7 +496,6 @@ class NaaccrReader : public RecordReader {
   std::uint64_t patient_ordinal_ = 0, tumor_ordinal_ = 0;
   bool fatal_ = false, releasing_ = false;
   std::vector<SourceRecord> held_;   // the open patient's finished tumors
-  std::size_t fields_per_tumor_ = 0;  // the most fields a tumor's record had so far
   std::deque<SourceRecord> ready_;   // records to hand out, in file order
   Entity root_, patient_, tumor_;
   std::set<std::string> tumor_keys_, noted_, ignored_;

@@ -13,10 +13,6 @@
 
 namespace netconv {
 
-namespace naaccr {
-struct Tables;
-}
-
 class RecordReader {
  public:
   virtual ~RecordReader() = default;
@@ -51,9 +47,7 @@ struct ReaderConfig {
   std::size_t max_quoted_lines = 32;        // CSV: line breaks one quoted field may span; more: NC-CSV-004, resume
   std::size_t max_records_per_patient = 1000;  // NAACCR: tumors held until their Patient ends; beyond, passed on as read
   std::string naaccr_dictionary;  // --naaccr-dictionary FILE (user or base dictionary), "" = built in
-  std::string mappings_dir;       // mapping tables directory (NAACCR tables); "" = resolve_data_path's default
-  // The NAACCR tables as MappingSet loaded and checked them; null = the reader loads mappings_dir's.
-  std::shared_ptr<const naaccr::Tables> naaccr_tables;
+  std::string mappings_dir;       // mapping tables directory (NAACCR dictionary); "" = resolve_data_path's default
 };
 
 std::unique_ptr<RecordReader> make_csv_reader(std::istream& in, const ReaderConfig& cfg, DiagnosticSink& diags);

@@ -1,5 +1,5 @@
-// libFuzzer target: the NAACCR XML reader (src/readers/naaccr_reader.cpp, libxml2 xmlTextReader) on
-// arbitrary bytes: never throws on data, never loops, never fetches (tests/unit/security covers
+// libFuzzer target: the NAACCR XML reader (src/readers/naaccr_reader.cpp, libxml2 xmlTextReader)
+// and the item translation (src/mapping/naaccr_translate.cpp) on arbitrary bytes: never throws on data, never loops, never fetches (tests/unit/security covers
 // entities and DTDs with files and a local listener).
 //
 // Speed: the reader parses the 870-row dictionary table at every construction, which is ~97% of an
@@ -15,6 +15,7 @@
 
 #include "core/text.hpp"
 #include "fuzz_common.hpp"
+#include "mapping/naaccr_translate.hpp"
 #include "readers/reader.hpp"
 
 namespace fs = std::filesystem;
@@ -73,6 +74,12 @@ const std::string& mappings() {
   return s.dir;
 }
 
+// The NAACCR tables, loaded once: every record is translated as convert translates it.
+const naaccr::Tables& tables() {
+  static const auto t = naaccr::load_tables(mappings());
+  return *t;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -90,6 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t records = 0;
   while (reader->next(rec)) {
     if (++records > size) fuzz::finding("more tumors than bytes");
+    naaccr::translate_items(rec, tables());
     for (const auto& p : rec.problems) fuzz::check_diagnostic(p);
   }
   if (reader->next(rec)) fuzz::finding("a record after the end");

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "mapping/naaccr_translate.hpp"
 #include "readers/reader.hpp"
+#include "shipped_tables.hpp"
 
 namespace netconv::naaccr_test {
 
@@ -41,7 +43,8 @@ inline void read_all(std::istream& in, ReadResult& out, const std::string& dicti
   cfg.display_name = name;
   cfg.mappings_dir = NETCONV_MAPPINGS_DIR;
   cfg.naaccr_dictionary = dictionary;
-  auto reader = make_naaccr_reader(in, cfg, out.sink);
+  // as convert reads it: the raw items translated by the NAACCR mapping unit
+  auto reader = naaccr::translating_reader(make_naaccr_reader(in, cfg, out.sink), test_support::shipped_tables());
   SourceRecord rec;
   while (reader->next(rec)) out.records.push_back(rec);
   out.failed = reader->failed();

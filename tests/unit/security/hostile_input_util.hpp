@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "mapping/naaccr_translate.hpp"
 #include "readers/reader.hpp"
+#include "shipped_tables.hpp"
 
 namespace netconv::hostile {
 
@@ -94,7 +96,7 @@ inline ReadResult read(Format f, std::istream& in, std::size_t max_bytes = 1 << 
   cfg.max_record_bytes = max_bytes;
   cfg.mappings_dir = NETCONV_MAPPINGS_DIR;
   auto reader = f == Format::csv ? make_csv_reader(in, cfg, r.sink)
-                : f == Format::ndjson ? make_ndjson_reader(in, cfg, r.sink) : make_naaccr_reader(in, cfg, r.sink);
+                : f == Format::ndjson ? make_ndjson_reader(in, cfg, r.sink) : naaccr::translating_reader(make_naaccr_reader(in, cfg, r.sink), test_support::shipped_tables());
   SourceRecord rec;
   while (reader->next(rec)) r.records.push_back(rec);
   r.failed = reader->failed();
