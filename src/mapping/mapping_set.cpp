@@ -9,7 +9,7 @@
 #include "mapping/code_checks.hpp"
 #include "mapping/icd10cm_dates.hpp"
 #include "core/tsv_table.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 namespace netconv {
 

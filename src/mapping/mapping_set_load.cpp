@@ -10,7 +10,7 @@
 #include "mapping/code_checks.hpp"
 #include "mapping/icd10cm_dates.hpp"
 #include "mapping/mapping_set.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 namespace netconv {
 

@@ -10,7 +10,7 @@
 
 #include "mapping/grade_facts.hpp"
 #include "mapping/transforms.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 namespace netconv {
 namespace {

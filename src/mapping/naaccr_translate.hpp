@@ -8,7 +8,7 @@
 
 #include "mapping/mapping_set.hpp"
 #include "model/source_record.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 #include "readers/reader.hpp"
 
 namespace netconv::naaccr {

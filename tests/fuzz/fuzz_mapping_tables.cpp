@@ -1,7 +1,7 @@
 // libFuzzer target: the mapping-table loaders. The first byte picks one table of a temporary copy
 // of mappings/; the rest of the input replaces that table's file, and everything is loaded:
 // MappingSet::load (src/mapping/mapping_set.cpp over tsv_table.cpp), the NAACCR tables
-// (src/readers/naaccr_tables.cpp) and the NAACCR dictionary table. Problems must come back as
+// (src/mapping/naaccr_tables.cpp) and the NAACCR dictionary table. Problems must come back as
 // located NC-MAP diagnostics or ConfigError, never as a crash or another exception.
 //
 // Speed: loading all tables is the whole cost of an execution, and the two ICD-O-3 code lists are
@@ -17,7 +17,7 @@
 #include "fuzz_common.hpp"
 #include "mapping/mapping_set.hpp"
 #include "readers/naaccr_dictionary.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 namespace fs = std::filesystem;
 using namespace netconv;

@@ -9,7 +9,7 @@
 #include "mapping/mapping_set.hpp"
 #include "pipeline/convert.hpp"
 #include "readers/naaccr_dictionary.hpp"
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 namespace netconv {
 namespace {

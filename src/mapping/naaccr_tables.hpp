@@ -1,7 +1,8 @@
 // The NAACCR mapping tables (docs/naaccr.md): which items netconv reads into which field
 // (naaccr-items.tsv), registry code translations (naaccr-values.tsv) and the first-course
 // treatment semantics (naaccr-treatments.tsv). MappingSet loads and checks them with the other
-// tables before the first record and hands them to the NAACCR reader; immutable after loading.
+// tables before the first record; the NAACCR mapping unit (naaccr_translate.hpp,
+// naaccr_mapping.hpp) reads them. Immutable after loading.
 #pragma once
 #include <map>
 #include <memory>
@@ -48,13 +49,10 @@ struct Tables {
 // Loads the tables of a mappings directory, appending every problem (NC-MAP codes, file:line);
 // the tables are usable only when none of the problems is an error.
 std::shared_ptr<const Tables> load_tables(const std::string& mappings_dir, std::vector<Diagnostic>& problems);
-// The same, throwing ConfigError (file:line: message) at the first error: for a reader given no
-// loaded tables.
+// The same, throwing ConfigError (file:line: message) at the first error: for callers that need
+// the NAACCR tables alone (tests, fuzz targets).
 std::shared_ptr<const Tables> load_tables(const std::string& mappings_dir);
 // Whether the directory has NAACCR tables at all (NAACCR input is optional).
 bool tables_present(const std::string& mappings_dir);
-
-// Default mappings directory when a caller has none (the source tree's mappings/).
-std::string default_mappings_dir();
 
 }  // namespace netconv::naaccr

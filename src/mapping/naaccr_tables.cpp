@@ -1,9 +1,8 @@
-#include "readers/naaccr_tables.hpp"
+#include "mapping/naaccr_tables.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
-#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "core/tsv_table.hpp"
@@ -156,7 +155,5 @@ bool tables_present(const std::string& mappings_dir) {
     if (std::filesystem::exists(mappings_dir + "/" + name, ec)) return true;
   return false;
 }
-
-std::string default_mappings_dir() { return resolve_data_path(DataPath::mappings); }
 
 }  // namespace netconv::naaccr
