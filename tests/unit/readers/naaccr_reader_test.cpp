@@ -1,7 +1,7 @@
 // NAACCR XML reader: structure, item checks, field mapping, security (table-driven).
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 
 #include <algorithm>
 
@@ -12,7 +12,7 @@ namespace netconv {
 namespace {
 
 using naaccr_test::ReadResult;
-using naaccr_test::field;
+using naaccr_test::field_value;
 using naaccr_test::read_text;
 
 std::string file(const std::string& patients, const std::string& root_items = "<Item naaccrId=\"registryId\">0000012345</Item>",
@@ -90,22 +90,22 @@ TEST(NaaccrReader, OneRecordPerTumorWithPatientAndRootItems) {
   ASSERT_EQ(r.records.size(), 4u);
   const auto& t1 = r.records[0];
   EXPECT_TRUE(t1.problems.empty());
-  EXPECT_EQ(field(t1, "patient_id"), "00000001");
-  EXPECT_EQ(field(t1, "patient_id_system"), "urn:netconv:naaccr:registry:0000012345:patient-id");
-  EXPECT_EQ(field(t1, "birth_date"), "196005");
-  EXPECT_EQ(field(t1, "sex"), "F");
-  EXPECT_EQ(field(t1, "naaccr.sex"), "2");
-  EXPECT_EQ(field(t1, "primary_site"), "C172");
-  EXPECT_EQ(field(t1, "histology"), "8240");
-  EXPECT_EQ(field(t1, "behavior"), "3");
-  EXPECT_EQ(field(t1, "diagnosis_date"), "20210315");
-  EXPECT_EQ(field(t1, "tumor_id"), "1");
-  EXPECT_EQ(field(t1, "tumor_key"), "C172|8240|20210315");
-  EXPECT_EQ(field(r.records[1], "tumor_id"), "2");
-  EXPECT_EQ(field(r.records[1], "diagnosis_date"), "2019");
-  EXPECT_EQ(field(r.records[3], "patient_id"), "00000002");
-  EXPECT_EQ(field(r.records[3], "sex"), "<absent>");  // patient items do not leak to the next patient
-  EXPECT_EQ(field(r.records[3], "birth_date"), "<absent>");
+  EXPECT_EQ(field_value(t1, "patient_id"), "00000001");
+  EXPECT_EQ(field_value(t1, "patient_id_system"), "urn:netconv:naaccr:registry:0000012345:patient-id");
+  EXPECT_EQ(field_value(t1, "birth_date"), "196005");
+  EXPECT_EQ(field_value(t1, "sex"), "F");
+  EXPECT_EQ(field_value(t1, "naaccr.sex"), "2");
+  EXPECT_EQ(field_value(t1, "primary_site"), "C172");
+  EXPECT_EQ(field_value(t1, "histology"), "8240");
+  EXPECT_EQ(field_value(t1, "behavior"), "3");
+  EXPECT_EQ(field_value(t1, "diagnosis_date"), "20210315");
+  EXPECT_EQ(field_value(t1, "tumor_id"), "1");
+  EXPECT_EQ(field_value(t1, "tumor_key"), "C172|8240|20210315");
+  EXPECT_EQ(field_value(r.records[1], "tumor_id"), "2");
+  EXPECT_EQ(field_value(r.records[1], "diagnosis_date"), "2019");
+  EXPECT_EQ(field_value(r.records[3], "patient_id"), "00000002");
+  EXPECT_EQ(field_value(r.records[3], "sex"), "<absent>");  // patient items do not leak to the next patient
+  EXPECT_EQ(field_value(r.records[3], "birth_date"), "<absent>");
   EXPECT_EQ(r.records[0].get("primary_site")->location.field, "primarySite");
   EXPECT_GT(r.records[0].get("primary_site")->location.line, 0u);
 }
@@ -114,8 +114,8 @@ TEST(NaaccrReader, SameSiteHistologyDateGetDistinctKeys) {
   ReadResult r;
   read_text(file(patient(net_tumor(item("tumorRecordNumber", "01")) + net_tumor(item("tumorRecordNumber", "02")))), r);
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_NE(field(r.records[0], "tumor_key"), field(r.records[1], "tumor_key"));
-  EXPECT_EQ(field(r.records[1], "tumor_key"), "C172|8240|20210315|record:02");
+  EXPECT_NE(field_value(r.records[0], "tumor_key"), field_value(r.records[1], "tumor_key"));
+  EXPECT_EQ(field_value(r.records[1], "tumor_key"), "C172|8240|20210315|record:02");
 }
 
 struct PriorityCase {
@@ -128,7 +128,7 @@ TEST_P(GradePriority, PicksTheInformativeItem) {
   ReadResult r;
   read_text(file(patient(net_tumor(GetParam().items))), r);
   ASSERT_EQ(r.records.size(), 1u);
-  EXPECT_EQ(field(r.records[0], "grade"), GetParam().grade);
+  EXPECT_EQ(field_value(r.records[0], "grade"), GetParam().grade);
 }
 INSTANTIATE_TEST_SUITE_P(
     Naaccr, GradePriority,
@@ -144,9 +144,9 @@ TEST(NaaccrReader, Ki67PercentOrCategory) {
   ReadResult r;
   read_text(file(patient(net_tumor(item("ki67", "12.5")) + net_tumor(item("ki67", "XXX.4"), "2022"))), r);
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_EQ(field(r.records[0], "ki67_percent"), "12.5");
-  EXPECT_EQ(field(r.records[1], "ki67_percent"), "<absent>");
-  EXPECT_EQ(field(r.records[1], "naaccr.ki67"), "XXX.4");
+  EXPECT_EQ(field_value(r.records[0], "ki67_percent"), "12.5");
+  EXPECT_EQ(field_value(r.records[1], "ki67_percent"), "<absent>");
+  EXPECT_EQ(field_value(r.records[1], "naaccr.ki67"), "XXX.4");
 }
 
 TEST(NaaccrReader, PatientProblemRejectsEveryTumorOfThatPatientOnly) {
@@ -217,7 +217,7 @@ TEST(NaaccrReader, PatientWithoutTumorReportsItsProblems) {
   read_text(file(patient("", item("patientIdNumber", "123456789"))), r);
   // one record for the patient, carrying its problems, so it is counted (rejected), not lost
   ASSERT_EQ(r.records.size(), 1u);
-  EXPECT_EQ(field(r.records[0], "naaccr.no_tumor"), "1");
+  EXPECT_EQ(field_value(r.records[0], "naaccr.no_tumor"), "1");
   EXPECT_TRUE(r.has("NC-NAACCR-022"));
   EXPECT_FALSE(r.valid());
 }

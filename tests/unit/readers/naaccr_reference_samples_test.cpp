@@ -3,7 +3,7 @@
 // differs from the library, the row says so (docs/naaccr.md "Policy differences").
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "readers/reader.hpp"
+#include "support/records.hpp"
 
 namespace netconv::naaccr_test {
 
@@ -52,9 +53,6 @@ inline void read_text(const std::string& xml, ReadResult& out, const std::string
   read_all(in, out, dictionary);
 }
 
-inline std::string field(const SourceRecord& r, const std::string& name) {
-  const auto* f = r.get(name);
-  return f ? f->value : "<absent>";
-}
+using test_support::field_value;
 
 }  // namespace netconv::naaccr_test

@@ -20,6 +20,7 @@
 
 #include "validation/cda_validator.hpp"
 #include "validation/xml_subset_scan.hpp"
+#include "support/files.hpp"
 
 namespace netconv {
 namespace {
@@ -27,12 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSchema = std::string(NETCONV_SOURCE_DIR) + "/schemas/cda/netconv-ccda.xsd";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 
 // Every CDA document and section file the samples expect, and the valid validation fixtures.
 std::vector<std::string> valid_documents() {
@@ -206,8 +202,9 @@ constexpr const char* kSmallDocument = R"(<r xmlns="urn:t" xmlns:xsi="http://www
 )";
 
 TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnASmallSchemaWithEveryKindOfSlot) {
-  const fs::path xsd = fs::temp_directory_path() / ("netconv-memo-" + std::to_string(::getpid()) + ".xsd");
-  std::ofstream(xsd) << kSmallSchema;
+  const test_support::TempDir temp("memo");
+  const fs::path xsd = temp.dir / "small.xsd";
+  test_support::spit(xsd, kSmallSchema);
   {
     CdaValidator with_memo(xsd.string()), without(xsd.string(), false);
     const std::string doc = kSmallDocument;
@@ -230,7 +227,6 @@ TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnASmallSchemaWithEveryKindOfSlot) {
     EXPECT_GT(o.invalid, o.variants / 2);
     EXPECT_GT(with_memo.memo_stats().hits, 10u) << "valid values in typed slots are answered";
   }
-  fs::remove(xsd);
 }
 
 TEST(CdaShapeMemo, AnswersOnlyAfterLearningFromAValidDocument) {
