@@ -7,6 +7,7 @@
 
 #include "naaccr_test_util.hpp"
 #include "readers/naaccr_dictionary.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
@@ -36,6 +37,7 @@ struct ItemCase {
   std::string patient_items;  // patient-level items
   std::string expect_code;    // "" = the tumor is clean
 };
+NETCONV_PRINT_CASE_AS_NAME(ItemCase)
 
 class ItemChecks : public ::testing::TestWithParam<ItemCase> {};
 
@@ -78,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
         ItemCase{"item_without_id", "<Item>1</Item>", "", "NC-NAACCR-010"},
         ItemCase{"unknown_naaccr_element", "<Extra>1</Extra>", "", "NC-NAACCR-008"},
         ItemCase{"bad_sex_code", "", item("sex", "7"), "NC-NAACCR-031"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, OneRecordPerTumorWithPatientAndRootItems) {
   ReadResult r;
@@ -123,6 +125,7 @@ struct PriorityCase {
   std::string items;
   const char* grade;
 };
+NETCONV_PRINT_CASE_AS_NAME(PriorityCase)
 class GradePriority : public ::testing::TestWithParam<PriorityCase> {};
 TEST_P(GradePriority, PicksTheInformativeItem) {
   ReadResult r;
@@ -138,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
                       PriorityCase{"pre2018_last", item("grade", "2") + item("gradeClinical", "3"), "3"},
                       PriorityCase{"pre2018_alone", item("grade", "2"), "2"},
                       PriorityCase{"none", "", "<absent>"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, Ki67PercentOrCategory) {
   ReadResult r;
@@ -174,6 +177,7 @@ struct FileCase {
   bool failed;
   const char* code;  // expected diagnostic code ("" = none expected)
 };
+NETCONV_PRINT_CASE_AS_NAME(FileCase)
 class FileLevel : public ::testing::TestWithParam<FileCase> {};
 TEST_P(FileLevel, StopsOrWarns) {
   ReadResult r;
@@ -196,7 +200,7 @@ INSTANTIATE_TEST_SUITE_P(
         FileCase{"doctype_refused", "<?xml version=\"1.0\"?><!DOCTYPE NaaccrData [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"><Patient>" + item("patientIdNumber", "&x;") + "</Patient></NaaccrData>", true, ""},
         FileCase{"billion_laughs", "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"><Patient>" + item("patientIdNumber", "&d;") + "</Patient></NaaccrData>", true, ""},
         FileCase{"external_dtd_not_fetched", "<?xml version=\"1.0\"?><!DOCTYPE NaaccrData SYSTEM \"http://example.invalid/x.dtd\"><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"/>", true, "NC-NAACCR-002"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, MalformedXmlKeepsEarlierTumorsAndNamesLineAndColumn) {
   std::string tumors;

@@ -21,6 +21,7 @@
 #include "validation/cda_validator.hpp"
 #include "validation/xml_subset_scan.hpp"
 #include "support/files.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
@@ -267,6 +268,7 @@ struct ScanCase {
   std::string xml;
   bool accepted;
 };
+NETCONV_PRINT_CASE_AS_NAME(ScanCase)
 
 class XmlSubsetScanCases : public ::testing::TestWithParam<ScanCase> {};
 
@@ -328,6 +330,6 @@ INSTANTIATE_TEST_SUITE_P(
         ScanCase{"long_value", "<a x=\"" + std::string(100000, 'v') + "\">" + std::string(100000, 't') + "</a>", true},
         ScanCase{"deep", nested(200), true},
         ScanCase{"too_deep", nested(300), false}),
-    [](const ::testing::TestParamInfo<ScanCase>& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 }  // namespace netconv
