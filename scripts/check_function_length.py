@@ -11,8 +11,8 @@ under the root and flags are unchanged since the last run is not parsed again (i
 in the build folder).
 
 Exit status: 0 in report mode (the default: offenders listed, the run passes) or when nothing is
-over the limit; 1 in strict mode (--strict or NETCONV_LINT_STRICT=1) when something is; 2 on a
-usage error; 77 when libclang cannot be loaded (CTest reports the test as skipped, saying why).
+over the limit; 1 in strict mode (--strict or NETCONV_LINT_STRICT=1) when something is, or when
+libclang could not parse a translation unit in full (listed on stderr); 2 on a usage error; 77 when libclang cannot be loaded (CTest reports the test as skipped, saying why).
 
 Usage: check_function_length.py [--build DIR] [--root DIR] [--max N] [--strict] [--jobs N]
 """
@@ -48,8 +48,13 @@ def load_cindex():
 def compile_args(entry):
     """The compiler flags of one compile_commands.json entry, without compiler, output and input."""
     argv = entry.get("arguments") or shlex.split(entry["command"])
+    while argv and not argv[0].startswith("-"):  # launcher (ccache) and compiler
+        if argv[0].endswith(("ccache", "c++", "g++", "clang++", "cc", "gcc", "clang")) or "++" in os.path.basename(argv[0]):
+            argv = argv[1:]
+        else:
+            break
     args, skip = [], False
-    for a in argv[1:]:
+    for a in argv:
         if skip:
             skip = False
             continue
@@ -57,8 +62,6 @@ def compile_args(entry):
             skip = a == "-o"
             continue
         if a == entry["file"] or os.path.abspath(os.path.join(entry["directory"], a)) == entry["file"]:
-            continue
-        if a.endswith("ccache") or a.endswith("g++") or a.endswith("clang++"):
             continue
         args.append(a)
     return args
@@ -105,7 +108,8 @@ def measure(task):
     visit(tu.cursor)
     includes = sorted({os.path.realpath(i.include.name) for i in tu.get_includes()
                        if i.include is not None and under(os.path.realpath(i.include.name), root)})
-    return entry["file"], includes, found
+    errors = [f"{d.location.file}:{d.location.line}: {d.spelling}" for d in tu.diagnostics if d.severity >= 3]
+    return entry["file"], includes, found, errors
 
 
 def cache_key(entry, includes, limit):
@@ -171,8 +175,13 @@ def main():
     else:
         measured = [measure(t) for t in tasks]
     by_file = {e["file"]: e for e in entries}
-    for file, includes, found in measured:
+    unparsed = 0
+    for file, includes, found, errors in measured:
         results.append(found)
+        if errors:  # libclang could not read it all: the answer may miss definitions
+            unparsed += 1
+            print(f"{file}: {len(errors)} parse error(s), not measured in full; first: {errors[0]}", file=sys.stderr)
+            continue
         cache[file] = {"key": cache_key(by_file[file], includes, a.max), "includes": includes, "found": found}
     try:
         with open(cache_path, "w") as f:
@@ -185,7 +194,7 @@ def main():
     mode = "strict" if strict else "report mode (NETCONV_LINT_STRICT=1 fails on these)"
     print(f"{len(offenders)} definition(s) over {a.max} lines in {len(entries)} translation unit(s) "
           f"({len(tasks)} parsed, the others unchanged since the last run); {mode}")
-    return 1 if strict and offenders else 0
+    return 1 if strict and (offenders or unparsed) else 0
 
 
 if __name__ == "__main__":

@@ -71,6 +71,15 @@ elif [[ $lint == function_length ]]; then
   echo "inline int in_header(int x) { return x; }" >"$tmp/src/inline.hpp"
   run_lint 1 NETCONV_LINT_STRICT=1 "${lint_cmd[@]}"
   expect_listed src/long.cpp:81 src/long.cpp:163 src/long.cpp:247
+  # a translation unit libclang cannot read in full is not vouched for in strict mode
+  mkdir -p "$tmp/bad/src" "$tmp/bad/build"
+  echo "int broken( {" >"$tmp/bad/src/broken.cpp"
+  printf '[{"directory": "%s", "file": "%s", "command": "c++ -std=c++20 -c %s"}]\n' \
+    "$tmp/bad/src" "$tmp/bad/src/broken.cpp" "$tmp/bad/src/broken.cpp" >"$tmp/bad/build/compile_commands.json"
+  bad_cmd=(python3 "$root/scripts/check_function_length.py" --build "$tmp/bad/build" --root "$tmp/bad/src" --jobs 1)
+  run_lint 1 NETCONV_LINT_STRICT=1 "${bad_cmd[@]}"
+  grep -q 'parse error' "$tmp/out" || fail "no parse error reported: $(cat "$tmp/out")"
+  run_lint 0 NETCONV_LINT_STRICT= "${bad_cmd[@]}"
 else
   echo "usage: lint_test.sh issue_letters|function_length SOURCE_ROOT" >&2
   exit 2
