@@ -20,6 +20,7 @@
 
 #include "validation/cda_validator.hpp"
 #include "validation/xml_subset_scan.hpp"
+#include "validation/xsd_compiled.hpp"
 #include "support/files.hpp"
 #include "support/param_names.hpp"
 
@@ -90,7 +91,12 @@ TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnEverySampleDocumentAndItsVariants) {
   ASSERT_GT(docs.size(), 100u) << "sample outputs missing";
   for (const auto& d : docs) ASSERT_TRUE(with_memo.validate(d, "d.xml").empty()) << d.substr(0, 300);
   const auto learned = with_memo.memo_stats();
-  EXPECT_GT(learned.hits, docs.size() / 2) << "the samples repeat their shapes: most should be answered";
+  // Without the attribute-use mirror (a libxml2 it was not checked against) every attribute slot
+  // accepts only values seen, and the samples' documents differ in ids and dates: the memo then
+  // answers next to none, by design; the verdicts below must still agree.
+  if (xsd::attribute_uses_mirrored()) {
+    EXPECT_GT(learned.hits, docs.size() / 2) << "the samples repeat their shapes: most should be answered";
+  }
   EXPECT_GT(learned.shapes, 50u);
   EXPECT_GT(learned.kept_subtrees, 20u) << "subtrees repeated byte for byte are kept and skipped";
 
