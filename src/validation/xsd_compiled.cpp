@@ -8,28 +8,6 @@
 namespace netconv::xsd {
 namespace {
 
-// libxml2 keeps a complex type's attribute uses in `attrUses` as its internal item list of
-// attribute-use components. Their layout (xmlschemas.c: xmlSchemaItemList, xmlSchemaAttributeUse)
-// has been the same since libxml2 2.7; it is mirrored here and checked on every read by the
-// component tags, so that a different layout is answered "unknown", never misread.
-struct ItemListLayout {
-  void** items;
-  int count;
-  int capacity;
-};
-struct AttributeUseLayout {
-  xmlSchemaTypeType type;  // XML_SCHEMA_TYPE_ATTRIBUTE_USE
-  xmlSchemaAnnotPtr annotation;
-  void* next;
-  xmlSchemaAttributePtr declaration;
-  int flags;
-  xmlNodePtr node;
-  int occurs;
-  const xmlChar* default_value;
-  void* default_compiled;
-};
-constexpr int kAttributeUseFixed = 1 << 0;  // xmlschemas.c: XML_SCHEMA_ATTR_USE_FIXED
-
 const xmlChar* x(const std::string& s) { return reinterpret_cast<const xmlChar*>(s.c_str()); }
 
 bool same_namespace(const xmlChar* a, std::string_view b) {
@@ -162,21 +140,6 @@ std::optional<std::vector<const xmlSchemaElement*>> child_declarations(
   xmlRegFreeExecCtxt(exec);
   if (!ok) return std::nullopt;
   return out;
-}
-
-std::optional<AttributeUse> attribute_use(const xmlSchemaType* type, std::string_view local, std::string_view ns) {
-  if (!type || type->type != XML_SCHEMA_TYPE_COMPLEX || !type->attrUses) return std::nullopt;
-  const auto* list = static_cast<const ItemListLayout*>(type->attrUses);
-  if (list->count < 0 || list->count > list->capacity || (list->count > 0 && !list->items)) return std::nullopt;
-  for (int i = 0; i < list->count; ++i) {
-    const auto* use = static_cast<const AttributeUseLayout*>(list->items[i]);
-    if (!use || use->type != XML_SCHEMA_TYPE_ATTRIBUTE_USE) return std::nullopt;
-    const xmlSchemaAttribute* d = use->declaration;
-    if (!d || d->type != XML_SCHEMA_TYPE_ATTRIBUTE || !d->name) return std::nullopt;
-    if (reinterpret_cast<const char*>(d->name) != local || !same_namespace(d->targetNamespace, ns)) continue;
-    return AttributeUse{d, (use->flags & kAttributeUseFixed) != 0 || (d->flags & XML_SCHEMAS_ATTR_FIXED) != 0};
-  }
-  return std::nullopt;
 }
 
 }  // namespace netconv::xsd

@@ -4,9 +4,10 @@
 //
 // Every answer is the compiled schema's own: child declarations come from running the type's
 // content-model automaton exactly as libxml2's validator does (xmlschemas.c,
-// xmlSchemaValidateChildElem), attribute uses from the type's attribute-use list. The simple-type
-// check is deliberately narrower than libxml2's: it accepts a value only when libxml2 would, and
-// says `unsupported` for anything it does not model, so that callers fall back to libxml2.
+// xmlSchemaValidateChildElem), attribute uses from the type's attribute-use list (where this build
+// may read it, see attribute_use). The simple-type check is deliberately narrower than libxml2's:
+// it accepts a value only when libxml2 would, and says `unsupported` for anything it does not
+// model, so that callers fall back to libxml2.
 #pragma once
 #include <libxml/schemasInternals.h>
 #include <libxml/xmlschemas.h>
@@ -58,7 +59,14 @@ struct AttributeUse {
   bool fixed = false;  // a value constraint: the value must equal it
 };
 // The use of (local, ns) among the type's attribute uses; nullopt when the type declares none of
-// that name (a wildcard may still allow it), or the compiled list is not laid out as expected.
+// that name (a wildcard may still allow it), the compiled list is not laid out as expected, or
+// this build does not read the list at all. libxml2 offers no public accessor for the list: it is
+// read through a mirror of libxml2's private layout (xsd_attribute_uses_mirror.cpp), compiled
+// only for the libxml2 versions it was checked against; other versions get
+// xsd_attribute_uses_fallback.cpp, which always answers nullopt.
 std::optional<AttributeUse> attribute_use(const xmlSchemaType* type, std::string_view local, std::string_view ns);
+// Whether attribute_use reads libxml2's list: this build has the mirror and the libxml2 loaded at
+// run time is the version it was compiled against.
+bool attribute_uses_mirrored();
 
 }  // namespace netconv::xsd

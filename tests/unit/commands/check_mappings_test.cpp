@@ -11,6 +11,7 @@
 //   expect RULE FILE LINE        LINE: a number | appended | replaced | match=TEXT (first line starting with TEXT)
 // TEXT escapes: \t \n \r \\ \xHH. Other files in the case folder are copied over the tables whole.
 #include "commands/check_mappings.hpp"
+#include "support/files.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -28,13 +29,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-void spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary | std::ios::trunc) << s; }
+using test_support::slurp;
+using test_support::spit;
 
 std::string unescape(const std::string& s) {
   std::string out;
@@ -61,15 +57,9 @@ struct Case {
   fs::path dir;
 };
 
-// Copies mappings/ to a temp dir and applies the case; fills the expected line.
-struct Workspace {
-  fs::path dir;
-  explicit Workspace(const std::string& tag) {
-    dir = fs::temp_directory_path() / ("netconv-check-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::copy(NETCONV_MAPPINGS_DIR, dir, fs::copy_options::recursive);
-  }
-  ~Workspace() { fs::remove_all(dir); }
+// A copy of mappings/ in a temp dir, for one case to break.
+struct Workspace : test_support::TableCopy {
+  explicit Workspace(const std::string& tag) : TableCopy("check-" + tag) {}
 };
 
 Case apply_case(const fs::path& case_dir, const fs::path& tables) {

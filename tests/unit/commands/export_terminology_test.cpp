@@ -1,5 +1,6 @@
 // export-terminology: deterministic, well-formed terminology resources from the shipped tables.
 #include "commands/export_terminology.hpp"
+#include "support/files.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,17 +14,12 @@ namespace netconv {
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 }  // namespace
 
 TEST(ExportTerminology, DeterministicAndShaped) {
-  auto base = fs::temp_directory_path() / ("netconv-export-" + std::to_string(::getpid()));
-  fs::remove_all(base);
+  const test_support::TempDir temp("export");
+  const fs::path& base = temp.dir;
   ExportOptions o{NETCONV_MAPPINGS_DIR, (base / "a").string()};
   auto a = export_terminology(o);
   o.output_dir = (base / "b").string();
@@ -61,7 +57,6 @@ TEST(ExportTerminology, DeterministicAndShaped) {
   std::ofstream(base / "a" / "keep.json") << "{}";
   export_terminology({NETCONV_MAPPINGS_DIR, (base / "a").string()});
   EXPECT_TRUE(fs::exists(base / "a" / "keep.json"));
-  fs::remove_all(base);
 }
 
 }  // namespace netconv

@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
+#include "support/shipped_tables.hpp"
 #include "mapping/transforms.hpp"
 
 namespace netconv {
@@ -11,27 +12,12 @@ namespace {
 
 const MappingSet& tables() { return test_support::shipped_tables(); }
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
+using test_support::Fields;
 
 // A minimal converting CSV-contract record (ileal NET, 2021) with `extra` fields set or added.
 RecordOutcome map(const Fields& extra) {
-  Fields all{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}, {"diagnosis_date", "2021-03"}};
-  for (const auto& [k, v] : extra) {
-    bool replaced = false;
-    for (auto& f : all)
-      if (f.first == k) { f.second = v; replaced = true; }
-    if (!replaced) all.emplace_back(k, v);
-  }
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
-  for (const auto& [k, v] : all) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(f);
-  }
-  return Mapper(tables(), {"urn:test:pid"}).map(r);
+  Fields base{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}, {"diagnosis_date", "2021-03"}};
+  return test_support::map_with_shipped_tables(test_support::make_record(test_support::with_fields(base, extra)));
 }
 
 bool has_code(const model::Concept& c, const std::string& system_uri, const std::string& code) {
@@ -197,20 +183,11 @@ std::vector<std::string> icd10cm_codes(const model::Concept& c) {
 
 std::vector<std::string> condition_icd10cm(const Fields& f, const std::string& key, bool current = false) {
   Fields all = f;
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
   Fields base{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}};
   for (const auto& kv : base) all.insert(all.begin(), kv);
-  for (const auto& [k, v] : all) {
-    RawField rf;
-    rf.name = k;
-    rf.value = v;
-    rf.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(rf);
-  }
-  MapperOptions opt{"urn:test:pid"};
+  MapperOptions opt{test_support::kTestPatientIdSystem};
   opt.icd10cm_current_edition = current;
-  auto o = Mapper(tables(), opt).map(r);
+  auto o = test_support::map_with_shipped_tables(test_support::make_record(all), opt);
   EXPECT_EQ(o.kind, RecordOutcome::Kind::converted);
   for (const auto& c : o.net_case.tumor.conditions)
     if (c.key == key) return icd10cm_codes(c.code);

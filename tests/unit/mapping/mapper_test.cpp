@@ -1,6 +1,6 @@
 // Mapper behaviour on single records, through the shipped tables.
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,37 +9,12 @@
 namespace netconv {
 namespace {
 
-const MappingSet& tables() { return test_support::shipped_tables(); }
+SourceRecord record(const test_support::Fields& fields) { return test_support::make_record(fields); }
 
-SourceRecord record(std::initializer_list<std::pair<const char*, const char*>> fields) {
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
-  for (const auto& [k, v] : fields) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(f);
-  }
-  return r;
-}
-
-RecordOutcome map(std::initializer_list<std::pair<const char*, const char*>> extra) {
-  Mapper m(tables(), {"urn:test:pid"});
+RecordOutcome map(const test_support::Fields& extra) {
   auto r = record({{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240"}, {"diagnosis_date", "2021-03"}});
-  for (const auto& [k, v] : extra) {
-    bool replaced = false;
-    for (auto& f : r.fields)
-      if (f.name == k) { f.value = v; replaced = true; }
-    if (!replaced) {
-      RawField f;
-      f.name = k;
-      f.value = v;
-      f.location = {"t.csv", 2, 1, k};
-      r.fields.push_back(f);
-    }
-  }
-  return m.map(r);
+  for (const auto& [k, v] : extra) test_support::set_field(r, k, v);
+  return test_support::map_with_shipped_tables(r);
 }
 
 bool has_reason(const RecordOutcome& o, const std::string& code) {

@@ -1,5 +1,6 @@
 // The shipped tables load clean; each kind of breakage is caught with its rule id and line.
 #include "mapping/mapping_set.hpp"
+#include "support/files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,38 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A copy of the shipped tables in a temp dir, to break one thing at a time.
-struct TableCopy {
-  fs::path dir;
-  explicit TableCopy(const std::string& tag) {
-    dir = fs::temp_directory_path() / ("netconv-tables-" + tag + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::copy(NETCONV_MAPPINGS_DIR, dir, fs::copy_options::recursive);
-  }
-  ~TableCopy() { fs::remove_all(dir); }
-  void append(const std::string& file, const std::string& line) {
-    std::ofstream out(dir / file, std::ios::app | std::ios::binary);
-    out << line << "\n";
-  }
-  void replace(const std::string& file, const std::string& from, const std::string& to) {
-    auto s = read_file(dir / file);
-    auto pos = s.find(from);
-    ASSERT_NE(pos, std::string::npos) << file << ": " << from;
-    s.replace(pos, from.size(), to);
-    std::ofstream(dir / file, std::ios::binary | std::ios::trunc) << s;
-  }
-  std::uint64_t line_count(const std::string& file) {
-    auto s = read_file(dir / file);
-    return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n'));
-  }
-};
+using test_support::TableCopy;
 
 std::vector<Diagnostic> errors_of(const std::string& dir) {
   std::vector<Diagnostic> problems, errors;

@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "shipped_tables.hpp"
+#include "support/shipped_tables.hpp"
 
 namespace netconv {
 namespace {

@@ -10,21 +10,14 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "support/files.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
 
 namespace {
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-void put(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+std::string read_all(const fs::path& p) { return test_support::slurp(p); }
+void put(const fs::path& p, const std::string& text) { test_support::spit(p, text); }
 // Every entry below `dir`, relative, sorted: what a reader of the folder sees.
 std::vector<std::string> listing(const fs::path& dir) {
   std::vector<std::string> out;
@@ -35,13 +28,7 @@ std::vector<std::string> listing(const fs::path& dir) {
 
 class OutputFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root = fs::temp_directory_path() / ("netconv-output-files-" + std::to_string(::getpid()));
-    fs::remove_all(root);
-    dir = root / "out";
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(root); }
+  void SetUp() override { fs::create_directories(dir); }
   // A completed run of both formats, as an earlier netconv left it.
   void previous_run() {
     OutputFiles files(dir.string());
@@ -53,7 +40,8 @@ class OutputFilesTest : public ::testing::Test {
     files.finish();
     files.commit("old report\n");
   }
-  fs::path root, dir;
+  test_support::TempDir temp{"output-files"};
+  fs::path root = temp.dir, dir = root / "out";
 };
 }  // namespace
 

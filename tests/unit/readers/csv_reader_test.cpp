@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "readers/reader.hpp"
+#include "support/records.hpp"
 
 namespace netconv {
 namespace {
@@ -25,19 +26,16 @@ ReadResult read_csv(const std::string& text, const ColumnMap* cols = nullptr, st
   return r;
 }
 
-std::string field(const SourceRecord& r, const char* name) {
-  const auto* f = r.get(name);
-  return f ? f->value : "<absent>";
-}
+using test_support::field_value;
 
 }  // namespace
 
 TEST(CsvReader, QuotesCommasAndCrlf) {
   auto r = read_csv("\xEF\xBB\xBFpatient_id,symptoms,treatments\r\n\"P1\",\"flushing|diarrhea\",\"a,b\"\r\nP2,,\"say \"\"hi\"\"\"\r\n");
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_EQ(field(r.records[0], "patient_id"), "P1");
-  EXPECT_EQ(field(r.records[0], "treatments"), "a,b");
-  EXPECT_EQ(field(r.records[1], "treatments"), "say \"hi\"");
+  EXPECT_EQ(field_value(r.records[0], "patient_id"), "P1");
+  EXPECT_EQ(field_value(r.records[0], "treatments"), "a,b");
+  EXPECT_EQ(field_value(r.records[1], "treatments"), "say \"hi\"");
   EXPECT_TRUE(r.records[0].problems.empty());
   EXPECT_EQ(r.records[1].location.line, 3u);
 }
@@ -101,20 +99,20 @@ TEST(CsvReader, HugeFieldIsRejectedNotBuffered) {
   auto r = read_csv("patient_id,sex\nP1," + big + "\nP2,M\n", nullptr, 1 << 16);
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].problems.at(0).code, "NC-CSV-007");
-  EXPECT_LE(field(r.records[0], "sex").size(), std::size_t(1 << 16));
+  EXPECT_LE(field_value(r.records[0], "sex").size(), std::size_t(1 << 16));
   EXPECT_TRUE(r.records[1].problems.empty());
 }
 
 TEST(CsvReader, MixedLineEndings) {
   auto r = read_csv("patient_id,sex\r\nP1,F\nP2,M\rP3,F\r\n");
   ASSERT_EQ(r.records.size(), 3u);
-  EXPECT_EQ(field(r.records[2], "patient_id"), "P3");
+  EXPECT_EQ(field_value(r.records[2], "patient_id"), "P3");
 }
 
 TEST(CsvReader, UnknownColumnWarnsOnceAndIsIgnored) {
   auto r = read_csv("patient_id,comment\nP1,x\nP2,y\n");
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_EQ(field(r.records[0], "comment"), "<absent>");
+  EXPECT_EQ(field_value(r.records[0], "comment"), "<absent>");
   std::size_t warnings = 0;
   for (const auto& d : r.diags.items) warnings += d.code == "NC-CSV-010";
   EXPECT_EQ(warnings, 1u);
@@ -131,7 +129,7 @@ TEST(CsvReader, ColumnMapRenamesSiteHeaders) {
   map.renames = {{"PatientNr", "patient_id"}, {"Geschlecht", "sex"}};
   auto r = read_csv("PatientNr,Geschlecht\nP1,F\n", &map);
   ASSERT_EQ(r.records.size(), 1u);
-  EXPECT_EQ(field(r.records[0], "sex"), "F");
+  EXPECT_EQ(field_value(r.records[0], "sex"), "F");
 }
 
 }  // namespace netconv

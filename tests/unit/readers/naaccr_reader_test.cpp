@@ -1,18 +1,19 @@
 // NAACCR XML reader: structure, item checks, field mapping, security (table-driven).
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 
 #include <algorithm>
 
 #include "naaccr_test_util.hpp"
 #include "readers/naaccr_dictionary.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
 
 using naaccr_test::ReadResult;
-using naaccr_test::field;
+using naaccr_test::field_value;
 using naaccr_test::read_text;
 
 std::string file(const std::string& patients, const std::string& root_items = "<Item naaccrId=\"registryId\">0000012345</Item>",
@@ -36,6 +37,7 @@ struct ItemCase {
   std::string patient_items;  // patient-level items
   std::string expect_code;    // "" = the tumor is clean
 };
+NETCONV_PRINT_CASE_AS_NAME(ItemCase)
 
 class ItemChecks : public ::testing::TestWithParam<ItemCase> {};
 
@@ -78,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
         ItemCase{"item_without_id", "<Item>1</Item>", "", "NC-NAACCR-010"},
         ItemCase{"unknown_naaccr_element", "<Extra>1</Extra>", "", "NC-NAACCR-008"},
         ItemCase{"bad_sex_code", "", item("sex", "7"), "NC-NAACCR-031"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, OneRecordPerTumorWithPatientAndRootItems) {
   ReadResult r;
@@ -90,22 +92,22 @@ TEST(NaaccrReader, OneRecordPerTumorWithPatientAndRootItems) {
   ASSERT_EQ(r.records.size(), 4u);
   const auto& t1 = r.records[0];
   EXPECT_TRUE(t1.problems.empty());
-  EXPECT_EQ(field(t1, "patient_id"), "00000001");
-  EXPECT_EQ(field(t1, "patient_id_system"), "urn:netconv:naaccr:registry:0000012345:patient-id");
-  EXPECT_EQ(field(t1, "birth_date"), "196005");
-  EXPECT_EQ(field(t1, "sex"), "F");
-  EXPECT_EQ(field(t1, "naaccr.sex"), "2");
-  EXPECT_EQ(field(t1, "primary_site"), "C172");
-  EXPECT_EQ(field(t1, "histology"), "8240");
-  EXPECT_EQ(field(t1, "behavior"), "3");
-  EXPECT_EQ(field(t1, "diagnosis_date"), "20210315");
-  EXPECT_EQ(field(t1, "tumor_id"), "1");
-  EXPECT_EQ(field(t1, "tumor_key"), "C172|8240|20210315");
-  EXPECT_EQ(field(r.records[1], "tumor_id"), "2");
-  EXPECT_EQ(field(r.records[1], "diagnosis_date"), "2019");
-  EXPECT_EQ(field(r.records[3], "patient_id"), "00000002");
-  EXPECT_EQ(field(r.records[3], "sex"), "<absent>");  // patient items do not leak to the next patient
-  EXPECT_EQ(field(r.records[3], "birth_date"), "<absent>");
+  EXPECT_EQ(field_value(t1, "patient_id"), "00000001");
+  EXPECT_EQ(field_value(t1, "patient_id_system"), "urn:netconv:naaccr:registry:0000012345:patient-id");
+  EXPECT_EQ(field_value(t1, "birth_date"), "196005");
+  EXPECT_EQ(field_value(t1, "sex"), "F");
+  EXPECT_EQ(field_value(t1, "naaccr.sex"), "2");
+  EXPECT_EQ(field_value(t1, "primary_site"), "C172");
+  EXPECT_EQ(field_value(t1, "histology"), "8240");
+  EXPECT_EQ(field_value(t1, "behavior"), "3");
+  EXPECT_EQ(field_value(t1, "diagnosis_date"), "20210315");
+  EXPECT_EQ(field_value(t1, "tumor_id"), "1");
+  EXPECT_EQ(field_value(t1, "tumor_key"), "C172|8240|20210315");
+  EXPECT_EQ(field_value(r.records[1], "tumor_id"), "2");
+  EXPECT_EQ(field_value(r.records[1], "diagnosis_date"), "2019");
+  EXPECT_EQ(field_value(r.records[3], "patient_id"), "00000002");
+  EXPECT_EQ(field_value(r.records[3], "sex"), "<absent>");  // patient items do not leak to the next patient
+  EXPECT_EQ(field_value(r.records[3], "birth_date"), "<absent>");
   EXPECT_EQ(r.records[0].get("primary_site")->location.field, "primarySite");
   EXPECT_GT(r.records[0].get("primary_site")->location.line, 0u);
 }
@@ -114,8 +116,8 @@ TEST(NaaccrReader, SameSiteHistologyDateGetDistinctKeys) {
   ReadResult r;
   read_text(file(patient(net_tumor(item("tumorRecordNumber", "01")) + net_tumor(item("tumorRecordNumber", "02")))), r);
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_NE(field(r.records[0], "tumor_key"), field(r.records[1], "tumor_key"));
-  EXPECT_EQ(field(r.records[1], "tumor_key"), "C172|8240|20210315|record:02");
+  EXPECT_NE(field_value(r.records[0], "tumor_key"), field_value(r.records[1], "tumor_key"));
+  EXPECT_EQ(field_value(r.records[1], "tumor_key"), "C172|8240|20210315|record:02");
 }
 
 struct PriorityCase {
@@ -123,12 +125,13 @@ struct PriorityCase {
   std::string items;
   const char* grade;
 };
+NETCONV_PRINT_CASE_AS_NAME(PriorityCase)
 class GradePriority : public ::testing::TestWithParam<PriorityCase> {};
 TEST_P(GradePriority, PicksTheInformativeItem) {
   ReadResult r;
   read_text(file(patient(net_tumor(GetParam().items))), r);
   ASSERT_EQ(r.records.size(), 1u);
-  EXPECT_EQ(field(r.records[0], "grade"), GetParam().grade);
+  EXPECT_EQ(field_value(r.records[0], "grade"), GetParam().grade);
 }
 INSTANTIATE_TEST_SUITE_P(
     Naaccr, GradePriority,
@@ -138,15 +141,15 @@ INSTANTIATE_TEST_SUITE_P(
                       PriorityCase{"pre2018_last", item("grade", "2") + item("gradeClinical", "3"), "3"},
                       PriorityCase{"pre2018_alone", item("grade", "2"), "2"},
                       PriorityCase{"none", "", "<absent>"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, Ki67PercentOrCategory) {
   ReadResult r;
   read_text(file(patient(net_tumor(item("ki67", "12.5")) + net_tumor(item("ki67", "XXX.4"), "2022"))), r);
   ASSERT_EQ(r.records.size(), 2u);
-  EXPECT_EQ(field(r.records[0], "ki67_percent"), "12.5");
-  EXPECT_EQ(field(r.records[1], "ki67_percent"), "<absent>");
-  EXPECT_EQ(field(r.records[1], "naaccr.ki67"), "XXX.4");
+  EXPECT_EQ(field_value(r.records[0], "ki67_percent"), "12.5");
+  EXPECT_EQ(field_value(r.records[1], "ki67_percent"), "<absent>");
+  EXPECT_EQ(field_value(r.records[1], "naaccr.ki67"), "XXX.4");
 }
 
 TEST(NaaccrReader, PatientProblemRejectsEveryTumorOfThatPatientOnly) {
@@ -174,6 +177,7 @@ struct FileCase {
   bool failed;
   const char* code;  // expected diagnostic code ("" = none expected)
 };
+NETCONV_PRINT_CASE_AS_NAME(FileCase)
 class FileLevel : public ::testing::TestWithParam<FileCase> {};
 TEST_P(FileLevel, StopsOrWarns) {
   ReadResult r;
@@ -196,7 +200,7 @@ INSTANTIATE_TEST_SUITE_P(
         FileCase{"doctype_refused", "<?xml version=\"1.0\"?><!DOCTYPE NaaccrData [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"><Patient>" + item("patientIdNumber", "&x;") + "</Patient></NaaccrData>", true, ""},
         FileCase{"billion_laughs", "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"><Patient>" + item("patientIdNumber", "&d;") + "</Patient></NaaccrData>", true, ""},
         FileCase{"external_dtd_not_fetched", "<?xml version=\"1.0\"?><!DOCTYPE NaaccrData SYSTEM \"http://example.invalid/x.dtd\"><NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\" xmlns=\"http://naaccr.org/naaccrxml\"/>", true, "NC-NAACCR-002"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrReader, MalformedXmlKeepsEarlierTumorsAndNamesLineAndColumn) {
   std::string tumors;
@@ -217,7 +221,7 @@ TEST(NaaccrReader, PatientWithoutTumorReportsItsProblems) {
   read_text(file(patient("", item("patientIdNumber", "123456789"))), r);
   // one record for the patient, carrying its problems, so it is counted (rejected), not lost
   ASSERT_EQ(r.records.size(), 1u);
-  EXPECT_EQ(field(r.records[0], "naaccr.no_tumor"), "1");
+  EXPECT_EQ(field_value(r.records[0], "naaccr.no_tumor"), "1");
   EXPECT_TRUE(r.has("NC-NAACCR-022"));
   EXPECT_FALSE(r.valid());
 }

@@ -3,13 +3,14 @@
 // differs from the library, the row says so (docs/naaccr.md "Policy differences").
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "naaccr_test_util.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
@@ -27,6 +28,7 @@ struct SampleCase {
   const char* dictionary;      // --naaccr-dictionary (under samples/), "" = none
   const char* policy;          // why netconv differs, "" when it agrees
 };
+[[maybe_unused]] void PrintTo(const SampleCase& c, std::ostream* os) { *os << c.path; }
 
 const SampleCase kCases[] = {
     {"valid/valid_standard-file-1.xml", "valid", "valid", "", "", ""},
@@ -68,10 +70,7 @@ TEST_P(ReferenceSample, GetsTheReferenceVerdict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Naaccr, ReferenceSample, ::testing::ValuesIn(kCases), [](const auto& info) {
-  std::string n = info.param.path;
-  for (auto& ch : n)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return n;
+  return netconv::test_support::test_name_suffix(info.param.path);
 });
 
 TEST(ReferenceSamples, EveryXmlFileHasAVerdict) {

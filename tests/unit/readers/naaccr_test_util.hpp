@@ -6,7 +6,8 @@
 
 #include "mapping/naaccr_translate.hpp"
 #include "readers/reader.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
+#include "support/shipped_tables.hpp"
 
 namespace netconv::naaccr_test {
 
@@ -55,9 +56,6 @@ inline void read_text(const std::string& xml, ReadResult& out, const std::string
   read_all(in, out, dictionary);
 }
 
-inline std::string field(const SourceRecord& r, const std::string& name) {
-  const auto* f = r.get(name);
-  return f ? f->value : "<absent>";
-}
+using test_support::field_value;
 
 }  // namespace netconv::naaccr_test

@@ -5,6 +5,7 @@
 
 #include "mapping/mapper.hpp"
 #include "naaccr_test_util.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
@@ -40,6 +41,7 @@ struct TrtCase {
   const char* counted;     // a counted fact expected ("" none)
   const char* local_code;  // registry code kept beside the generic code ("" none)
 };
+NETCONV_PRINT_CASE_AS_NAME(TrtCase)
 class Treatments : public ::testing::TestWithParam<TrtCase> {};
 TEST_P(Treatments, FollowTheTable) {
   const auto& c = GetParam();
@@ -79,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
         TrtCase{"radiation_refused", it("rxSummRadiation", "7"), 1, "not-done", "reason.refused", "", ""},
         TrtCase{"radiation_none", it("rxSummRadiation", "0") + it("reasonForNoRadiation", "1"), 0, "", "", "naaccr.radiation.none", ""},
         TrtCase{"uninterpreted_code", it("rxSummChemo", "05"), 0, "", "", "naaccr.treatment_code_not_interpreted", ""}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(NaaccrKi67, CategoriesGiveComparatorsAndGrades) {
   struct C { const char* code; const char* comparator; const char* grade; };

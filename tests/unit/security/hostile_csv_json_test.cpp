@@ -3,6 +3,8 @@
 // file with a located diagnostic; huge inputs are never held whole.
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include "hostile_input_util.hpp"
 
 namespace netconv {
@@ -10,10 +12,7 @@ namespace {
 
 using hostile::Format;
 
-std::string field(const SourceRecord& r, const char* name) {
-  const auto* f = r.get(name);
-  return f ? f->value : "<absent>";
-}
+using test_support::field_value;
 const Diagnostic* problem(const SourceRecord& r) { return r.problems.empty() ? nullptr : &r.problems.front(); }
 
 // ---- CSV ----
@@ -42,7 +41,7 @@ TEST(SecurityCsv, HundredMegabyteFieldIsRejectedAndTheNextRowRead) {
   EXPECT_EQ(r.records[0].location.line, 2u);
   EXPECT_EQ(problem(r.records[0])->location.line, 2u) << "located on the record, not the line after it";
   EXPECT_TRUE(r.records[1].problems.empty());
-  EXPECT_EQ(field(r.records[1], "sex"), "M");
+  EXPECT_EQ(field_value(r.records[1], "sex"), "M");
   EXPECT_EQ(r.records[1].location.line, 3u);
 }
 
@@ -76,11 +75,11 @@ TEST(SecurityCsv, InvalidUtf8RejectsTheRowByField) {
 TEST(SecurityCsv, MixedLineEndingsKeepLinesRight) {
   auto r = hostile::read(Format::csv, "patient_id,sex\r\nP1,F\rP2,M\nP3,F\r\n\"P4\",\"a\r\nb\"\nP5,M");
   ASSERT_EQ(r.records.size(), 5u);
-  EXPECT_EQ(field(r.records[1], "patient_id"), "P2");
+  EXPECT_EQ(field_value(r.records[1], "patient_id"), "P2");
   EXPECT_EQ(r.records[1].location.line, 3u);
   EXPECT_EQ(r.records[2].location.line, 4u);
-  EXPECT_EQ(field(r.records[3], "sex"), "a\r\nb");
-  EXPECT_EQ(field(r.records[4], "patient_id"), "P5");
+  EXPECT_EQ(field_value(r.records[3], "sex"), "a\r\nb");
+  EXPECT_EQ(field_value(r.records[4], "patient_id"), "P5");
   EXPECT_EQ(r.records[4].location.line, 7u);
   for (const auto& rec : r.records) EXPECT_TRUE(rec.problems.empty());
 }

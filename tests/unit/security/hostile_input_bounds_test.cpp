@@ -4,6 +4,8 @@
 // control characters in any field reject the record.
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include "hostile_input_util.hpp"
 #include "mapping/mapper.hpp"
 
@@ -26,10 +28,7 @@ constexpr bool kRssMeaningful = true;
 #endif
 
 const Diagnostic* problem(const SourceRecord& r) { return r.problems.empty() ? nullptr : &r.problems.front(); }
-std::string field(const SourceRecord& r, const char* name) {
-  const auto* f = r.get(name);
-  return f ? f->value : "<absent>";
-}
+using test_support::field_value;
 
 TEST(SecurityCsvBounds, SeparatorsCountTowardTheRecordLimit) {
   // 10 MB of commas was 848 MB: commas did not count and each made a cell
@@ -41,7 +40,7 @@ TEST(SecurityCsvBounds, SeparatorsCountTowardTheRecordLimit) {
   ASSERT_EQ(r.records.size(), 2u);
   ASSERT_NE(problem(r.records[0]), nullptr);
   EXPECT_TRUE(problem(r.records[0])->code == "NC-CSV-012" || problem(r.records[0])->code == "NC-CSV-007");
-  EXPECT_EQ(field(r.records[1], "patient_id"), "P2");
+  EXPECT_EQ(field_value(r.records[1], "patient_id"), "P2");
   // quotes count too: 20 bytes of "" escapes hold 10 bytes of text, over a 16-byte limit
   std::istringstream quotes("patient_id,sex\n\"" + std::string(20, '"') + "\",M\n");
   auto q = hostile::read(Format::csv, quotes, 16);
@@ -71,10 +70,10 @@ TEST(SecurityCsvBounds, RunawayQuoteGivesBackTheLinesItSwallowed) {
   EXPECT_EQ(problem(r.records[0])->code, "NC-CSV-004");
   EXPECT_EQ(problem(r.records[0])->location.line, 2u);
   EXPECT_EQ(problem(r.records[0])->location.column, 4u);
-  EXPECT_EQ(field(r.records[0], "sex").find('\n'), std::string::npos) << "the reject holds later lines";
+  EXPECT_EQ(field_value(r.records[0], "sex").find('\n'), std::string::npos) << "the reject holds later lines";
   for (int i = 1; i < 5000; ++i) {
     ASSERT_TRUE(r.records[i].problems.empty()) << "row " << i;
-    ASSERT_EQ(field(r.records[i], "patient_id"), "P" + std::to_string(i));
+    ASSERT_EQ(field_value(r.records[i], "patient_id"), "P" + std::to_string(i));
     ASSERT_EQ(r.records[i].location.line, static_cast<std::uint64_t>(i + 2));
   }
 }
@@ -90,7 +89,7 @@ TEST(SecurityCsvBounds, RunawayQuoteWithinAReplayResumesToo) {
   ASSERT_NE(problem(r.records[1]), nullptr);
   EXPECT_EQ(problem(r.records[1])->code, "NC-CSV-004");
   EXPECT_EQ(r.records[1].location.line, 3u);
-  EXPECT_EQ(field(r.records[101], "patient_id"), "C99");
+  EXPECT_EQ(field_value(r.records[101], "patient_id"), "C99");
   EXPECT_EQ(r.records[101].location.line, 103u);
 }
 

@@ -19,7 +19,7 @@
 
 #include "mapping/naaccr_translate.hpp"
 #include "readers/reader.hpp"
-#include "shipped_tables.hpp"
+#include "support/shipped_tables.hpp"
 
 namespace netconv::hostile {
 

@@ -20,6 +20,9 @@
 
 #include "validation/cda_validator.hpp"
 #include "validation/xml_subset_scan.hpp"
+#include "validation/xsd_compiled.hpp"
+#include "support/files.hpp"
+#include "support/param_names.hpp"
 
 namespace netconv {
 namespace {
@@ -27,12 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSchema = std::string(NETCONV_SOURCE_DIR) + "/schemas/cda/netconv-ccda.xsd";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 
 // Every CDA document and section file the samples expect, and the valid validation fixtures.
 std::vector<std::string> valid_documents() {
@@ -93,7 +91,12 @@ TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnEverySampleDocumentAndItsVariants) {
   ASSERT_GT(docs.size(), 100u) << "sample outputs missing";
   for (const auto& d : docs) ASSERT_TRUE(with_memo.validate(d, "d.xml").empty()) << d.substr(0, 300);
   const auto learned = with_memo.memo_stats();
-  EXPECT_GT(learned.hits, docs.size() / 2) << "the samples repeat their shapes: most should be answered";
+  // Without the attribute-use mirror (a libxml2 it was not checked against) every attribute slot
+  // accepts only values seen, and the samples' documents differ in ids and dates: the memo then
+  // answers next to none, by design; the verdicts below must still agree.
+  if (xsd::attribute_uses_mirrored()) {
+    EXPECT_GT(learned.hits, docs.size() / 2) << "the samples repeat their shapes: most should be answered";
+  }
   EXPECT_GT(learned.shapes, 50u);
   EXPECT_GT(learned.kept_subtrees, 20u) << "subtrees repeated byte for byte are kept and skipped";
 
@@ -206,8 +209,9 @@ constexpr const char* kSmallDocument = R"(<r xmlns="urn:t" xmlns:xsi="http://www
 )";
 
 TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnASmallSchemaWithEveryKindOfSlot) {
-  const fs::path xsd = fs::temp_directory_path() / ("netconv-memo-" + std::to_string(::getpid()) + ".xsd");
-  std::ofstream(xsd) << kSmallSchema;
+  const test_support::TempDir temp("memo");
+  const fs::path xsd = temp.dir / "small.xsd";
+  test_support::spit(xsd, kSmallSchema);
   {
     CdaValidator with_memo(xsd.string()), without(xsd.string(), false);
     const std::string doc = kSmallDocument;
@@ -230,7 +234,6 @@ TEST(CdaShapeMemo, SameVerdictsAsLibxml2OnASmallSchemaWithEveryKindOfSlot) {
     EXPECT_GT(o.invalid, o.variants / 2);
     EXPECT_GT(with_memo.memo_stats().hits, 10u) << "valid values in typed slots are answered";
   }
-  fs::remove(xsd);
 }
 
 TEST(CdaShapeMemo, AnswersOnlyAfterLearningFromAValidDocument) {
@@ -271,6 +274,7 @@ struct ScanCase {
   std::string xml;
   bool accepted;
 };
+NETCONV_PRINT_CASE_AS_NAME(ScanCase)
 
 class XmlSubsetScanCases : public ::testing::TestWithParam<ScanCase> {};
 
@@ -332,6 +336,6 @@ INSTANTIATE_TEST_SUITE_P(
         ScanCase{"long_value", "<a x=\"" + std::string(100000, 'v') + "\">" + std::string(100000, 't') + "</a>", true},
         ScanCase{"deep", nested(200), true},
         ScanCase{"too_deep", nested(300), false}),
-    [](const ::testing::TestParamInfo<ScanCase>& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 }  // namespace netconv

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
@@ -19,8 +19,10 @@
 
 #include "core/errors.hpp"
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
+#include "support/shipped_tables.hpp"
 #include "writers/cda_document.hpp"
+#include "support/files.hpp"
 
 namespace netconv {
 namespace {
@@ -35,22 +37,11 @@ const CdaValidator& validator() {
 }
 
 model::PatientCases patient() {
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
-  for (const auto& [k, v] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"patient_id", "P1"}, {"birth_date", "1958"}, {"sex", "M"}, {"primary_site", "C25.1"}, {"histology", "8240/3"},
-           {"diagnosis_date", "2021-03"}, {"ki67_percent", "3"}, {"mitotic_count", "1"}, {"differentiation", "well"},
-           {"metastatic_sites", "liver"}, {"syndromes", "MEN1"},
-           {"treatments", "surgery:distal_pancreatectomy@2021-04-02|ssa:lanreotide@2021-05/2022-01"}}) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(f);
-  }
-  auto o = Mapper(tables(), {"urn:test:pid"}).map(r);
-  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted) << (o.reasons.empty() ? "" : o.reasons[0].message);
-  return {o.net_case.patient, {o.net_case}};
+  return test_support::patient_cases(test_support::map_with_shipped_tables(test_support::make_record(
+      {{"patient_id", "P1"}, {"birth_date", "1958"}, {"sex", "M"}, {"primary_site", "C25.1"}, {"histology", "8240/3"},
+       {"diagnosis_date", "2021-03"}, {"ki67_percent", "3"}, {"mitotic_count", "1"}, {"differentiation", "well"},
+       {"metastatic_sites", "liver"}, {"syndromes", "MEN1"},
+       {"treatments", "surgery:distal_pancreatectomy@2021-04-02|ssa:lanreotide@2021-05/2022-01"}})));
 }
 
 std::string document() {
@@ -202,12 +193,7 @@ TEST(CdaValidator, ThreadsShareOneSchema) {
   EXPECT_EQ(bad.load(), 0);
 }
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using test_support::slurp;
 
 // Single clinical statements made elsewhere: the verdicts of the CDA R2 oracle on its fixtures and
 // on tests/data/validation. netconv's section profile is stricter than CDA R2 (by design).
@@ -225,7 +211,7 @@ TEST(CdaValidator, SnippetsAgreeWithOracleFixtures) {
     for (const auto& e : fs::directory_iterator(dir)) {
       if (e.path().extension() != ".xml") continue;
       if (e.path().filename() == "section-problems.xml") continue;  // foreign section: netconv's section profile is stricter
-      auto ds = validator().validate(read(e.path()), e.path().filename().string());
+      auto ds = validator().validate(slurp(e.path()), e.path().filename().string());
       EXPECT_EQ(ds.empty(), valid) << e.path() << "\n" << problems(ds);
       ++n;
     }

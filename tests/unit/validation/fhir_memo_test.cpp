@@ -16,6 +16,7 @@
 
 #include "core/errors.hpp"
 #include "validation/fhir_validator.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 using netconv::FhirValidator;
@@ -60,12 +61,7 @@ std::string render(const std::vector<ValidationIssue>& issues) {
   return s;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using netconv::test_support::slurp;
 
 // Every resource the suite has: sample outputs (one per NDJSON line), fixtures, mCODE examples.
 std::vector<std::string> corpus() {

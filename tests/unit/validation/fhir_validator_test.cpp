@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -20,6 +20,7 @@
 #include "validation/fhir_schema.hpp"
 #include "validation/json_tree.hpp"
 #include "validation/validate_files.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 using netconv::FhirValidator;
@@ -44,12 +45,7 @@ const FhirValidator* validator() {
   if (!validator()) GTEST_SKIP() << "FHIR packages not installed: run scripts/install-fhir-packages.sh"; \
   [[maybe_unused]] const FhirValidator& v = *validator()
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using netconv::test_support::slurp;
 
 bool has_error(const std::vector<ValidationIssue>& is) {
   for (const auto& i : is)

@@ -1,6 +1,7 @@
 // The validator's JSON tree: what it accepts and rejects (as RFC 8259 and nlohmann/json do, so
 // `netconv validate` keeps its verdicts), where it says the error is, and what it keeps.
 #include "validation/json_tree.hpp"
+#include "support/param_names.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,6 +21,7 @@ struct Malformed {
   std::string text;
   std::size_t byte;  // where the error is reported
 };
+NETCONV_PRINT_CASE_AS_NAME(Malformed)
 
 class JsonTreeRejects : public ::testing::TestWithParam<Malformed> {};
 
@@ -48,7 +50,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"invalid_utf8_byte", "[\"a\xFF\"]", 3}, Malformed{"overlong_utf8", "[\"\xC0\xAF\"]", 2},
                       Malformed{"utf8_surrogate", "[\"\xED\xA0\x80\"]", 2}, Malformed{"truncated_utf8", "[\"\xE2\x82\"]", 2},
                       Malformed{"unterminated_string", "[\"abc", 5}),
-    [](const auto& info) { return std::string(info.param.name); });
+    netconv::test_support::CaseName{});
 
 TEST(JsonTree, NestingIsLimitedNotRecursive) {
   JsonTree t;

@@ -2,14 +2,15 @@
 // the model says (codes, precision of dates, unverified concepts as nullFlavor).
 #include <gtest/gtest.h>
 
-#include "shared_reference.hpp"
+#include "support/shared_reference.hpp"
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
 #include <filesystem>
 
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
+#include "support/shipped_tables.hpp"
 #include "writers/cda_document.hpp"
 
 namespace netconv::cda {
@@ -22,23 +23,8 @@ const Context& context() {
   return c;
 }
 
-model::PatientCases patient(std::initializer_list<std::pair<const char*, const char*>> fields) {
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
-  for (const auto& [k, v] : fields) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(f);
-  }
-  Mapper m(tables(), {"urn:test:pid"});
-  auto o = m.map(r);
-  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted) << (o.reasons.empty() ? "" : o.reasons[0].message);
-  model::PatientCases pc;
-  pc.patient = o.net_case.patient;
-  pc.cases.push_back(o.net_case);
-  return pc;
+model::PatientCases patient(const test_support::Fields& fields) {
+  return test_support::patient_cases(test_support::map_with_shipped_tables(test_support::make_record(fields)));
 }
 
 model::PatientCases ileal() {

@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/records.hpp"
+#include "support/shipped_tables.hpp"
 #include "writers/cda_document.hpp"
 #include "writers/fhir_json.hpp"
 
@@ -12,28 +13,11 @@ namespace {
 
 const MappingSet& tables() { return test_support::shipped_tables(); }
 
-model::PatientCases patient(std::initializer_list<std::pair<const char*, const char*>> extra) {
-  SourceRecord r;
-  r.location = {"t.csv", 2, 1, ""};
-  auto add = [&](const char* k, const char* v) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.csv", 2, 1, k};
-    r.fields.push_back(f);
-  };
-  add("patient_id", "P1");
-  add("primary_site", "C17.2");
-  add("histology", "8240/3");
-  add("diagnosis_date", "2019-06-11");
-  for (const auto& [k, v] : extra) add(k, v);
-  Mapper m(tables(), {"urn:test:pid"});
-  auto o = m.map(r);
-  EXPECT_EQ(o.kind, RecordOutcome::Kind::converted) << (o.reasons.empty() ? "" : o.reasons[0].message);
-  model::PatientCases pc;
-  pc.patient = o.net_case.patient;
-  pc.cases.push_back(o.net_case);
-  return pc;
+// An ileal NET diagnosed 2019-06-11 with the fields of `extra` appended (repeated names kept).
+model::PatientCases patient(const test_support::Fields& extra) {
+  test_support::Fields all{{"patient_id", "P1"}, {"primary_site", "C17.2"}, {"histology", "8240/3"}, {"diagnosis_date", "2019-06-11"}};
+  all.insert(all.end(), extra.begin(), extra.end());
+  return test_support::patient_cases(test_support::map_with_shipped_tables(test_support::make_record(all)));
 }
 
 std::vector<std::string> fhir(const model::PatientCases& pc, const std::string& type) {
@@ -247,16 +231,8 @@ TEST(Laterality, NotPairedOrUnknownSideAddsNoQualifier) {
 namespace netconv {
 
 TEST(Laterality, ACodeTheItemDoesNotHaveRejectsTheRecord) {
-  SourceRecord r;
-  r.location = {"t.xml", 2, 1, ""};
-  for (const auto& [k, v] : {std::pair{"patient_id", "P1"}, {"primary_site", "C34.1"}, {"histology", "8240/3"}, {"naaccr.laterality", "6"}}) {
-    RawField f;
-    f.name = k;
-    f.value = v;
-    f.location = {"t.xml", 2, 1, k};
-    r.fields.push_back(f);
-  }
-  auto o = Mapper(tables(), {"urn:test:pid"}).map(r);
+  auto r = test_support::make_record({{"patient_id", "P1"}, {"primary_site", "C34.1"}, {"histology", "8240/3"}, {"naaccr.laterality", "6"}}, "t.xml");
+  auto o = test_support::map_with_shipped_tables(r);
   ASSERT_EQ(o.kind, RecordOutcome::Kind::rejected);
   EXPECT_EQ(o.reasons.at(0).code, "NC-NAACCR-031");
 }
