@@ -125,6 +125,9 @@ class Run {
       // the definitions were parsed into large temporary documents: give that memory back before
       // the records start, so the run's peak is the compiled rules plus the records in flight
       malloc_trim(0);
+      CheckSessionOptions so;
+      so.caches = opt.validation_cache;
+      sessions_ = std::make_unique<CheckSessionPool>(so);
       s_.validator_load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
     }
     if (opt.jobs > 1024 || opt.batch_records < 1) throw ConfigError("jobs must be 0-1024 and batch at least 1");
@@ -368,23 +371,24 @@ class Run {
   }
 
   void check(const RenderedPatient& out, std::map<std::string, std::vector<Diagnostic>>& failed) const {
+    if (!sessions_) return;
+    auto session = sessions_->borrow();  // this worker's caches and scratch, for this item
     for (const auto& t : out.targets) {
       if (t.media != "fhir-json" || !fhir_validator_) continue;
       std::string_view json(out.chunks[t.chunk].bytes.data() + t.offset, t.length);
       std::string label = t.label;
-      for (const auto& issue : fhir_validator_->errors(json)) {
+      for (const auto& issue : fhir_validator_->check(*session, json, {std::string(), true})) {
         // a FHIR target carries no label: the failed resource is named here, once
         if (label.empty()) label = out.chunks[t.chunk].path + " " + fhir_resource_label(nlohmann::json::parse(json, nullptr, false));
-        failed[std::string(t.record_key)].push_back({Severity::error, "NC-OUT-001", {label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
+        Diagnostic d = issue.diagnostic();
+        d.location = {label, 0, 0, issue.location.field};
+        failed[std::string(t.record_key)].push_back(std::move(d));
       }
     }
     if (!out.targets.empty() || !cda_validator_) return;
     for (const auto& c : out.chunks)  // writers without targets: each whole file is checked
       if (c.whole_file && c.path.size() > 4 && c.path.compare(c.path.size() - 4, 4, ".xml") == 0)
-        for (auto d : cda_validator_->validate(c.bytes, c.path)) {
-          if (d.severity != Severity::error) continue;
-          failed[""].push_back(std::move(d));
-        }
+        for (const auto& issue : cda_validator_->check(*session, c.bytes, {c.path, true})) failed[""].push_back(issue.diagnostic());
   }
 
   // Runs on the producer thread, in input order.
@@ -487,6 +491,7 @@ class Run {
   std::vector<std::unique_ptr<OutputWriter>> writers_;
   std::unique_ptr<FhirValidator> fhir_validator_;
   std::unique_ptr<CdaValidator> cda_validator_;
+  std::unique_ptr<CheckSessionPool> sessions_;  // set when validating
   ColumnMap columns_;
   ConvertSummary s_;
   BufferSink reader_diags_;

@@ -232,6 +232,20 @@ void CdaValidator::clear_memo() const {
   if (tc.memo) tc.memo.emplace(compiled_->schema, tc.ids.names);
 }
 
+std::vector<CheckIssue> CdaValidator::check(CheckSession&, std::string_view xml, const CheckTarget& target) const {
+  std::vector<CheckIssue> out;
+  for (auto& d : validate(std::string(xml), target.file)) {
+    if (target.errors_only && d.severity != Severity::error) continue;
+    CheckIssue c;
+    c.severity = d.severity != Severity::error ? CheckSeverity::warning : d.code == "NC-CDA-001" ? CheckSeverity::fatal : CheckSeverity::error;
+    c.code = std::move(d.code);
+    c.message = std::move(d.message);
+    c.location = std::move(d.location);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
   ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
   if (tc.memo && tc.memo->known_valid(xml)) return {};

@@ -916,15 +916,29 @@ std::vector<ValidationIssue> FhirValidator::validate_parsed(const nlohmann::json
   return validate(resource.dump(), profile_url);
 }
 
-std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return check(text, std::string(), false); }
+std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return run(text, std::string(), false); }
 
 std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
-  return check(text, profile_url, false);
+  return run(text, profile_url, false);
 }
 
-std::vector<ValidationIssue> FhirValidator::errors(std::string_view text) const { return check(text, std::string(), true); }
+std::vector<ValidationIssue> FhirValidator::errors(std::string_view text) const { return run(text, std::string(), true); }
 
-std::vector<ValidationIssue> FhirValidator::check(std::string_view text, const std::string& profile_url, bool errors_only) const {
+std::vector<CheckIssue> FhirValidator::check(CheckSession&, std::string_view text, const CheckTarget& target) const {
+  std::vector<CheckIssue> out;
+  for (auto& i : run(text, target.profile, target.errors_only)) {
+    CheckIssue c;
+    c.severity = i.rule == "json" ? CheckSeverity::fatal : i.severity == Severity::error ? CheckSeverity::error : CheckSeverity::warning;
+    c.code = "NC-OUT-001";
+    c.rule = std::move(i.rule);
+    c.message = std::move(i.message);
+    c.location = {target.file, i.line, 0, std::move(i.path)};
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<ValidationIssue> FhirValidator::run(std::string_view text, const std::string& profile_url, bool errors_only) const {
   std::vector<ValidationIssue> out;
   // an extra profile and the official schema are outside what the cache remembers
   fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;

@@ -15,6 +15,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/diagnostics.hpp"
+#include "validation/checker.hpp"
 
 namespace netconv {
 
@@ -55,7 +56,7 @@ std::string fhir_resource_label(const nlohmann::json& resource);
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
 std::string resolve_fhir_packages_dir(const std::string& option_value);
 
-class FhirValidator {
+class FhirValidator : public Checker {
  public:
   // Throws ConfigError with a clear message (incl. how to run scripts/install-fhir-packages.sh)
   // when a package or the schema file is missing or unreadable.
@@ -63,7 +64,12 @@ class FhirValidator {
 
   FhirValidator(FhirValidator&&) noexcept;
   FhirValidator& operator=(FhirValidator&&) noexcept;
-  ~FhirValidator();
+  ~FhirValidator() override;
+
+  // The Checker seam (checker.hpp): one resource's issues, code NC-OUT-001, the JSON path in
+  // location.field; invalid JSON is fatal (rule "json").
+  std::string_view media() const override { return "fhir-json"; }
+  std::vector<CheckIssue> check(CheckSession& session, std::string_view resource_json, const CheckTarget& target) const override;
 
   // Validates one resource (JSON text) against R4 and the profiles in its meta.profile.
   std::vector<ValidationIssue> validate(std::string_view resource_json) const;
@@ -87,7 +93,7 @@ class FhirValidator {
 
  private:
   FhirValidator();
-  std::vector<ValidationIssue> check(std::string_view text, const std::string& profile_url, bool errors_only) const;
+  std::vector<ValidationIssue> run(std::string_view text, const std::string& profile_url, bool errors_only) const;
   // Issues made final: duplicates dropped, each given its line in the text (or only the errors,
   // without lines).
   static std::vector<ValidationIssue> finish(std::string_view text, std::vector<ValidationIssue>& issues, bool errors_only);
