@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitDataProblems = 1,  // finished, but records were rejected or checks failed
   kExitUsage = 2,         // bad option, broken mapping table or configuration
   kExitIo = 3,            // input/output error
-  kExitInternal = 4,      // a bug: a broken invariant (std::logic_error) or an unexpected exception
+  kExitInternal = 4,      // a defect inside netconv (InternalError, std::logic_error, an unexpected exception)
   kExitInterrupted = 130,
 };
 
@@ -20,6 +20,14 @@ class ConfigError : public std::runtime_error {
 };
 
 class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Something netconv itself got wrong or could not do (a library refused memory, a state that
+// should be impossible): neither a data problem nor a configuration or I/O one, so callers can
+// tell it apart and exit with kExitInternal.
+class InternalError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -21,22 +21,19 @@ class CdaChecker : public OutputChecker {
 
   // The CDA writer describes no targets: each whole document or section file is checked, and a
   // violation rejects every record of the patient (a document is the whole patient).
-  void check(const RenderedPatient& out, FailedRecords& failed) const override {
+  void check(CheckSession& session, const RenderedPatient& out, FailedRecords& failed) const override {
     if (!out.targets.empty()) return;
     for (const auto& c : out.chunks)
       if (c.whole_file && is_xml(c.path))
-        for (auto d : validator_.validate(c.bytes, c.path)) {
-          if (d.severity != Severity::error) continue;
-          failed[""].push_back(std::move(d));
-        }
+        for (const auto& issue : validator_.check(session, c.bytes, {c.path, true})) failed[""].push_back(issue.diagnostic());
   }
 
-  void check_file(const std::string& path, std::string_view text, const std::function<void(CheckedUnit)>& emit) const override {
+  void check_file(CheckSession& session, const std::string& path, std::string_view text,
+                  const std::function<void(CheckedUnit)>& emit) const override {
     CheckedUnit u{path, 0, "CDA", {}};
-    for (auto& d : validator_.validate(std::string(text), path)) {
-      d.location.file = path;
-      d.location.column = 0;
-      u.issues.push_back(std::move(d));
+    for (auto& i : validator_.check(session, text, {path, false, ""})) {
+      const auto severity = i.severity == CheckSeverity::warning ? Severity::warning : Severity::error;
+      u.issues.push_back({severity, std::move(i.code), {path, i.location.line, 0, std::move(i.location.field)}, std::move(i.message), ""});
     }
     emit(std::move(u));
   }

@@ -16,8 +16,10 @@ std::unique_ptr<OutputWriter> make_fhir_writer(const WriterOptions& o, const Map
 namespace {
 using nlohmann::json;
 
-Diagnostic as_diagnostic(ValidationIssue&& i, const std::string& file) {
-  return {i.severity, std::move(i.rule), {file, i.line, 0, std::move(i.path)}, std::move(i.message), ""};
+// How `validate` shows an issue: the rule as its code (e.g. [cardinality]).
+Diagnostic as_diagnostic(CheckIssue&& i) {
+  const auto severity = i.severity == CheckSeverity::warning ? Severity::warning : Severity::error;
+  return {severity, std::move(i.rule), std::move(i.location), std::move(i.message), ""};
 }
 
 class FhirChecker : public OutputChecker {
@@ -34,23 +36,25 @@ class FhirChecker : public OutputChecker {
     validator_.emplace(FhirValidator::load(resolve_fhir_packages_dir(o.fhir_packages), vo));
   }
 
-  void check(const RenderedPatient& out, FailedRecords& failed) const override {
+  void check(CheckSession& session, const RenderedPatient& out, FailedRecords& failed) const override {
     for (const auto& t : out.targets) {
-      if (t.media != "fhir-json") continue;
+      if (t.media != validator_->media()) continue;
       std::string_view text(out.chunks[t.chunk].bytes.data() + t.offset, t.length);
       std::string label = t.label;
-      for (const auto& issue : validator_->errors(text)) {
+      for (const auto& issue : validator_->check(session, text, {std::string(), true})) {
         // a FHIR target carries no label: the failed resource is named here, once
         if (label.empty()) label = out.chunks[t.chunk].path + " " + fhir_resource_label(json::parse(text, nullptr, false));
-        failed[std::string(t.record_key)].push_back(
-            {Severity::error, "NC-OUT-001", {label, 0, 0, issue.path}, issue.rule + ": " + issue.message, ""});
+        Diagnostic d = issue.diagnostic();
+        d.location = {label, 0, 0, issue.location.field};
+        failed[std::string(t.record_key)].push_back(std::move(d));
       }
     }
   }
 
-  void check_file(const std::string& path, std::string_view text, const std::function<void(CheckedUnit)>& emit) const override {
+  void check_file(CheckSession& session, const std::string& path, std::string_view text,
+                  const std::function<void(CheckedUnit)>& emit) const override {
     const auto ext = lower_extension(path);
-    if (ext != ".ndjson" && ext != ".jsonl") return check_text(path, text, 0, false, emit);
+    if (ext != ".ndjson" && ext != ".jsonl") return check_text(session, path, text, 0, false, emit);
     std::size_t pos = 0, line = 0, count = 0;
     while (pos <= text.size()) {
       auto nl = text.find('\n', pos);
@@ -59,7 +63,7 @@ class FhirChecker : public OutputChecker {
       if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
       if (l.find_first_not_of(" \t") != std::string_view::npos) {
         ++count;
-        check_text(path, l, line, true, emit);
+        check_text(session, path, l, line, true, emit);
       }
       if (nl == std::string_view::npos) break;
       pos = nl + 1;
@@ -70,25 +74,27 @@ class FhirChecker : public OutputChecker {
 
  private:
   // One JSON text holding a resource or a Bundle: a verdict per entry, and one for the envelope.
-  void check_text(const std::string& file, std::string_view text, std::uint64_t line_offset, bool ndjson,
+  void check_text(CheckSession& session, const std::string& file, std::string_view text, std::uint64_t line_offset, bool ndjson,
                   const std::function<void(CheckedUnit)>& emit) const {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    auto issues = validator_->validate(text, profile_);
-    for (auto& i : issues) {
-      if (ndjson) i.line = line_offset;
-      else if (i.line == 0) i.line = 1;
+    std::vector<Diagnostic> issues;
+    for (auto& i : validator_->check(session, text, {file, false, profile_})) {
+      issues.push_back(as_diagnostic(std::move(i)));
+      auto& line = issues.back().location.line;
+      if (ndjson) line = line_offset;
+      else if (line == 0) line = 1;
     }
     json r = json::parse(text.begin(), text.end(), nullptr, false);
     if (!r.is_discarded() && r.is_object() && r.value("resourceType", "") == "Bundle" && r.contains("entry") &&
         r["entry"].is_array())
       return split_bundle(file, text, r, std::move(issues), ndjson ? line_offset : 0, emit);
     CheckedUnit u{file, ndjson ? line_offset : 1, r.is_discarded() ? "(invalid JSON)" : fhir_resource_label(r), {}};
-    for (auto& i : issues) u.issues.push_back(as_diagnostic(std::move(i), file));
+    u.issues = std::move(issues);
     emit(std::move(u));
   }
 
   // A Bundle's issues go to the entry whose resource they are in, the rest to the envelope.
-  static void split_bundle(const std::string& file, std::string_view text, const json& r, std::vector<ValidationIssue> issues,
+  static void split_bundle(const std::string& file, std::string_view text, const json& r, std::vector<Diagnostic> issues,
                            std::uint64_t ndjson_line, const std::function<void(CheckedUnit)>& emit) {
     const std::size_t n = r["entry"].size();
     std::vector<CheckedUnit> entries(n);
@@ -101,11 +107,12 @@ class FhirChecker : public OutputChecker {
     for (auto& i : issues) {
       const std::string prefix = "Bundle.entry[";
       std::size_t k = n;
-      if (i.path.rfind(prefix, 0) == 0) {
-        auto close = i.path.find(']', prefix.size());
-        if (close != std::string::npos && i.path.compare(close, 10, "].resource") == 0) k = std::stoul(i.path.substr(prefix.size()));
+      const auto& path = i.location.field;
+      if (path.rfind(prefix, 0) == 0) {
+        auto close = path.find(']', prefix.size());
+        if (close != std::string::npos && path.compare(close, 10, "].resource") == 0) k = std::stoul(path.substr(prefix.size()));
       }
-      (k < n ? entries[k] : env).issues.push_back(as_diagnostic(std::move(i), file));
+      (k < n ? entries[k] : env).issues.push_back(std::move(i));
     }
     fhir::JsonLocator where(text);  // entries indexed once: a per-entry search from the top is quadratic
     for (std::size_t k = 0; k < n; ++k) {

@@ -21,6 +21,7 @@
 #include "core/diagnostics.hpp"
 #include "mapping/mapping_set.hpp"
 #include "readers/reader.hpp"
+#include "validation/checker.hpp"
 #include "writers/writer.hpp"
 
 namespace netconv {
@@ -66,14 +67,15 @@ struct CheckedUnit {
 };
 
 // An output format's checker: loaded once (it may take seconds), then used from every worker
-// thread at once (const methods are thread-safe).
+// thread at once (const methods are thread-safe for distinct sessions). What a check learns or
+// reuses lives in the CheckSession the caller passes in (validation/checker.hpp): one per worker.
 class OutputChecker {
  public:
   virtual ~OutputChecker() = default;
   // Adds the violations of one rendered patient's output (errors only) to `failed`.
-  virtual void check(const RenderedPatient& out, FailedRecords& failed) const = 0;
+  virtual void check(CheckSession& session, const RenderedPatient& out, FailedRecords& failed) const = 0;
   // One whole file given to `netconv validate`; each verdict goes to `emit`, in file order.
-  virtual void check_file(const std::string& path, std::string_view text,
+  virtual void check_file(CheckSession& session, const std::string& path, std::string_view text,
                           const std::function<void(CheckedUnit)>& emit) const = 0;
 };
 
@@ -94,11 +96,8 @@ struct OutputFormat {
   std::vector<std::string> file_extensions;  // files `validate` hands to the checker (lower-case, with the dot)
   // The units of one rendered chunk, in order (a unit that cannot be read gets an empty label).
   std::function<std::vector<OutputUnit>(const OutputChunk&)> units;
-  // explain: a few lines saying what one unit holds (codings, templates), each with `indent`.
+  // explain: a few indented lines saying what one unit holds (codings, templates).
   std::function<void(const OutputChunk&, const OutputUnit&, std::ostream&)> describe;
-  // check-mappings: problems in one unit that a table row may cause and the checker may not see
-  // (well-formedness, code and URI syntax, UCUM units): (code path or "", message) pairs.
-  std::function<std::vector<std::pair<std::string, std::string>>(const OutputUnit&)> lint;
 };
 
 class FormatRegistry {

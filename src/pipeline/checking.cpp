@@ -45,10 +45,13 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   // the definitions were parsed into large temporary documents: give that memory back before
   // the records start, so the run's peak is the compiled rules plus the records in flight
   malloc_trim(0);
+  CheckSessionOptions so;
+  so.caches = opt.validation_cache;
+  sessions_ = std::make_unique<CheckSessionPool>(so);
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 }
 
-void OutputStage::render_checked(model::PatientCases& group, WorkResult& r) const {
+void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const {
   auto& s = r.counts;
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
@@ -57,10 +60,10 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r) cons
       outputs_[i].writer->render(group, rendered[i]);
     }
     FailedRecords failed;  // record key ("" = every record) -> violations
-    if (validate_) {
+    if (session) {
       const auto check_start = std::chrono::steady_clock::now();
       for (std::size_t i = 0; i < outputs_.size(); ++i)
-        if (outputs_[i].checker) outputs_[i].checker->check(rendered[i], failed);
+        if (outputs_[i].checker) outputs_[i].checker->check(*session, rendered[i], failed);
       s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
     }
     if (failed.empty()) {

@@ -28,8 +28,11 @@ class OutputStage {
  public:
   // Throws ConfigError for an unknown format or when a checker cannot load.
   OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
-  void render_checked(model::PatientCases& group, WorkResult& r) const;
+  // `session`: the calling worker's (null when nothing is checked, --no-validate).
+  void render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const;
   double checker_load_seconds() const { return load_seconds_; }
+  // The checks' sessions, one lent to each work item while it runs; null with --no-validate.
+  CheckSessionPool* sessions() const { return sessions_.get(); }
 
  private:
   struct Output {
@@ -42,6 +45,7 @@ class OutputStage {
   std::vector<Output> outputs_;
   bool validate_;
   double load_seconds_ = 0;
+  std::unique_ptr<CheckSessionPool> sessions_;
 };
 
 }  // namespace netconv

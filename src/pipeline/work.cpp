@@ -11,16 +11,22 @@ PatientWork::PatientWork(const ConvertOptions& opt, const MappingSet& t, const O
       outputs_(outputs) {}
 
 WorkResult PatientWork::process(WorkItem& item) const {
+  if (!outputs_.sessions()) return process(item, nullptr);
+  auto session = outputs_.sessions()->borrow();  // this worker's caches and scratch, for this item
+  return process(item, &*session);
+}
+
+WorkResult PatientWork::process(WorkItem& item, CheckSession* session) const {
   WorkResult r;
   r.diagnostics = std::move(item.reader_diagnostics);
   for (auto& patient : item.patients) {
     if (patient.too_many) reject_too_many(patient, r);
-    else convert_patient(patient, r);
+    else convert_patient(patient, r, session);
   }
   return r;
 }
 
-void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r) const {
+void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, CheckSession* session) const {
   auto& s = r.counts;
   model::PatientCases group;
   for (const auto& rec : patient.records) {
@@ -60,7 +66,7 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r) 
     ++s.converted;
     group.cases.push_back(std::move(o.net_case));
   }
-  outputs_.render_checked(group, r);
+  outputs_.render_checked(group, r, session);
 }
 
 void PatientWork::reject_too_many(const PatientRecords& patient, WorkResult& r) const {

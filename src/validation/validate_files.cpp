@@ -39,12 +39,13 @@ std::string read_file(const fs::path& p) {
 // loaded on its first file (or taken from the options, already loaded).
 class Runner {
  public:
-  Runner(const ValidateFilesOptions& o, const FormatRegistry& formats) : o_(o), formats_(formats) {}
+  Runner(const ValidateFilesOptions& o, const FormatRegistry& formats)
+      : o_(o), formats_(formats), session_(CheckSessionOptions{o.validation_cache}) {}
 
   void file(const fs::path& p) {
     const auto* f = formats_.output_for_file(p.string());
     const auto text = read_file(p);
-    checker(*f).check_file(p.string(), text, [this](Unit u) { emit(std::move(u)); });
+    checker(*f).check_file(session_, p.string(), text, [this](Unit u) { emit(std::move(u)); });
   }
 
   void emit(Unit u) {
@@ -116,6 +117,7 @@ class Runner {
   const ValidateFilesOptions& o_;
   const FormatRegistry& formats_;
   std::map<std::string, std::unique_ptr<OutputChecker>> loaded_;
+  CheckSession session_;  // one thread checks every file: one session for the run
   std::vector<Unit> units_;
   std::size_t passed_ = 0, failed_ = 0;
   bool io_error_ = false;

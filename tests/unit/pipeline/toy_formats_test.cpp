@@ -82,13 +82,14 @@ class ToyWriter : public OutputWriter {
 
 class ToyChecker : public OutputChecker {
  public:
-  void check(const RenderedPatient& out, FailedRecords& failed) const override {
+  void check(CheckSession&, const RenderedPatient& out, FailedRecords& failed) const override {
     for (const auto& c : out.chunks)
       for (const auto& line : split(c.bytes, '\n'))
         if (line.find("BAD") != std::string::npos)
           failed[line.substr(5)].push_back({Severity::error, "NC-OUT-001", {c.path, 0, 0, ""}, "toy: BAD case", ""});
   }
-  void check_file(const std::string& path, std::string_view text, const std::function<void(CheckedUnit)>& emit) const override {
+  void check_file(CheckSession&, const std::string& path, std::string_view text,
+                  const std::function<void(CheckedUnit)>& emit) const override {
     std::uint64_t n = 0;
     for (const auto& line : split(std::string(text), '\n')) {
       if (line.empty()) continue;
