@@ -78,7 +78,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
-      "Converts NET registry records (CSV or NDJSON, contract 1; NAACCR XML) to FHIR R4 JSON and C-CDA XML.\n\nOptions");
+      "Converts NET registry records (the --from formats below) to the --to formats, checking every\n"
+      "output before it is written.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
       ("from", po::value(&p.convert.from), from_help.c_str())

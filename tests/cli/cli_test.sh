@@ -40,7 +40,7 @@ diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "stdin output equals fi
 diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "rerun into the same folder is identical" 0 $?
 
 # stdin has no extension: its format is told from its first bytes, as the help says
-"$netconv" convert --help | grep -q 'by content - a NaaccrData'; check "convert --help says inputs are sniffed" 0 $?
+"$netconv" convert --help > "$work/help.txt"; grep -q 'by content - a NaaccrData' "$work/help.txt"; check "convert --help says inputs are sniffed" 0 $?
 for case in naaccr-01-registry-export-v25/input.xml 13-ndjson-mixed/input.ndjson; do
   in=$root/samples/$case
   "$netconv" convert --quiet --to fhir,cda -o "$work/by-name" "$in" > /dev/null 2>&1
