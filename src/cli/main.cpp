@@ -108,14 +108,9 @@ int main(int argc, char** argv) {
   } catch (const cli::UsageError& e) {
     std::cerr << "netconv " << cmd << ": " << e.what() << " (see netconv " << cmd << " --help)\n";
     return kExitUsage;
-  } catch (const ConfigError& e) {
-    std::cerr << "netconv: configuration error: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const IoError& e) {
-    std::cerr << "netconv: I/O error: " << e.what() << "\n";
-    return kExitIo;
   } catch (const std::exception& e) {
-    std::cerr << "netconv: internal error: " << e.what() << "\n";
-    return kExitIo;
+    const auto exit = exit_for(e);
+    std::cerr << "netconv: " << exit.what_kind << ": " << e.what() << (exit.code == kExitInternal ? " (please report it)" : "") << "\n";
+    return exit.code;
   }
 }

@@ -56,17 +56,34 @@ long long bounded_number(const char* option, const std::string& text, long long 
   return v;
 }
 
+namespace {
+
+// "csv | ndjson | naaccr-xml" and each format's one-line summary, from the registry.
+std::string format_help(const FormatRegistry& formats) {
+  std::string from = "input format: ", to = "output formats, comma-separated: ";
+  for (const auto& f : formats.inputs()) from += (&f == &formats.inputs().front() ? "" : " | ") + f.name;
+  from += " (default: by content - a NaaccrData root element, a '{', else csv - with the file extension as a hint)";
+  for (const auto& f : formats.outputs()) to += (&f == &formats.outputs().front() ? "" : ", ") + f.name + " (" + f.summary + ")";
+  return from + '\n' + to;
+}
+
+}  // namespace
+
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
   ParsedConvert p;
+  const auto& formats = builtin_formats();
+  const auto help = format_help(formats);
+  const std::string from_help = help.substr(0, help.find('\n')), to_help = help.substr(help.find('\n') + 1);
   std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch;
   long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
-      "Converts NET registry records (CSV or NDJSON, contract 1) to FHIR R4 JSON.\n\nOptions");
+      "Converts NET registry records (the --from formats below) to the --to formats, checking every\n"
+      "output before it is written.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
-      ("from", po::value(&p.convert.from), "input format: csv | ndjson | naaccr-xml (default: by file extension or XML root element, csv otherwise)")
-      ("to", po::value(&to)->default_value("fhir"), "output formats, comma-separated: fhir, cda")
+      ("from", po::value(&p.convert.from), from_help.c_str())
+      ("to", po::value(&to)->default_value("fhir"), to_help.c_str())
       ("output,o", po::value(&p.convert.output_dir)->default_value("out"), "output directory")
       ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
       ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
@@ -106,8 +123,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   p.convert.jobs = static_cast<unsigned>(bounded_number("--jobs", jobs, 0, kMaxJobs));
   p.convert.batch_records = static_cast<std::size_t>(bounded_number("--batch", batch, 1, kMaxBatch));
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");
-  if (!p.convert.from.empty() && p.convert.from != "csv" && p.convert.from != "ndjson" && p.convert.from != "naaccr-xml")
-    throw UsageError("--from must be csv, ndjson or naaccr-xml");
+  if (!p.convert.from.empty() && !formats.input(p.convert.from))
+    throw UsageError("--from must be " + formats.input_names());
   if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
     throw UsageError("--icd10cm-edition must be diagnosis-date or current");
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";

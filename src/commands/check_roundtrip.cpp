@@ -119,132 +119,240 @@ struct FhirCheck {
   }
 };
 
-}  // namespace
+using Fields = std::vector<std::pair<std::string, std::string>>;
 
-void round_trip(Checker& c, CheckReport& rep) {
-  const auto& m = c.m;
-  const auto& raw = c.raw;
-  std::vector<Synthetic> cases;
+// The synthetic records: one per table row that shapes output, built around representative codes
+// (a converted morphology per tumor class, a site the grade schemas read).
+class CaseBuilder {
+ public:
+  CaseBuilder(const MappingSet& m, const RawTables& raw) : m_(m), raw_(raw) {}
 
-  // representative codes
-  const auto& sc = raw["morphology-scope.tsv"];
-  std::map<std::string, std::string> class_morph;  // tumor class -> nnnn/b
-  std::vector<std::string> class_order;
-  for (const auto& r : sc.rows) {
-    if (sc.cell(r, "decision") != "convert") continue;
-    auto b = sc.cell(r, "behavior") == "*" ? "3" : sc.cell(r, "behavior");
-    const auto* s = m.scope(sc.cell(r, "morphology"), b);
-    if (!s || s->decision != "convert") continue;
-    if (class_morph.emplace(s->tumor_class, sc.cell(r, "morphology") + "/" + b).second) class_order.push_back(s->tumor_class);
+  // False when morphology-scope.tsv converts no class 'net' morphology (nothing to build around).
+  bool pick_representatives() {
+    const auto& sc = raw_["morphology-scope.tsv"];
+    for (const auto& r : sc.rows) {
+      if (sc.cell(r, "decision") != "convert") continue;
+      auto b = sc.cell(r, "behavior") == "*" ? "3" : sc.cell(r, "behavior");
+      const auto* s = m_.scope(sc.cell(r, "morphology"), b);
+      if (!s || s->decision != "convert") continue;
+      if (class_morph_.emplace(s->tumor_class, sc.cell(r, "morphology") + "/" + b).second) class_order_.push_back(s->tumor_class);
+    }
+    if (!class_morph_.count("net")) return false;
+    const auto& st = raw_["sites.tsv"];
+    for (const auto& r : st.rows)
+      if (st.cell(r, "family") == "gep" && !(base_site_ = representative(st.cell(r, "topography"))).empty()) break;
+    if (base_site_.empty()) base_site_ = "C80.9";
+    base_ = {{"primary_site", base_site_}, {"histology", class_morph_["net"]}};
+    return true;
   }
-  if (!class_morph.count("net")) {
-    rep.round_trip_note = "round trip not run: morphology-scope.tsv converts no class 'net' morphology";
-    return;
+
+  std::vector<Synthetic> build() {
+    sites_by_class();
+    morphologies();
+    contract_values();
+    agents();
+    grades();
+    return std::move(cases_);
   }
-  const auto& st = raw["sites.tsv"];
-  auto representative = [&](const std::string& topo) -> std::string {
-    if (topo.size() != 3) return m.valid_topography(topo) ? topo : "";
-    const auto& tt = raw["icdo3-topography.tsv"];
+
+ private:
+  std::string representative(const std::string& topo) const {
+    if (topo.size() != 3) return m_.valid_topography(topo) ? topo : "";
+    const auto& tt = raw_["icdo3-topography.tsv"];
     for (const auto& r : tt.rows) {
       const auto& code = tt.cell(r, "code");
-      if (code.rfind(topo, 0) == 0 && m.site(code) && m.site(code)->topography == topo) return code;
+      if (code.rfind(topo, 0) == 0 && m_.site(code) && m_.site(code)->topography == topo) return code;
     }
     return "";
-  };
-  std::string base_site;
-  for (const auto& r : st.rows)
-    if (st.cell(r, "family") == "gep" && !(base_site = representative(st.cell(r, "topography"))).empty()) break;
-  if (base_site.empty()) base_site = "C80.9";
-  const std::vector<std::pair<std::string, std::string>> base = {{"primary_site", base_site}, {"histology", class_morph["net"]}};
-  auto with = [&](std::vector<std::pair<std::string, std::string>> extra) {
-    auto f = base;
+  }
+
+  Fields with(Fields extra) const {
+    auto f = base_;
     for (auto& e : extra) f.push_back(std::move(e));
     return f;
-  };
+  }
 
   // site x tumor class
-  std::vector<std::tuple<std::string, std::string, std::string>> site_group_class;  // topography, group, class
-  for (const auto& r : st.rows) {
-    auto topo = representative(st.cell(r, "topography"));
-    if (topo.empty()) continue;
-    for (const auto& cls : class_order) {
-      std::vector<std::pair<std::string, std::string>> f = {{"primary_site", topo}, {"histology", class_morph[cls]}};
-      if (cls == "net") {
-        f.push_back({"ki67_percent", "5"});
-        f.push_back({"mitotic_count", "1"});
+  void sites_by_class() {
+    const auto& st = raw_["sites.tsv"];
+    for (const auto& r : st.rows) {
+      auto topo = representative(st.cell(r, "topography"));
+      if (topo.empty()) continue;
+      for (const auto& cls : class_order_) {
+        Fields f = {{"primary_site", topo}, {"histology", class_morph_[cls]}};
+        if (cls == "net") {
+          f.push_back({"ki67_percent", "5"});
+          f.push_back({"mitotic_count", "1"});
+        }
+        cases_.push_back({st.where(r, "topography"), "site " + topo + " x class " + cls, f});
+        site_group_class_.emplace_back(topo, st.cell(r, "site_group"), cls);
       }
-      cases.push_back({st.where(r, "topography"), "site " + topo + " x class " + cls, f});
-      site_group_class.emplace_back(topo, st.cell(r, "site_group"), cls);
     }
   }
+
   // every converted morphology at an unknown primary
-  std::string unknown_site = m.valid_topography("C80.9") ? "C80.9" : base_site;
-  for (const auto& r : sc.rows) {
-    if (sc.cell(r, "decision") != "convert") continue;
-    auto b = sc.cell(r, "behavior") == "*" ? "3" : sc.cell(r, "behavior");
-    cases.push_back({sc.where(r, "morphology"), "morphology " + sc.cell(r, "morphology") + "/" + b,
-                     {{"primary_site", unknown_site}, {"histology", sc.cell(r, "morphology") + "/" + b}}});
+  void morphologies() {
+    const auto& sc = raw_["morphology-scope.tsv"];
+    std::string unknown_site = m_.valid_topography("C80.9") ? "C80.9" : base_site_;
+    for (const auto& r : sc.rows) {
+      if (sc.cell(r, "decision") != "convert") continue;
+      auto b = sc.cell(r, "behavior") == "*" ? "3" : sc.cell(r, "behavior");
+      cases_.push_back({sc.where(r, "morphology"), "morphology " + sc.cell(r, "morphology") + "/" + b,
+                        {{"primary_site", unknown_site}, {"histology", sc.cell(r, "morphology") + "/" + b}}});
+    }
   }
-  // contract values
-  const auto& vt = raw["values.tsv"];
-  for (const auto& r : vt.rows) {
-    const auto& field = vt.cell(r, "field");
-    const auto& value = vt.cell(r, "value");
-    if (field == "treatment_kind") {
-      const auto& agt = raw["agents.tsv"];
+
+  void contract_values() {
+    const auto& vt = raw_["values.tsv"];
+    for (const auto& r : vt.rows) {
+      const auto& field = vt.cell(r, "field");
+      const auto& value = vt.cell(r, "value");
+      if (field != "treatment_kind") {
+        cases_.push_back({vt.where(r, "value"), field + "=" + value, with({{field, value}})});
+        continue;
+      }
+      const auto& agt = raw_["agents.tsv"];
       for (const auto& ar : agt.rows) {
         auto kinds = split(agt.cell(ar, "kinds"), '|');
         if (std::find(kinds.begin(), kinds.end(), to_lower(value)) == kinds.end()) continue;
-        cases.push_back({vt.where(r, "value"), "treatment kind " + value, with({{"treatments", value + ":" + agt.cell(ar, "agent")}})});
+        cases_.push_back({vt.where(r, "value"), "treatment kind " + value, with({{"treatments", value + ":" + agt.cell(ar, "agent")}})});
         break;
       }
-      continue;
     }
-    cases.push_back({vt.where(r, "value"), field + "=" + value, with({{field, value}})});
-  }
-  // agents x kinds
-  const auto& ag = raw["agents.tsv"];
-  for (const auto& r : ag.rows)
-    for (const auto& k : split(ag.cell(r, "kinds"), '|'))
-      cases.push_back({ag.where(r, "agent"), "agent " + ag.cell(r, "agent") + " as " + k,
-                       with({{"treatments", k + ":" + ag.cell(r, "agent") + "@2020-04-01/2020-06-30"}})});
-  // grade codes, at a site and class whose schema reads them
-  const auto& gc = raw["grade-codes.tsv"];
-  for (const auto& r : gc.rows) {
-    const auto& schema = gc.cell(r, "schema");
-    const auto& code = gc.cell(r, "code");
-    std::vector<std::pair<std::string, std::string>> f;
-    if (schema == "who") f = with({{"grade", code}});
-    else
-      for (const auto& [topo, group, cls] : site_group_class)
-        if (m.grade_schema(group, cls) == schema) {
-          f = {{"primary_site", topo}, {"histology", class_morph[cls]}, {"grade", code}};
-          break;
-        }
-    if (f.empty()) continue;  // a schema no site uses: nothing to convert
-    cases.push_back({gc.where(r, "code"), "grade " + schema + "/" + code, f});
   }
 
-  Mapper mapper(m, MapperOptions{m.constant_or("fhir.system.patient_id_default", "urn:netconv:patient-id")});
+  // agents x kinds
+  void agents() {
+    const auto& ag = raw_["agents.tsv"];
+    for (const auto& r : ag.rows)
+      for (const auto& k : split(ag.cell(r, "kinds"), '|'))
+        cases_.push_back({ag.where(r, "agent"), "agent " + ag.cell(r, "agent") + " as " + k,
+                          with({{"treatments", k + ":" + ag.cell(r, "agent") + "@2020-04-01/2020-06-30"}})});
+  }
+
+  // grade codes, at a site and class whose schema reads them
+  void grades() {
+    const auto& gc = raw_["grade-codes.tsv"];
+    for (const auto& r : gc.rows) {
+      const auto& schema = gc.cell(r, "schema");
+      const auto& code = gc.cell(r, "code");
+      Fields f;
+      if (schema == "who") f = with({{"grade", code}});
+      else
+        for (const auto& [topo, group, cls] : site_group_class_)
+          if (m_.grade_schema(group, cls) == schema) {
+            f = {{"primary_site", topo}, {"histology", class_morph_[cls]}, {"grade", code}};
+            break;
+          }
+      if (f.empty()) continue;  // a schema no site uses: nothing to convert
+      cases_.push_back({gc.where(r, "code"), "grade " + schema + "/" + code, f});
+    }
+  }
+
+  const MappingSet& m_;
+  const RawTables& raw_;
+  std::map<std::string, std::string> class_morph_;  // tumor class -> nnnn/b
+  std::vector<std::string> class_order_;
+  std::string base_site_;
+  Fields base_;
+  std::vector<std::tuple<std::string, std::string, std::string>> site_group_class_;  // topography, group, class
+  std::vector<Synthetic> cases_;
+};
+
+// The FHIR writer (it must start) and the C-CDA writer (when its configuration is available).
+bool start_writers(Checker& c, CheckReport& rep, std::vector<std::unique_ptr<OutputWriter>>& writers) {
   WriterOptions wo;
-  std::vector<std::unique_ptr<OutputWriter>> writers;
   try {
-    writers = make_writers({"fhir"}, wo, m);
+    writers = make_writers({"fhir"}, wo, c.m);
   } catch (const std::exception& e) {
     c.error("NC-MAP-071", c.file_loc("profiles.tsv"), std::string("the FHIR writer cannot start: ") + e.what());
-    return;
+    return false;
   }
   try {
-    auto cda = make_writers({"cda"}, wo, m);
+    auto cda = make_writers({"cda"}, wo, c.m);
     for (auto& w : cda) writers.push_back(std::move(w));
   } catch (const ConfigError& e) {
     std::string why = e.what();
     if (why.find("not available") != std::string::npos) rep.round_trip_note = "C-CDA not rendered: " + why;
     else c.error("NC-MAP-050", c.file_loc("cda-templates.tsv"), "the C-CDA writer cannot start: " + why);
   }
-  const auto& validator = c.opt.validator ? c.opt.validator : round_trip_validator();
-  Attribution at = attribution(c);
+  return true;
+}
 
+// Renders one converted synthetic record with every writer and checks what comes out.
+class RoundTripCheck {
+ public:
+  RoundTripCheck(Checker& c, CheckReport& rep, const std::vector<std::unique_ptr<OutputWriter>>& writers)
+      : c_(c), rep_(rep), writers_(writers), at_(attribution(c)),
+        validator_(c.opt.validator ? c.opt.validator : round_trip_validator()) {}
+
+  void check(const Synthetic& s, const model::PatientCases& pc) {
+    for (const auto& w : writers_) {
+      RenderedPatient out;
+      try {
+        w->render(pc, out);
+      } catch (const std::exception& e) {
+        c_.error("NC-MAP-071", s.origin, "the " + w->name() + " writer failed on the synthetic record for " + s.what + ": " + e.what());
+        continue;
+      }
+      for (const auto& chunk : out.chunks) {
+        if (w->name() == "fhir") fhir_chunk(s, chunk);
+        else cda_chunk(s, chunk);
+      }
+    }
+  }
+
+ private:
+  void fhir_chunk(const Synthetic& s, const OutputChunk& chunk) {
+    for (const auto& line : split(chunk.bytes, '\n')) {
+      if (line.empty()) continue;
+      ++rep_.resources;
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) {
+        c_.error("NC-MAP-071", s.origin, "FHIR output is not a JSON object (synthetic record for " + s.what + ")");
+        continue;
+      }
+      std::string label = j.value("resourceType", "?") + "/" + j.value("id", "?");
+      FhirCheck{c_, at_, s, label}.walk(j, j.value("resourceType", "Resource"));
+      if (!validator_) continue;
+      std::vector<std::string> problems;
+      validator_("fhir", label, line, problems);
+      for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, label + ": " + p + " (synthetic record for " + s.what + ")");
+    }
+  }
+
+  void cda_chunk(const Synthetic& s, const OutputChunk& chunk) {
+    ++rep_.cda_files;
+    xmlDocPtr doc = xmlReadMemory(chunk.bytes.data(), static_cast<int>(chunk.bytes.size()), "cda.xml", nullptr,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) c_.error("NC-MAP-071", s.origin, "C-CDA output " + chunk.path + " is not well-formed XML (synthetic record for " + s.what + ")");
+    else xmlFreeDoc(doc);
+    if (!validator_) return;
+    std::vector<std::string> problems;
+    validator_("cda", chunk.path, chunk.bytes, problems);
+    for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, chunk.path + ": " + p + " (synthetic record for " + s.what + ")");
+  }
+
+  Checker& c_;
+  CheckReport& rep_;
+  const std::vector<std::unique_ptr<OutputWriter>>& writers_;
+  Attribution at_;
+  const RoundTripValidator& validator_;
+};
+
+}  // namespace
+
+void round_trip(Checker& c, CheckReport& rep) {
+  CaseBuilder builder(c.m, c.raw);
+  if (!builder.pick_representatives()) {
+    rep.round_trip_note = "round trip not run: morphology-scope.tsv converts no class 'net' morphology";
+    return;
+  }
+  const auto cases = builder.build();
+  Mapper mapper(c.m, MapperOptions{c.m.constant_or("fhir.system.patient_id_default", "urn:netconv:patient-id")});
+  std::vector<std::unique_ptr<OutputWriter>> writers;
+  if (!start_writers(c, rep, writers)) return;
+  RoundTripCheck check(c, rep, writers);
   std::size_t n = 0;
   for (const auto& s : cases) {
     auto rec = make_record(++n, s);
@@ -257,48 +365,7 @@ void round_trip(Checker& c, CheckReport& rep) {
       continue;
     }
     ++rep.converted;
-    model::PatientCases pc{o.net_case.patient, {o.net_case}};
-    for (const auto& w : writers) {
-      RenderedPatient out;
-      try {
-        w->render(pc, out);
-      } catch (const std::exception& e) {
-        c.error("NC-MAP-071", s.origin, "the " + w->name() + " writer failed on the synthetic record for " + s.what + ": " + e.what());
-        continue;
-      }
-      for (const auto& chunk : out.chunks) {
-        if (w->name() == "fhir") {
-          for (const auto& line : split(chunk.bytes, '\n')) {
-            if (line.empty()) continue;
-            ++rep.resources;
-            nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-            std::string label = chunk.path;
-            if (j.is_discarded() || !j.is_object()) {
-              c.error("NC-MAP-071", s.origin, "FHIR output is not a JSON object (synthetic record for " + s.what + ")");
-              continue;
-            }
-            label = j.value("resourceType", "?") + "/" + j.value("id", "?");
-            FhirCheck{c, at, s, label}.walk(j, j.value("resourceType", "Resource"));
-            if (validator) {
-              std::vector<std::string> problems;
-              validator("fhir", label, line, problems);
-              for (const auto& p : problems) c.error("NC-MAP-071", s.origin, label + ": " + p + " (synthetic record for " + s.what + ")");
-            }
-          }
-        } else {
-          ++rep.cda_files;
-          xmlDocPtr doc = xmlReadMemory(chunk.bytes.data(), static_cast<int>(chunk.bytes.size()), "cda.xml", nullptr,
-                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-          if (!doc) c.error("NC-MAP-071", s.origin, "C-CDA output " + chunk.path + " is not well-formed XML (synthetic record for " + s.what + ")");
-          else xmlFreeDoc(doc);
-          if (validator) {
-            std::vector<std::string> problems;
-            validator("cda", chunk.path, chunk.bytes, problems);
-            for (const auto& p : problems) c.error("NC-MAP-071", s.origin, chunk.path + ": " + p + " (synthetic record for " + s.what + ")");
-          }
-        }
-      }
-    }
+    check.check(s, model::PatientCases{o.net_case.patient, {o.net_case}});
   }
   rep.round_trip_ran = true;
 }

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <istream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "commands/table_files.hpp"
 #include "core/errors.hpp"
@@ -14,6 +14,7 @@
 #include "mapping/icd10cm_dates.hpp"
 #include "mapping/mapper.hpp"
 #include "mapping/transforms.hpp"
+#include "formats/format.hpp"
 #include "readers/reader.hpp"
 #include "writers/writer.hpp"
 
@@ -37,6 +38,9 @@ struct Explainer {
   const RawTables& raw;
   std::vector<SlotRule> slots;
   std::ostream& out;
+  const FormatRegistry& formats;
+  bool any_ = false;              // value(): something matched
+  std::set<std::string> shown_;   // value(): concepts already shown
 
   std::string at(const std::string& file, std::uint64_t line) const { return raw.path(file) + ":" + std::to_string(line); }
 
@@ -86,12 +90,26 @@ struct Explainer {
 
   // Explains one value; `field` narrows the interpretation ("" = try all). True when anything matched.
   bool value(const std::string& v, const std::string& field = "") {
-    bool any = false;
-    std::set<std::string> shown;
-    auto head = [&](const std::string& what) {
-      out << "  " << what << "\n";
-      any = true;
-    };
+    any_ = false;
+    shown_.clear();
+    // in the order the interpretations were always shown; each says when it applies
+    morphology(v, field);
+    site(v, field);
+    target_code_or_concept(v, field);
+    agent(v, field);
+    contract_value(v, field);
+    grade_code(v, field);
+    constant(v, field);
+    return any_;
+  }
+
+  // A heading line: something matched.
+  void head(const std::string& what) {
+    out << "  " << what << "\n";
+    any_ = true;
+  }
+
+  void morphology(const std::string& v, const std::string& field) {
     static const std::regex morph_re("([0-9]{4})(/([0-9]))?");
     std::smatch mm;
     if ((field.empty() || field == "histology") && std::regex_match(v, mm, morph_re)) {
@@ -111,7 +129,7 @@ struct Explainer {
                 << "): ICD-O-3 " << hist << "/" << beh << "\n";
             out << "    -> C-CDA " << m.constant_or("cda.template.result_observation", "?") << " code "
                 << m.constant_or("cda.code.histology_behavior", "?") << ": value " << hist << "/" << beh << "\n";
-            if (!s->morphology_concept.empty()) show_concept(s->morphology_concept, "    ", shown);
+            if (!s->morphology_concept.empty()) show_concept(s->morphology_concept, "    ", shown_);
             const auto& dx = raw["diagnoses.tsv"];
             for (const auto& dr : dx.rows)
               if (dx.cell(dr, "tumor_class") == s->tumor_class || dx.cell(dr, "tumor_class") == "*")
@@ -121,8 +139,11 @@ struct Explainer {
             out << "    -> records with this code are skipped (counted in report.json)\n";
           }
         }
-      if (!s && any) head("no morphology-scope.tsv row: out of scope, records are skipped");
+      if (!s && any_) head("no morphology-scope.tsv row: out of scope, records are skipped");
     }
+  }
+
+  void site(const std::string& v, const std::string& field) {
     auto topo = normalize_topography(v);
     std::string site_key = topo ? *topo : (v.size() == 3 && v[0] == 'C' ? v : "");
     if ((field.empty() || field == "primary_site") && !site_key.empty()) {
@@ -136,7 +157,7 @@ struct Explainer {
           if (st.cell(r, "topography") == s->topography)
             head("site " + at("sites.tsv", r.line) + "  group '" + s->site_group + "', family '" + s->family + "'");
         out << "    -> FHIR Condition.bodySite (primary): ICD-O-3 " << site_key << "\n";
-        if (!s->body_site.empty()) show_concept(s->body_site, "    ", shown);
+        if (!s->body_site.empty()) show_concept(s->body_site, "    ", shown_);
         std::set<std::string> classes;
         for (const auto& r : raw["morphology-scope.tsv"].rows)
           if (raw["morphology-scope.tsv"].cell(r, "decision") == "convert") classes.insert(raw["morphology-scope.tsv"].cell(r, "tumor_class"));
@@ -150,25 +171,31 @@ struct Explainer {
               out << at("diagnoses.tsv", dr.line) << " -> " << d->concept_key << "; grade schema '" << m.grade_schema(s->site_group, cls) << "'\n";
               break;
             }
-          show_concept(d->concept_key, "      ", shown);
+          show_concept(d->concept_key, "      ", shown_);
         }
-      } else if (any) {
+      } else if (any_) {
         head("no sites.tsv row: site group 'other', family 'other'");
       }
     }
+  }
+
+  void target_code_or_concept(const std::string& v, const std::string& field) {
     if (field.empty()) {
       const auto& ct = raw["concepts.tsv"];
       for (const auto& r : ct.rows)
         if (ct.cell(r, "code") == v && !v.empty()) {
           head("target code " + ct.cell(r, "system") + " " + v + " of concept '" + ct.cell(r, "concept") + "'");
-          show_concept(ct.cell(r, "concept"), "    ", shown);
+          show_concept(ct.cell(r, "concept"), "    ", shown_);
         }
       if (m.has_concept(v)) {
         head("concept key '" + v + "'");
-        show_concept(v, "    ", shown);
+        show_concept(v, "    ", shown_);
         references(v);
       }
     }
+  }
+
+  void agent(const std::string& v, const std::string& field) {
     if (field.empty() || field == "treatments") {
       if (const auto* a = m.agent(to_lower(v))) {
         const auto& ag = raw["agents.tsv"];
@@ -180,18 +207,24 @@ struct Explainer {
         for (const auto& k : a->kinds)
           if (const auto* kr = m.kind(k); kr && !kr->category_concept.empty()) {
             out << "    kind " << k << " category:\n";
-            show_concept(kr->category_concept, "      ", shown);
+            show_concept(kr->category_concept, "      ", shown_);
           }
-        show_concept(a->concept_key, "    ", shown);
+        show_concept(a->concept_key, "    ", shown_);
       }
     }
+  }
+
+  void contract_value(const std::string& v, const std::string& field) {
     const auto& vt = raw["values.tsv"];
     for (const auto& r : vt.rows) {
       if (to_lower(vt.cell(r, "value")) != to_lower(v) || (!field.empty() && vt.cell(r, "field") != field)) continue;
       head("contract value " + at("values.tsv", r.line) + "  " + vt.cell(r, "field") + "=" + vt.cell(r, "value") + " -> " +
            (vt.cell(r, "concept").empty() ? "(nothing: " + vt.cell(r, "note") + ")" : vt.cell(r, "concept")));
-      if (!vt.cell(r, "concept").empty()) show_concept(vt.cell(r, "concept"), "    ", shown);
+      if (!vt.cell(r, "concept").empty()) show_concept(vt.cell(r, "concept"), "    ", shown_);
     }
+  }
+
+  void grade_code(const std::string& v, const std::string& field) {
     if (field.empty() || field == "grade") {
       const auto& gc = raw["grade-codes.tsv"];
       for (const auto& r : gc.rows)
@@ -199,6 +232,9 @@ struct Explainer {
           head("grade code " + at("grade-codes.tsv", r.line) + "  schema " + gc.cell(r, "schema") + ": grade '" + gc.cell(r, "grade") +
                "', differentiation '" + gc.cell(r, "differentiation") + "'");
     }
+  }
+
+  void constant(const std::string& v, const std::string& field) {
     if (field.empty()) {
       for (const char* f : {"profiles.tsv", "cda-templates.tsv"}) {
         const auto& t = raw[f];
@@ -206,8 +242,8 @@ struct Explainer {
           if (t.cell(r, "key") == v || t.cell(r, "value") == v) head("constant " + at(f, r.line) + "  " + t.cell(r, "key") + " = " + t.cell(r, "value"));
       }
     }
-    return any;
   }
+
 
   void references(const std::string& key) {
     struct Ref {
@@ -224,82 +260,27 @@ struct Explainer {
     }
   }
 
+  // Explains every record of `in` (read whole; its format detected as convert detects it).
   int stdin_records(std::istream& in) {
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream stream(text);
     CollectingSink sink;
     ReaderConfig cfg;
     cfg.display_name = "<stdin>";
     cfg.mappings_dir = raw.dir;
-    auto reader = make_csv_reader(in, cfg, sink);
+    auto reader = formats.detect(std::string_view(text).substr(0, kSniffBytes), "").open(stream, cfg, sink, m);
     Mapper mapper(m, MapperOptions{m.constant_or("fhir.system.patient_id_default", "urn:netconv:patient-id")});
-    std::vector<std::unique_ptr<OutputWriter>> writers = make_writers({"fhir"}, WriterOptions{}, m);
-    try {
-      for (auto& w : make_writers({"cda"}, WriterOptions{}, m)) writers.push_back(std::move(w));
-    } catch (const ConfigError&) {
-    }
+    auto writers = all_writers();
     SourceRecord rec;
     int n = 0, rc = 0;
     while (reader->next(rec)) {
-      ++n;
       auto o = mapper.map(rec);
-      out << "record " << n << " (" << rec.location.to_string() << "): "
-          << (o.kind == RecordOutcome::Kind::converted ? "converted" : o.kind == RecordOutcome::Kind::skipped ? "skipped (" + o.skip_reason + ")" : "rejected")
-          << "\n";
-      for (const auto& d : o.reasons) out << "  " << format_diagnostic(d, false) << "\n";
-      for (const auto& d : o.warnings) out << "  " << format_diagnostic(d, false) << "\n";
+      outcome(++n, rec, o);
       if (o.kind == RecordOutcome::Kind::rejected) rc = 1;
-      for (const auto& f : rec.fields) {
-        if (f.value.empty() && f.items.empty()) continue;
-        std::vector<std::string> items;
-        if (f.is_list) items = f.items;
-        else if (is_list_column(f.name)) items = split(f.value, '|');
-        else items = {f.value};
-        for (auto item : items) {
-          item = std::string(trim(item));
-          if (item.empty()) continue;
-          std::string v = item;
-          if (f.name == "treatments") {  // KIND:AGENT[+AGENT][@dates]
-            auto colon = item.find(':');
-            std::string rest = colon == std::string::npos ? item : item.substr(colon + 1);
-            rest = rest.substr(0, rest.find('@'));
-            for (const auto& a : split(rest, '+')) {
-              out << "field treatments: " << std::string(trim(a)) << "\n";
-              value(std::string(trim(a)), "treatments");
-            }
-            continue;
-          }
-          static const std::set<std::string> coded{"primary_site", "histology", "sex", "differentiation", "metastatic_sites",
-                                                   "syndromes", "carcinoid_syndrome", "symptoms", "grade"};
-          if (!coded.count(f.name)) continue;
-          out << "field " << f.name << ": " << v << "\n";
-          value(v, f.name);
-        }
-      }
+      for (const auto& f : rec.fields) explain_field(f);
       if (o.kind != RecordOutcome::Kind::converted) continue;
       model::PatientCases pc{o.net_case.patient, {o.net_case}};
-      for (const auto& w : writers) {
-        RenderedPatient r;
-        w->render(pc, r);
-        for (const auto& chunk : r.chunks) {
-          if (w->name() == "fhir") {
-            for (const auto& line : split(chunk.bytes, '\n')) {
-              if (line.empty()) continue;
-              auto j = nlohmann::json::parse(line, nullptr, false);
-              if (!j.is_object()) continue;
-              out << "  FHIR " << j.value("resourceType", "?") << "/" << j.value("id", "?");
-              if (j.contains("meta") && j["meta"].contains("profile")) out << " " << j["meta"]["profile"][0].get<std::string>();
-              out << "\n";
-              codings(j, j.value("resourceType", ""), "    ");
-            }
-          } else {
-            static const std::regex tid("templateId root=\"([0-9.]+)\"( extension=\"([^\"]+)\")?");
-            std::map<std::string, int> counts;
-            for (auto it = std::sregex_iterator(chunk.bytes.begin(), chunk.bytes.end(), tid); it != std::sregex_iterator(); ++it)
-              ++counts[(*it)[1].str() + ((*it)[3].matched ? "^" + (*it)[3].str() : "")];
-            out << "  C-CDA " << chunk.path << ": " << chunk.bytes.size() << " bytes\n";
-            for (const auto& [t, c] : counts) out << "    templateId " << t << " x" << c << "\n";
-          }
-        }
-      }
+      for (const auto& [format, writer] : writers) rendered(*format, *writer, pc);
     }
     for (const auto& d : sink.items) out << format_diagnostic(d, false) << "\n";
     if (n == 0) {
@@ -309,17 +290,64 @@ struct Explainer {
     return rc;
   }
 
-  void codings(const nlohmann::json& j, const std::string& path, const std::string& indent) {
-    if (j.is_array()) {
-      for (const auto& x : j) codings(x, path, indent);
-      return;
+  // A writer for every registered output format that can start with default options (one whose
+  // configuration is not available is left out).
+  std::vector<std::pair<const OutputFormat*, std::unique_ptr<OutputWriter>>> all_writers() const {
+    std::vector<std::pair<const OutputFormat*, std::unique_ptr<OutputWriter>>> writers;
+    for (const auto& f : formats.outputs()) {
+      try {
+        writers.emplace_back(&f, f.writer(WriterOptions{}, m));
+      } catch (const ConfigError&) {
+      }
     }
-    if (!j.is_object()) return;
-    if (j.contains("coding") && j["coding"].is_array())
-      for (const auto& c : j["coding"])
-        out << indent << path << ": " << c.value("system", "") << "|" << c.value("code", "") << " \"" << c.value("display", "") << "\"\n";
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key() != "coding" && it.key() != "meta") codings(it.value(), path + "." + it.key(), indent);
+    return writers;
+  }
+
+  void outcome(int n, const SourceRecord& rec, const RecordOutcome& o) {
+    out << "record " << n << " (" << rec.location.to_string() << "): "
+        << (o.kind == RecordOutcome::Kind::converted ? "converted"
+            : o.kind == RecordOutcome::Kind::skipped ? "skipped (" + o.skip_reason + ")"
+                                                      : "rejected")
+        << "\n";
+    for (const auto& d : o.reasons) out << "  " << format_diagnostic(d, false) << "\n";
+    for (const auto& d : o.warnings) out << "  " << format_diagnostic(d, false) << "\n";
+  }
+
+  // The table rows each coded item of a field matches.
+  void explain_field(const RawField& f) {
+    if (f.value.empty() && f.items.empty()) return;
+    std::vector<std::string> items;
+    if (f.is_list) items = f.items;
+    else if (is_list_column(f.name)) items = split(f.value, '|');
+    else items = {f.value};
+    static const std::set<std::string> coded{"primary_site", "histology", "sex", "differentiation", "metastatic_sites",
+                                             "syndromes", "carcinoid_syndrome", "symptoms", "grade"};
+    for (auto item : items) {
+      item = std::string(trim(item));
+      if (item.empty()) continue;
+      if (f.name == "treatments") {  // KIND:AGENT[+AGENT][@dates]
+        auto colon = item.find(':');
+        std::string rest = colon == std::string::npos ? item : item.substr(colon + 1);
+        rest = rest.substr(0, rest.find('@'));
+        for (const auto& a : split(rest, '+')) {
+          out << "field treatments: " << std::string(trim(a)) << "\n";
+          value(std::string(trim(a)), "treatments");
+        }
+        continue;
+      }
+      if (!coded.count(f.name)) continue;
+      out << "field " << f.name << ": " << item << "\n";
+      value(item, f.name);
+    }
+  }
+
+  // What a converted record renders to, as each output format describes its units.
+  void rendered(const OutputFormat& format, const OutputWriter& writer, const model::PatientCases& pc) {
+    RenderedPatient r;
+    writer.render(pc, r);
+    for (const auto& chunk : r.chunks)
+      for (const auto& unit : format.units ? format.units(chunk) : std::vector<OutputUnit>{{chunk.bytes, chunk.path}})
+        if (format.describe) format.describe(chunk, unit, out);
   }
 };
 
@@ -333,7 +361,7 @@ int explain(const ExplainOptions& o, std::istream& in, std::ostream& out) {
     if (p.severity == Severity::error) ++errors;
   if (errors) throw ConfigError(std::to_string(errors) + " error(s) in the mapping tables in " + o.mappings_dir + " (run netconv check-mappings)");
   auto raw = read_raw_tables(o.mappings_dir);
-  Explainer ex{m, raw, slot_rules(raw), out};
+  Explainer ex{m, raw, slot_rules(raw), out, o.formats ? *o.formats : builtin_formats()};
   int rc = 0;
   for (const auto& v : o.values) {
     if (v == "-") {

@@ -1,7 +1,8 @@
 // The library's entry point for conversion: inputs -> mapped cases -> writers -> output folder,
 // with rejects.ndjson and report.json. The CLI only parses options and maps the result to exit
 // codes. Program/config problems throw ConfigError (exit 2) or IoError (exit 3); data problems go
-// to the diagnostic sink and the run goes on.
+// to the diagnostic sink and the run goes on. Formats are looked up in a FormatRegistry
+// (formats/format.hpp); the run's parts are in pipeline/{input,grouping,work,checking,reporting}.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "core/diagnostics.hpp"
 #include "mapping/mapping_set.hpp"
+#include "formats/format.hpp"
 #include "pipeline/interrupt.hpp"
 #include "writers/writer.hpp"
 
@@ -17,7 +19,8 @@ namespace netconv {
 
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths; "-" = stdin
-  std::string from;                 // csv | ndjson | "" (by file extension)
+  std::string from;                 // an input format's name; "" = by content, the extension as a hint
+  const FormatRegistry* formats = nullptr;  // the formats --from and --to name; null = builtin_formats()
   std::vector<std::string> to = {"fhir"};
   std::string output_dir = "out";
   std::string patient_id_system;    // "" = the table default

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -72,23 +73,43 @@ InputFile::~InputFile() {
 
 InputFile::int_type InputFile::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-  if (fd_ < 0) return traits_type::eof();
+  long n = read_some(buffer_, sizeof buffer_);
+  if (n <= 0) return traits_type::eof();
+  setg(buffer_, buffer_, buffer_ + n);
+  return traits_type::to_int_type(*gptr());
+}
+
+std::string_view InputFile::read_ahead(std::size_t max) {
+  max = std::min(max, sizeof buffer_);
+  if (gptr() != buffer_) {  // keep what is buffered at the front, so the rest fits behind it
+    std::size_t have = static_cast<std::size_t>(egptr() - gptr());
+    std::memmove(buffer_, gptr(), have);
+    setg(buffer_, buffer_, buffer_ + have);
+  }
+  if (static_cast<std::size_t>(egptr() - gptr()) < max) {
+    long n = read_some(egptr(), max - static_cast<std::size_t>(egptr() - gptr()));
+    if (n > 0) setg(buffer_, buffer_, egptr() + n);
+  }
+  return {gptr(), static_cast<std::size_t>(egptr() - gptr())};
+}
+
+long InputFile::read_some(char* dst, std::size_t room) {
+  if (fd_ < 0 || eof_) return 0;
   while (!interrupt_requested()) {
     int wake = g_wake_read.load();
     pollfd p[2] = {{fd_, POLLIN, 0}, {wake, POLLIN, 0}};
     if (::poll(p, wake >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) {
       failed_ = true;
-      return traits_type::eof();
+      return -1;
     }
     if (interrupt_requested()) break;
-    ssize_t n = ::read(fd_, buffer_, sizeof buffer_);
+    ssize_t n = ::read(fd_, dst, room);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) failed_ = true;
-    if (n <= 0) return traits_type::eof();
-    setg(buffer_, buffer_, buffer_ + n);
-    return traits_type::to_int_type(*gptr());
+    if (n <= 0) eof_ = true;
+    return n;
   }
-  return traits_type::eof();
+  return 0;
 }
 
 }  // namespace netconv

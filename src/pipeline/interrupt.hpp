@@ -6,6 +6,7 @@
 #pragma once
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace netconv {
 
@@ -27,13 +28,21 @@ class InputFile : public std::streambuf {
   InputFile& operator=(const InputFile&) = delete;
   // A read error (not an interrupt) happened; the input ended there.
   bool failed() const { return failed_; }
+  // Reads ahead without consuming: when fewer than `max` bytes are buffered, one more read(2)
+  // (waiting as the stream does) adds to them. Returns what is buffered; what the stream reads
+  // next starts with it. For looking at an input's first bytes; `max` is at most 64 KiB.
+  std::string_view read_ahead(std::size_t max);
 
  protected:
   int_type underflow() override;
 
  private:
+  // One read(2) into [dst, dst + room) that waits (poll) for data or an interrupt; <= 0 at the end.
+  long read_some(char* dst, std::size_t room);
+
   int fd_ = -1;
   bool owned_ = false, failed_ = false;
+  bool eof_ = false;  // read(2) said end of input: peek() and the stream do not ask again
   char buffer_[64 * 1024];
 };
 

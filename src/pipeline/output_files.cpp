@@ -134,7 +134,7 @@ std::string read_small_file(int at, const char* name) {
 // run's entries move to the trash (report.json first, so while the switch is under way no
 // report lists a mix), the new run's entries move into place (report.json last), then the trash
 // and the journal are removed. Idempotent: an entry still in the journal is not yet in place.
-void roll_forward(int out, const std::string& dir) {
+void roll_forward(int out, const std::string& dir, const std::vector<std::string>& owned) {
   Fd commit(open_dir_at(out, kCommit));
   if (commit.get() < 0) {
     if (errno == ENOENT) return;
@@ -145,7 +145,6 @@ void roll_forward(int out, const std::string& dir) {
   std::string manifest = read_small_file(commit.get(), kManifest);
   for (std::size_t at = 0, nl; (nl = manifest.find('\n', at)) != std::string::npos; at = nl + 1) {
     std::string name = manifest.substr(at, nl - at);
-    const auto& owned = OutputFiles::owned_names();
     if (std::find(owned.begin(), owned.end(), name) != owned.end()) entries.insert(name);
   }
   if (entries.empty()) {  // the manifest is written before the commit point: this is no journal of ours
@@ -156,7 +155,7 @@ void roll_forward(int out, const std::string& dir) {
   if (::mkdirat(out, kTrash, 0700) != 0) fail("cannot create", dir + "/" + kTrash, errno);
   Fd trash(open_dir_at(out, kTrash));
   if (trash.get() < 0) fail("cannot open", dir + "/" + kTrash, errno);
-  for (const auto& name : OutputFiles::owned_names()) {
+  for (const auto& name : owned) {
     if (entries.count(name) && !exists_at(commit.get(), name)) continue;  // already the new one
     if (exists_at(out, name) && ::renameat(out, name.c_str(), trash.get(), name.c_str()) != 0)
       fail("cannot move away", dir + "/" + name, errno);
@@ -173,10 +172,10 @@ void roll_forward(int out, const std::string& dir) {
 
 }  // namespace
 
-const std::vector<std::string>& OutputFiles::owned_names() {
-  // report.json first: the order in which a commit moves the previous run's entries away
-  static const std::vector<std::string> names = {"report.json", kInterrupted, "rejects.ndjson", "fhir", "cda"};
-  return names;
+OutputFiles::OutputFiles(std::string dir, const std::vector<std::string>& format_dirs)
+    // report.json first: the order in which a commit moves the previous run's entries away
+    : dir_(std::move(dir)), owned_{"report.json", kInterrupted, "rejects.ndjson"} {
+  owned_.insert(owned_.end(), format_dirs.begin(), format_dirs.end());
 }
 
 OutputFiles::~OutputFiles() {
@@ -209,7 +208,7 @@ void OutputFiles::begin() {
     if (errno == EWOULDBLOCK) throw IoError("output directory " + dir_ + " is being written by another netconv run");
     fail("cannot lock output directory", dir_, errno);
   }
-  roll_forward(out_, dir_);
+  roll_forward(out_, dir_, owned_);
   remove_tree(out_, kTrash, path(kTrash));
   remove_tree(out_, kStaging, path(kStaging));
   // temporary files of netconv versions that wrote them beside the final names
@@ -363,7 +362,7 @@ void OutputFiles::commit(const std::string& report) {
   if (::renameat(out_, kStaging, out_, kCommit) != 0) fail("cannot commit", path(kStaging), errno);
   done_ = true;
   sync_fd(out_, dir_);
-  roll_forward(out_, dir_);
+  roll_forward(out_, dir_, owned_);
 }
 
 void OutputFiles::abandon(const std::string& report) {

@@ -20,7 +20,9 @@ namespace netconv {
 
 class OutputFiles {
  public:
-  explicit OutputFiles(std::string dir) : dir_(std::move(dir)) {}
+  // `format_dirs`: the output formats' folders (FormatRegistry::output_directories()), owned by a
+  // run beside its reports and rejects.ndjson.
+  OutputFiles(std::string dir, const std::vector<std::string>& format_dirs);
   // Closes what is still open and removes the staging folder unless the run was committed or
   // abandoned; never throws.
   ~OutputFiles();
@@ -58,7 +60,7 @@ class OutputFiles {
   const std::string& dir() const { return dir_; }
 
   // Names a run owns at the top of the output folder; a commit replaces or removes each of them.
-  static const std::vector<std::string>& owned_names();
+  const std::vector<std::string>& owned_names() const { return owned_; }
 
  private:
   struct File {
@@ -76,6 +78,7 @@ class OutputFiles {
   std::string path(const std::string& rel) const { return dir_ + "/" + rel; }
 
   std::string dir_;
+  std::vector<std::string> owned_;
   int out_ = -1;      // OUT, locked while this run lives
   int staging_ = -1;  // OUT/.netconv-run
   std::map<std::string, int> dirs_;  // staged sub-folders ("fhir") -> descriptor

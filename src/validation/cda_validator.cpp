@@ -147,7 +147,7 @@ bool valid_streaming(ThreadContext& tc, const std::string& xml, const std::strin
 // it in the state of the element where the document failed, which the next document must not see.
 void fresh_context(ThreadContext& tc) {
   xmlSchemaValidCtxtPtr fresh = xmlSchemaNewValidCtxt(tc.compiled->schema);
-  if (!fresh) throw std::runtime_error("CDA validator: out of memory");
+  if (!fresh) throw InternalError("CDA validator: libxml2 could not allocate a context");
   xmlSchemaFreeValidCtxt(tc.ctx);
   tc.ctx = fresh;
 }
@@ -166,7 +166,7 @@ ThreadContext& thread_context(std::uint64_t serial, const std::shared_ptr<const 
   tc->compiled = compiled;
   tc->ctx = xmlSchemaNewValidCtxt(compiled->schema);
   tc->parser = xmlNewParserCtxt();
-  if (!tc->ctx || !tc->parser) throw std::runtime_error("CDA validator: out of memory");
+  if (!tc->ctx || !tc->parser) throw InternalError("CDA validator: libxml2 could not allocate a context");
   tc->id_handler.initialized = XML_SAX2_MAGIC;
   tc->id_handler.startElementNs = id_attributes;
   if (compiled->id_attributes) {
@@ -222,6 +222,20 @@ void CdaValidator::clear_memo() const {
   if (tc.memo) tc.memo.emplace(compiled_->schema, tc.ids.names);
 }
 
+std::vector<CheckIssue> CdaValidator::check(CheckSession&, std::string_view xml, const CheckTarget& target) const {
+  std::vector<CheckIssue> out;
+  for (auto& d : validate(std::string(xml), target.file)) {
+    if (target.errors_only && d.severity != Severity::error) continue;
+    CheckIssue c;
+    c.severity = d.severity != Severity::error ? CheckSeverity::warning : d.code == "NC-CDA-001" ? CheckSeverity::fatal : CheckSeverity::error;
+    c.code = std::move(d.code);
+    c.message = std::move(d.message);
+    c.location = std::move(d.location);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
   ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
   if (tc.memo && tc.memo->known_valid(xml)) return {};
@@ -234,7 +248,7 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
   // and the XPath of its element (the streaming validator knows neither).
   std::vector<Diagnostic> out;
   xmlParserCtxtPtr pctx = xmlNewParserCtxt();
-  if (!pctx) throw std::runtime_error("CDA validator: out of memory");
+  if (!pctx) throw InternalError("CDA validator: libxml2 could not allocate a context");
   Collect parse_errors{&out, &display_name, "NC-CDA-001", pctx};
   // no network, no entity expansion: output files are data, never instructions to fetch
   xmlSetStructuredErrorFunc(&parse_errors, on_error);
@@ -253,7 +267,7 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
   fresh_context(tc);
   if (!located) {
     xmlFreeDoc(doc);
-    throw std::runtime_error("CDA validator: out of memory");
+    throw InternalError("CDA validator: libxml2 could not allocate a context");
   }
   Collect schema_errors{&out, &display_name, "NC-CDA-002"};
   xmlSchemaSetValidStructuredErrors(located, on_error, &schema_errors);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/diagnostics.hpp"
+#include "validation/checker.hpp"
 
 namespace netconv {
 
@@ -21,14 +22,19 @@ namespace netconv {
 // the installed binary (share/netconv/...), else in the source tree the binary was built from.
 std::string cda_schema_path(const std::string& flag);
 
-class CdaValidator {
+class CdaValidator : public Checker {
  public:
   // Throws ConfigError naming the file when the schema cannot be read or does not compile.
   // Schema files are read locally only (XML_PARSE_NONET): an import pointing at the network fails.
   // `shape_memo`: answer documents made of shapes libxml2 already found valid without
   // re-validating them (cda_shape_memo.hpp); off only to compare verdicts in tests.
   explicit CdaValidator(const std::string& xsd_path, bool shape_memo = true);
-  ~CdaValidator();
+  ~CdaValidator() override;
+
+  // The Checker seam (checker.hpp): NC-CDA-001 (not well-formed) is fatal, NC-CDA-002 an error
+  // or a warning; location.field is the element's XPath.
+  std::string_view media() const override { return "cda-xml"; }
+  std::vector<CheckIssue> check(CheckSession& session, std::string_view xml, const CheckTarget& target) const override;
   CdaValidator(const CdaValidator&) = delete;
   CdaValidator& operator=(const CdaValidator&) = delete;
 

@@ -42,6 +42,12 @@ namespace {
 
 bool schema_support_available() { return true; }
 
+struct SchemaScratch::Impl {
+  valijson::Validator validator;  // holds a regex cache
+};
+SchemaScratch::SchemaScratch() : impl(std::make_unique<Impl>()) {}
+SchemaScratch::~SchemaScratch() = default;
+
 struct SchemaValidator::Impl {
   nlohmann::json doc;
   mutable std::mutex mu;
@@ -80,7 +86,7 @@ std::unique_ptr<SchemaValidator> SchemaValidator::load(const std::string& schema
   return v;
 }
 
-void SchemaValidator::validate(const nlohmann::json& resource, std::vector<ValidationIssue>& out) const {
+void SchemaValidator::validate(const nlohmann::json& resource, SchemaScratch& scratch, std::vector<ValidationIssue>& out) const {
   if (!resource.is_object() || !resource.contains("resourceType") || !resource["resourceType"].is_string()) return;
   const std::string type = resource["resourceType"].get<std::string>();
   std::string path = type, where;
@@ -97,7 +103,7 @@ void SchemaValidator::validate(const nlohmann::json& resource, std::vector<Valid
                                   Severity::error, 0});
     return;
   }
-  thread_local valijson::Validator validator;  // holds a regex cache: one per thread
+  valijson::Validator& validator = scratch.impl->validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(resource);
   if (validator.validate(*schema, target, &results)) return;
@@ -121,6 +127,9 @@ void SchemaValidator::validate(const nlohmann::json& resource, std::vector<Valid
 #else  // no valijson headers in this build
 
 bool schema_support_available() { return false; }
+struct SchemaScratch::Impl {};
+SchemaScratch::SchemaScratch() = default;
+SchemaScratch::~SchemaScratch() = default;
 struct SchemaValidator::Impl {};
 SchemaValidator::SchemaValidator() = default;
 SchemaValidator::~SchemaValidator() = default;
@@ -129,7 +138,7 @@ std::unique_ptr<SchemaValidator> SchemaValidator::load(const std::string&) {
       "--fhir-schema is not available: this netconv was built without the valijson headers "
       "(scripts/install-fhir-packages.sh --with-schema fetches them; see docs/validation.md)");
 }
-void SchemaValidator::validate(const nlohmann::json&, std::vector<ValidationIssue>&) const {}
+void SchemaValidator::validate(const nlohmann::json&, SchemaScratch&, std::vector<ValidationIssue>&) const {}
 
 #endif
 

@@ -22,12 +22,22 @@ constexpr std::size_t kMaxSchemaString = 10000;
 // true when this build has the valijson headers (otherwise load() throws ConfigError)
 bool schema_support_available();
 
+// What one check session reuses between schema checks (valijson's validator and its regex
+// cache); one session, one thread.
+class SchemaScratch {
+ public:
+  SchemaScratch();
+  ~SchemaScratch();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
 class SchemaValidator {
  public:
   static std::unique_ptr<SchemaValidator> load(const std::string& schema_file);
   ~SchemaValidator();
-  // Appends issues with rule "json-schema" (thread-safe).
-  void validate(const nlohmann::json& resource, std::vector<ValidationIssue>& out) const;
+  // Appends issues with rule "json-schema" (thread-safe for distinct scratches).
+  void validate(const nlohmann::json& resource, SchemaScratch& scratch, std::vector<ValidationIssue>& out) const;
 
   struct Impl;
 

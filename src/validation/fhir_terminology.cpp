@@ -131,13 +131,13 @@ bool Terminology::system_codes(const std::string& system, std::vector<std::strin
   return true;
 }
 
-bool Terminology::part(const json& inc, std::unordered_set<std::string>& out, std::string& why, int depth) {
+bool Terminology::part(const json& inc, CodeSet& out, std::string& why, int depth) {
   if (inc.contains("filter") && inc["filter"].is_array() && !inc["filter"].empty()) {
     why = "uses a filter on " + inc.value("system", std::string("?"));
     return false;
   }
   std::string system = inc.value("system", std::string());
-  std::unordered_set<std::string> set;
+  CodeSet set;
   if (!system.empty()) {
     if (inc.contains("concept") && inc["concept"].is_array()) {
       for (const auto& c : inc["concept"])
@@ -201,7 +201,7 @@ const Expansion& Terminology::expand(const std::string& url, int depth) {
       for (const auto& inc : compose["include"])
         if (!(ok = part(inc, e->system_codes, why, depth))) break;
     if (ok && compose.contains("exclude")) {
-      std::unordered_set<std::string> ex;
+      CodeSet ex;
       for (const auto& exc : compose["exclude"])
         if (!(ok = part(exc, ex, why, depth))) {
           why = "exclude " + why;

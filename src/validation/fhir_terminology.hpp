@@ -5,6 +5,7 @@
 // A ValueSet that needs a filter (e.g. SNOMED is-a) or a code system not available locally cannot
 // be expanded: bindings to it are not checked and are counted (FhirValidator::stats()).
 #pragma once
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -19,12 +20,30 @@
 
 namespace netconv::fhir {
 
+// Strings looked up by view, without building a std::string per lookup.
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using CodeSet = std::unordered_set<std::string, ViewHash, std::equal_to<>>;
+
 struct Expansion {
   std::string url;
   bool ok = false;
-  std::string why;                              // when !ok
-  std::unordered_set<std::string> system_codes;  // "system|code"
-  std::unordered_set<std::string> codes;         // bare codes (for `code` elements)
+  std::string why;          // when !ok
+  CodeSet system_codes;     // "system|code"
+  CodeSet codes;            // bare codes (for `code` elements)
+
+  // "system|code" is in the expansion; no allocation for the usual lengths.
+  bool has(std::string_view system, std::string_view code) const {
+    char key[512];
+    const std::size_t n = system.size() + 1 + code.size();
+    if (n > sizeof key) return system_codes.count(std::string(system) + '|' + std::string(code)) > 0;
+    if (!system.empty()) std::memcpy(key, system.data(), system.size());
+    key[system.size()] = '|';
+    if (!code.empty()) std::memcpy(key + system.size() + 1, code.data(), code.size());
+    return system_codes.find(std::string_view(key, n)) != system_codes.end();
+  }
 };
 
 class Terminology {
@@ -55,7 +74,7 @@ class Terminology {
  private:
   const nlohmann::json* find(std::map<std::string, nlohmann::json>& m, const std::string& url, const char* kind);
   bool system_codes(const std::string& system, std::vector<std::string>& out, std::string& why);
-  bool part(const nlohmann::json& inc, std::unordered_set<std::string>& out, std::string& why, int depth);
+  bool part(const nlohmann::json& inc, CodeSet& out, std::string& why, int depth);
   const Expansion& expand(const std::string& url, int depth);
 
   std::map<std::string, nlohmann::json> value_sets_;

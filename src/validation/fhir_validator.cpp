@@ -1,7 +1,7 @@
 #include "validation/fhir_validator.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <mutex>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -15,7 +15,7 @@
 #include "core/errors.hpp"
 #include "validation/bundle_prefilter.hpp"
 #include "validation/fhir_compile.hpp"
-#include "validation/fhir_memo.hpp"
+#include "validation/fast/result_memo.hpp"
 #include "validation/fhir_model.hpp"
 #include "validation/fhir_schema.hpp"
 #include "validation/json_locate.hpp"
@@ -94,15 +94,11 @@ bool primitive_ok(const JNode& v, Prim p) {
 
 // membership of a coded value: 1 in, 0 not in, -1 not a coded value
 int in_value_set(const JNode& v, std::string_view type, const Expansion& e) {
-  thread_local std::string key;  // "system|code", without an allocation per lookup
   auto has = [&](const JNode& c) {
     const JNode* s = c.find("system");
     const JNode* k = c.find("code");
     if (!s || !k || !s->is_string() || !k->is_string()) return false;
-    key.assign(s->str());
-    key += '|';
-    key += k->str();
-    return e.system_codes.count(key) > 0;
+    return e.has(s->str(), k->str());
   };
   if (type == "CodeableConcept") {
     if (!v.is_object()) return -1;
@@ -115,8 +111,7 @@ int in_value_set(const JNode& v, std::string_view type, const Expansion& e) {
   if (type == "Coding") return v.is_object() ? (has(v) ? 1 : 0) : -1;
   if (type == "code" || type == "string" || type == "uri") {
     if (!v.is_string()) return -1;
-    key.assign(v.str());
-    return e.codes.count(key) ? 1 : 0;
+    return e.codes.find(v.str()) != e.codes.end() ? 1 : 0;
   }
   return -1;
 }
@@ -324,10 +319,10 @@ class Walker {
   }
 
   // Runs a leaf check. While a recording is made, the check is noted for replay and what it
-  // reads is not noted as steering (fhir_memo.hpp).
+  // reads is not noted as steering (fast/replay.hpp).
   bool leaf_check(const LeafCheck& c) {
     if (!rec_) return passes(c);
-    ReadMarkScope marks(2);
+    ReadMarkScope marks(*rec_->tree, 2);
     const bool ok = passes(c);
     rec_->checks.push_back(record(c, rec_->base));
     if (!ok) rec_->check_failed = true;
@@ -883,8 +878,8 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   m.terminology.release_sources();
 
   if (!options.schema_file.empty()) v.schema_ = fhir::SchemaValidator::load(options.schema_file);
-  static std::atomic<std::uint64_t> validators{0};
-  if (options.memoize) v.memo_owner_ = ++validators;
+  v.memoize_ = options.memoize;
+  v.own_ = std::make_unique<Own>();
 
   v.stats_ = std::make_unique<FhirValidatorStats>();
   auto& s = *v.stats_;
@@ -897,12 +892,33 @@ FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirVal
   return v;
 }
 
-std::uint64_t FhirValidator::memo_hits() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).hits : 0; }
-std::uint64_t FhirValidator::memo_byte_hits() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).byte_hits : 0; }
-std::uint64_t FhirValidator::memo_misses() const { return memo_owner_ ? fhir::thread_result_memo(memo_owner_).misses : 0; }
+// The old entry points' session: the validator's own, or, when another thread holds it, one
+// without caches for this call (same verdicts).
+struct FhirValidator::Own {
+  std::mutex mu;
+  CheckSession session;
+};
+
+template <class F>
+auto FhirValidator::with_own_session(F&& f) const {
+  std::unique_lock<std::mutex> lock(own_->mu, std::try_to_lock);
+  if (lock.owns_lock()) return f(own_->session);
+  CheckSession solo(CheckSessionOptions{false});
+  return f(solo);
+}
+
+CheckSession::Stats FhirValidator::own_stats() const {
+  std::lock_guard<std::mutex> lock(own_->mu);
+  return own_->session.stats();
+}
+
+std::uint64_t FhirValidator::memo_hits() const { return own_stats().fhir_hits; }
+std::uint64_t FhirValidator::memo_byte_hits() const { return own_stats().fhir_byte_hits; }
+std::uint64_t FhirValidator::memo_misses() const { return own_stats().fhir_misses; }
 
 void FhirValidator::clear_result_memo() const {
-  if (memo_owner_) fhir::thread_result_memo(memo_owner_).clear();
+  std::lock_guard<std::mutex> lock(own_->mu);
+  own_->session.clear();
 }
 
 bool FhirValidator::knows_profile(const std::string& url) const {
@@ -914,42 +930,96 @@ std::vector<ValidationIssue> FhirValidator::validate_parsed(const nlohmann::json
   return validate(resource.dump(), profile_url);
 }
 
-std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const { return check(text, std::string(), false); }
-
-std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
-  return check(text, profile_url, false);
+std::vector<ValidationIssue> FhirValidator::validate(std::string_view text) const {
+  return with_own_session([&](CheckSession& s) { return run(s, text, std::string(), false); });
 }
 
-std::vector<ValidationIssue> FhirValidator::errors(std::string_view text) const { return check(text, std::string(), true); }
+std::vector<ValidationIssue> FhirValidator::validate(std::string_view text, const std::string& profile_url) const {
+  return with_own_session([&](CheckSession& s) { return run(s, text, profile_url, false); });
+}
 
-std::vector<ValidationIssue> FhirValidator::check(std::string_view text, const std::string& profile_url, bool errors_only) const {
+std::vector<ValidationIssue> FhirValidator::errors(std::string_view text) const {
+  return with_own_session([&](CheckSession& s) { return run(s, text, std::string(), true); });
+}
+
+std::vector<CheckIssue> FhirValidator::check(CheckSession& session, std::string_view text, const CheckTarget& target) const {
+  std::vector<CheckIssue> out;
+  for (auto& i : run(session, text, target.profile, target.errors_only)) {
+    CheckIssue c;
+    c.severity = i.rule == "json" ? CheckSeverity::fatal : i.severity == Severity::error ? CheckSeverity::error : CheckSeverity::warning;
+    c.code = "NC-OUT-001";
+    c.rule = std::move(i.rule);
+    c.message = std::move(i.message);
+    c.location = {target.file, i.line, 0, std::move(i.path)};
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+namespace {
+
+// What one session keeps for one FHIR validator: the parse tree and the walker's buffers, reused
+// from one resource to the next (a valid resource costs no allocation), and, when the session
+// keeps caches, the result cache.
+struct FhirPart final : CheckSession::Part {
+  fhir::JsonTree tree;  // its storage grows to the largest resource seen
+  fhir::WalkerScratch scratch;
+  fhir::MemoRecording recording;
+  std::unique_ptr<fhir::ResultMemo> memo;
+  std::unique_ptr<fhir::SchemaScratch> schema;
+  std::size_t cache_bytes() const override { return memo ? memo->bytes() : 0; }
+  void clear_caches() override {
+    if (memo) memo->clear();
+  }
+  void add_stats(CheckSession::Stats& s) const override {
+    if (!memo) return;
+    s.fhir_hits += memo->hits;
+    s.fhir_misses += memo->misses;
+    s.fhir_byte_hits += memo->byte_hits;
+  }
+};
+
+std::vector<ValidationIssue> invalid_json(std::string_view text, const fhir::JsonParseError& error) {
+  // only the position and the kind of error: the message never quotes the input
+  std::uint64_t line = 1;
+  for (std::size_t i = 0; i < error.byte && i < text.size(); ++i) line += text[i] == '\n';
+  return {ValidationIssue{"", "json", "invalid JSON at byte " + std::to_string(error.byte + 1) + ": " + error.what, Severity::error, line}};
+}
+
+}  // namespace
+
+std::vector<ValidationIssue> FhirValidator::run(CheckSession& session, std::string_view text, const std::string& profile_url,
+                                                bool errors_only) const {
+  // keyed by the compiled model, which stays where it is when the validator is moved
+  auto& part = session.part<FhirPart>(model_.get(), [&] {
+    auto p = std::make_unique<FhirPart>();
+    if (memoize_ && session.options().caches) p->memo = std::make_unique<fhir::ResultMemo>();
+    if (schema_) p->schema = std::make_unique<fhir::SchemaScratch>();
+    return p;
+  });
   std::vector<ValidationIssue> out;
   // an extra profile and the official schema are outside what the cache remembers
-  fhir::ResultMemo* memo = memo_owner_ && !schema_ && profile_url.empty() ? &fhir::thread_result_memo(memo_owner_) : nullptr;
+  fhir::ResultMemo* memo = !schema_ && profile_url.empty() ? part.memo.get() : nullptr;
   if (memo && memo->answer_bytes(text, out)) return finish(text, out, errors_only);
-  thread_local fhir::JsonTree tree;  // reused: its storage grows to the largest resource seen
   fhir::JsonParseError error;
-  if (!tree.parse(text, &error)) {
-    // only the position and the kind of error: the message never quotes the input
-    std::uint64_t line = 1;
-    for (std::size_t i = 0; i < error.byte && i < text.size(); ++i) line += text[i] == '\n';
-    return {ValidationIssue{"", "json", "invalid JSON at byte " + std::to_string(error.byte + 1) + ": " + error.what,
-                            Severity::error, line}};
-  }
-  if (!memo || !memo->lookup(tree, out)) {
-    thread_local fhir::WalkerScratch scratch;
-    thread_local fhir::MemoRecording recording;
-    recording.base = &tree.root();
+  if (!part.tree.parse(text, &error)) return invalid_json(text, error);
+  if (!memo || !memo->lookup(part.tree, out)) {
+    fhir::MemoRecording& recording = part.recording;
+    recording.tree = &part.tree;
+    recording.base = &part.tree.root();
     recording.checks.clear();
     recording.check_failed = false;
-    fhir::Walker w(*model_, out, scratch, memo ? &recording : nullptr);
-    w.resource(tree.root(), "", nullptr, profile_url);
-    if (memo) memo->remember(text, tree, recording, out);
+    fhir::Walker w(*model_, out, part.scratch, memo ? &recording : nullptr);
+    w.resource(part.tree.root(), "", nullptr, profile_url);
+    if (memo) {
+      memo->remember(text, part.tree, recording, out);
+      session.enforce_limit();
+    }
   }
   if (schema_) {
     // the official JSON schema is checked through valijson, which needs an nlohmann DOM
     auto j = Json::parse(text.begin(), text.end(), nullptr, false);
-    if (!j.is_discarded()) schema_->validate(j, out);
+    if (!j.is_discarded()) schema_->validate(j, *part.schema, out);
   }
   return finish(text, out, errors_only);
 }

@@ -4,7 +4,11 @@
 // terminology from those packages and hl7.terminology.r4 7.0.1. See docs/validation.md.
 //
 //   auto v = FhirValidator::load(resolve_fhir_packages_dir(""));
-//   for (auto& i : v.validate(json_text)) ...   // thread-safe, no locks
+//   CheckSession session;                          // one per worker (checker.hpp)
+//   for (auto& i : v.check(session, json_text, {"out.ndjson"})) ...
+//
+// The entry points without a session (validate, errors) use one the validator owns; a thread
+// that finds it busy checks without caches. They remain for callers not yet on the Checker seam.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -15,6 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/diagnostics.hpp"
+#include "validation/checker.hpp"
 
 namespace netconv {
 
@@ -44,8 +49,9 @@ struct FhirValidatorOptions {
   // Resource types to compile; empty = all of R4. `convert` names the types it writes, which keeps
   // the definitions' memory small.
   std::vector<std::string> resource_types;
-  // Remember validation results per thread and decide repeats of a remembered course by re-running
-  // its leaf checks (fhir_memo.hpp). Results are the same either way; off is for tests comparing.
+  // Remember validation results in the check session and decide repeats of a remembered course by
+  // re-running its leaf checks (fast/replay.hpp); a session without caches never does. Results
+  // are the same either way; off is for tests comparing.
   bool memoize = true;
 };
 
@@ -55,7 +61,7 @@ std::string fhir_resource_label(const nlohmann::json& resource);
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
 std::string resolve_fhir_packages_dir(const std::string& option_value);
 
-class FhirValidator {
+class FhirValidator : public Checker {
  public:
   // Throws ConfigError with a clear message (incl. how to run scripts/install-fhir-packages.sh)
   // when a package or the schema file is missing or unreadable.
@@ -63,7 +69,12 @@ class FhirValidator {
 
   FhirValidator(FhirValidator&&) noexcept;
   FhirValidator& operator=(FhirValidator&&) noexcept;
-  ~FhirValidator();
+  ~FhirValidator() override;
+
+  // The Checker seam (checker.hpp): one resource's issues, code NC-OUT-001, the JSON path in
+  // location.field; invalid JSON is fatal (rule "json").
+  std::string_view media() const override { return "fhir-json"; }
+  std::vector<CheckIssue> check(CheckSession& session, std::string_view resource_json, const CheckTarget& target) const override;
 
   // Validates one resource (JSON text) against R4 and the profiles in its meta.profile.
   std::vector<ValidationIssue> validate(std::string_view resource_json) const;
@@ -77,24 +88,29 @@ class FhirValidator {
   bool knows_profile(const std::string& url) const;
   bool has_schema() const { return schema_ != nullptr; }
   const FhirValidatorStats& stats() const { return *stats_; }
-  // The calling thread's result cache counters (validations answered from it / not).
+  // The validator's own session's result cache counters (validations answered from it / not).
   std::uint64_t memo_hits() const;
   std::uint64_t memo_misses() const;
-  // Of the hits, those answered from the bytes alone (a byte template, fhir_byte_template.hpp).
+  // Of the hits, those answered from the bytes alone (a byte template, fast/byte_template.hpp).
   std::uint64_t memo_byte_hits() const;
-  // Empties the calling thread's result cache (tests and fuzzing start from a known state).
+  // Empties the validator's own session's caches (tests and fuzzing start from a known state).
   void clear_result_memo() const;
 
  private:
   FhirValidator();
-  std::vector<ValidationIssue> check(std::string_view text, const std::string& profile_url, bool errors_only) const;
+  std::vector<ValidationIssue> run(CheckSession& session, std::string_view text, const std::string& profile_url, bool errors_only) const;
+  struct Own;
+  template <class F>
+  auto with_own_session(F&& f) const;
+  CheckSession::Stats own_stats() const;
   // Issues made final: duplicates dropped, each given its line in the text (or only the errors,
   // without lines).
   static std::vector<ValidationIssue> finish(std::string_view text, std::vector<ValidationIssue>& issues, bool errors_only);
   std::unique_ptr<fhir::Model> model_;
   std::unique_ptr<fhir::SchemaValidator> schema_;
   std::unique_ptr<FhirValidatorStats> stats_;
-  std::uint64_t memo_owner_ = 0;  // identifies this validator's per-thread caches; 0 = no cache
+  bool memoize_ = true;
+  std::unique_ptr<Own> own_;  // the session of the entry points that take none
 };
 
 }  // namespace netconv

@@ -209,8 +209,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 class JsonParser {
  public:
   JsonParser(std::string_view s, std::vector<JsonNode>& nodes, std::string& arena, std::vector<std::uint32_t>& open,
-             JsonParseError* err, bool track_reads)
-      : s_(s), nodes_(nodes), arena_(arena), err_(err), track_reads_(track_reads), open_(open) {
+             JsonParseError* err, const std::uint8_t* read_mark)
+      : s_(s), nodes_(nodes), arena_(arena), err_(err), read_mark_(read_mark), open_(open) {
     open_.clear();
   }
 
@@ -252,7 +252,7 @@ class JsonParser {
   std::vector<JsonNode>& nodes_;
   std::string& arena_;
   JsonParseError* err_;
-  bool track_reads_;
+  const std::uint8_t* read_mark_;  // the tree's, when reads are noted
   std::vector<std::uint32_t>& open_;  // indices of the containers being filled (the tree's, reused)
 };
 
@@ -414,7 +414,7 @@ bool JsonParser::value(std::string_view key) {
   const auto idx = static_cast<std::uint32_t>(nodes_.size());
   nodes_.emplace_back();
   nodes_[idx].key_ = key;
-  nodes_[idx].tracked_ = track_reads_;
+  nodes_[idx].mark_ = read_mark_;
   switch (s_[i_]) {
     case '{':
     case '[':
@@ -499,7 +499,7 @@ std::size_t JsonParser::scalar_at(std::size_t pos, JsonNode& n) {
 }
 
 std::size_t JsonTree::reread_scalar(std::uint32_t index, std::string_view text, std::size_t pos, std::string& arena) {
-  JsonParser p(text, nodes_, arena, open_, nullptr, false);
+  JsonParser p(text, nodes_, arena, open_, nullptr, nullptr);
   return p.scalar_at(pos, nodes_[index]);
 }
 
@@ -513,7 +513,7 @@ bool JsonTree::parse(std::string_view text, JsonParseError* error, bool track_re
   nodes_.clear();
   arena_.clear();
   arena_.reserve(text.size());
-  JsonParser p(text, nodes_, arena_, open_, error, track_reads);
+  JsonParser p(text, nodes_, arena_, open_, error, track_reads ? read_mark_.get() : nullptr);
   if (p.run()) return true;
   nodes_.clear();
   return false;

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,20 +20,23 @@ class JsonParser;
 
 enum class JsonType : std::uint8_t { null, boolean, number, string, array, object };
 
-// Reading a value of a tree parsed for validation notes this bit on its node, so that the
-// validator's result cache (fhir_memo.hpp) knows which values decided the course of a validation.
-// The validator switches it while one of its recorded checks runs. Trees of definitions
-// (parse_owned) are shared between threads and note nothing.
-inline thread_local std::uint8_t json_read_mark = 1;
-// Notes reads with `mark` (0: not at all) until the end of the scope.
+class JsonTree;
+
+// Reading a value of a tree parsed for validation notes the tree's current read mark on its node,
+// so that the validator's result cache (fast/replay.hpp) knows which values decided the course of
+// a validation. The mark belongs to the tree (1 after parsing); the validator switches it while
+// one of its recorded checks runs. Trees of definitions (parse_owned) are shared between threads
+// and note nothing.
+// Notes reads of `tree` with `mark` (0: not at all) until the end of the scope.
 class ReadMarkScope {
  public:
-  explicit ReadMarkScope(std::uint8_t mark) : saved_(json_read_mark) { json_read_mark = mark; }
-  ~ReadMarkScope() { json_read_mark = saved_; }
+  ReadMarkScope(const JsonTree& tree, std::uint8_t mark);
+  ~ReadMarkScope();
   ReadMarkScope(const ReadMarkScope&) = delete;
   ReadMarkScope& operator=(const ReadMarkScope&) = delete;
 
  private:
+  std::uint8_t& mark_;
   std::uint8_t saved_;
 };
 
@@ -113,17 +117,17 @@ class JsonNode {
   friend class JsonParser;
   friend class JsonTree;
   void note_read() const {
-    if (tracked_) marks_ |= json_read_mark;
+    if (mark_) marks_ |= *mark_;
   }
   std::string_view key_;
   std::string_view text_;
   double number_ = 0;
+  const std::uint8_t* mark_ = nullptr;  // the tree's read mark when reads are noted (JsonTree::parse)
   std::uint32_t span_ = 1;   // nodes in this subtree, itself included: the next sibling is this + span_
   std::uint32_t count_ = 0;  // direct children
   JsonType type_ = JsonType::null;
   bool integer_ = false;  // number written without fraction or exponent
   bool boolean_ = false;
-  bool tracked_ = false;  // reads are noted (parsed by JsonTree::parse)
   mutable std::uint8_t marks_ = 0;
 };
 
@@ -163,6 +167,14 @@ class JsonTree {
   std::string arena_;  // unescaped strings; reserved to the text size so views stay valid
   std::vector<std::uint32_t> open_;  // the parser's stack, kept so that a parse allocates nothing
   std::string owned_text_;
+  friend class ReadMarkScope;
+  // on the heap: nodes point at it, and a tree may be moved
+  std::unique_ptr<std::uint8_t> read_mark_ = std::make_unique<std::uint8_t>(1);
 };
+
+inline ReadMarkScope::ReadMarkScope(const JsonTree& tree, std::uint8_t mark) : mark_(*tree.read_mark_), saved_(*tree.read_mark_) {
+  mark_ = mark;
+}
+inline ReadMarkScope::~ReadMarkScope() { mark_ = saved_; }
 
 }  // namespace netconv::fhir

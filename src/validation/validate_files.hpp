@@ -1,13 +1,14 @@
 // `netconv validate`: checks FHIR JSON (.json resource or Bundle, .ndjson) and CDA XML files made
 // by netconv or elsewhere. Library entry point; the CLI only fills ValidateFilesOptions.
 #pragma once
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
-namespace netconv {
+#include "formats/format.hpp"
 
-class FhirValidator;
+namespace netconv {
 
 struct ValidateFilesOptions {
   std::vector<std::string> inputs;  // files or directories (searched recursively, sorted)
@@ -18,11 +19,15 @@ struct ValidateFilesOptions {
   enum class Format { text, json, github } format = Format::text;
   bool quiet = false;  // text: print failures only (plus the summary)
   bool validation_cache = true;  // --no-validation-cache: every FHIR resource validated in full
-  // optional: an already loaded validator (e.g. the one `convert` uses); else loaded on first FHIR file
-  const FhirValidator* fhir_validator = nullptr;
+  // the formats whose files are checked, by extension; null = builtin_formats()
+  const FormatRegistry* formats = nullptr;
+  // optional: already loaded checkers by output format name; the others are loaded on the first
+  // file of their format
+  std::map<std::string, const OutputChecker*> checkers;
 };
 
-// Inputs: .json (resource or Bundle), .ndjson / .jsonl (one resource per line), .xml (CDA); a
+// Inputs: files of the registered output formats, by extension (shipped: .json resource or
+// Bundle, .ndjson / .jsonl one resource per line, .xml CDA), each checked by its format's checker; a
 // folder is searched recursively, except that in a netconv output folder (report.json at its top)
 // the top-level files (report.json, rejects.ndjson) are run metadata and are not validated.
 // Returns 0 when everything passed, 1 when something failed, 2 for usage problems (no input,

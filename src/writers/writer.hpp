@@ -1,4 +1,4 @@
-// Output writers: one per output format, registered explicitly in make_writers(). A writer
+// Output writers: one per output format, registered with its format (formats/format.hpp). A writer
 // renders one patient's converted cases into chunks of bytes for files below the output
 // directory; the pipeline appends the chunks in input order, so rendering may run on any thread.
 #pragma once

@@ -38,6 +38,17 @@ grep -q "concepts.tsv:$(wc -l < "$work/maps/concepts.tsv")" "$work/err.txt"; che
 diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "stdin output equals file output" 0 $?
 "$netconv" convert --quiet -o "$work/a" "$sample"
 diff -r "$work/a/fhir" "$work/b/fhir" > /dev/null; check "rerun into the same folder is identical" 0 $?
+
+# stdin has no extension: its format is told from its first bytes, as the help says
+"$netconv" convert --help > "$work/help.txt"; grep -q 'by content - a NaaccrData' "$work/help.txt"; check "convert --help says inputs are sniffed" 0 $?
+for case in naaccr-01-registry-export-v25/input.xml 13-ndjson-mixed/input.ndjson; do
+  in=$root/samples/$case
+  "$netconv" convert --quiet --to fhir,cda -o "$work/by-name" "$in" > /dev/null 2>&1
+  "$netconv" convert --quiet --to fhir,cda -o "$work/by-content" - < "$in" > /dev/null 2>&1
+  diff -r "$work/by-name/fhir" "$work/by-content/fhir" > /dev/null && diff -r "$work/by-name/cda" "$work/by-content/cda" > /dev/null
+  check "stdin sniffed: $case converts as its file does" 0 $?
+  grep -q '"read":0,' "$work/by-content/report.json"; check "stdin sniffed: $case read records" 1 $?
+done
 check "no temporary files left" "" "$(find "$work/a" -name '*.part')"
 
 # reordered list items change no id

@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 std::string read_all(const fs::path& p) { return test_support::slurp(p); }
 void put(const fs::path& p, const std::string& text) { test_support::spit(p, text); }
+// the folders the shipped output formats write to (FormatRegistry::output_directories())
+const std::vector<std::string> kFormatDirs = {"fhir", "cda"};
 // Every entry below `dir`, relative, sorted: what a reader of the folder sees.
 std::vector<std::string> listing(const fs::path& dir) {
   std::vector<std::string> out;
@@ -31,7 +33,7 @@ class OutputFilesTest : public ::testing::Test {
   void SetUp() override { fs::create_directories(dir); }
   // A completed run of both formats, as an earlier netconv left it.
   void previous_run() {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.ensure("rejects.ndjson");
     files.append("rejects.ndjson", std::string("old reject\n"));
@@ -50,7 +52,7 @@ class OutputFilesTest : public ::testing::Test {
 TEST_F(OutputFilesTest, GatheredAppendsKeepOrder) {
   std::string expected = "head\n";
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.append("fhir/Patient.ndjson", std::string("head\n"));
     std::vector<std::string> texts;
@@ -75,7 +77,7 @@ TEST_F(OutputFilesTest, CommitReplacesThePreviousRunWhole) {
   previous_run();
   put(dir / "report.interrupted.json", "interrupted\n");
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.ensure("rejects.ndjson");
     files.append("fhir/Condition.ndjson", std::string("new\n"));
@@ -93,7 +95,7 @@ TEST_F(OutputFilesTest, AnUncommittedRunLeavesThePreviousRun) {
   previous_run();
   auto before = listing(dir);
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.ensure("rejects.ndjson");
     files.append("rejects.ndjson", std::string("new reject\n"));
@@ -103,7 +105,7 @@ TEST_F(OutputFilesTest, AnUncommittedRunLeavesThePreviousRun) {
   EXPECT_EQ(listing(dir), before);
   EXPECT_EQ(read_all(dir / "rejects.ndjson"), "old reject\n");
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.append("fhir/Patient.ndjson", std::string("new patient\n"));
     files.abandon("interrupted counts\n");
@@ -122,7 +124,7 @@ TEST_F(OutputFilesTest, RefusesPlantedLinks) {
   fs::path outside = root / "outside";
   fs::create_directories(outside);
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     fs::create_symlink(outside / "stolen.ndjson", dir / ".netconv-run/rejects.ndjson");
     EXPECT_THROW(files.ensure("rejects.ndjson"), IoError);
@@ -147,7 +149,7 @@ TEST_F(OutputFilesTest, TheNextRunCompletesACommitACrashStopped) {
   fs::rename(dir / "rejects.ndjson", root / "old-rejects");  // the crash came after rejects.ndjson moved in
   put(dir / "rejects.ndjson", "new reject\n");
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
   }
   EXPECT_EQ(listing(dir), (std::vector<std::string>{"fhir", "fhir/Observation.ndjson", "rejects.ndjson", "report.json"}));
@@ -163,7 +165,7 @@ TEST_F(OutputFilesTest, CleansWhatKilledRunsLeft) {
   put(dir / "report.json.part", "partial");
   put(dir / "rejects.ndjson.part", "partial");
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.ensure("rejects.ndjson");
     files.finish();
@@ -174,11 +176,11 @@ TEST_F(OutputFilesTest, CleansWhatKilledRunsLeft) {
 
 // ... and leaves the first run's staging folder alone.
 TEST_F(OutputFilesTest, ASecondRunOnTheSameFolderIsRefused) {
-  OutputFiles first(dir.string());
+  OutputFiles first(dir.string(), kFormatDirs);
   first.begin();
   first.append("fhir/Patient.ndjson", std::string("first\n"));
   {
-    OutputFiles second(dir.string());
+    OutputFiles second(dir.string(), kFormatDirs);
     EXPECT_THROW(second.begin(), IoError);
   }
   EXPECT_TRUE(fs::exists(dir / ".netconv-run/fhir/Patient.ndjson"));
@@ -200,7 +202,7 @@ TEST_F(OutputFilesTest, AWriteErrorAtTheLastFlushLeavesThePreviousRun) {
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
   std::string message;
   {
-    OutputFiles files(dir.string());
+    OutputFiles files(dir.string(), kFormatDirs);
     files.begin();
     files.ensure("rejects.ndjson");
     files.append("rejects.ndjson", std::string(10000, 'r'));  // buffered: written by finish()

@@ -68,6 +68,12 @@ std::vector<fs::path> files_in(const fs::path& d, const std::string& ext = ".jso
   return out;
 }
 
+// validate_files' FHIR checker, loaded once for every test (as validator() is)
+const netconv::OutputChecker* fhir_checker() {
+  static const auto c = netconv::builtin_formats().output("fhir")->checker(netconv::CheckerOptions{});
+  return c.get();
+}
+
 int run_validate(const std::vector<std::string>& inputs, std::string* text = nullptr,
                  netconv::ValidateFilesOptions::Format fmt = netconv::ValidateFilesOptions::Format::text,
                  const std::string& profile = "") {
@@ -75,7 +81,7 @@ int run_validate(const std::vector<std::string>& inputs, std::string* text = nul
   o.inputs = inputs;
   o.format = fmt;
   o.profile = profile;
-  o.fhir_validator = validator();
+  o.checkers["fhir"] = fhir_checker();
   std::ostringstream out;
   int rc = netconv::validate_files(o, out);
   if (text) *text = out.str();

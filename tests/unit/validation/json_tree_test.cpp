@@ -155,7 +155,8 @@ TEST(JsonTree, SpecialBytesAtEveryOffsetOfTheBlockScan) {
 }
 
 // What the validator's result cache relies on: reading a value notes it on its node, with the
-// thread's current mark; trees of definitions (parse_owned) note nothing.
+// tree's current mark (one tree's mark never marks another's reads); trees of definitions
+// (parse_owned) note nothing; a moved tree keeps noting.
 TEST(JsonTree, ReadsOfValuesAreNoted) {
   JsonTree t;
   ASSERT_TRUE(t.parse(R"({"a":"x","b":2,"c":true,"d":{"e":"y"}})"));
@@ -163,10 +164,23 @@ TEST(JsonTree, ReadsOfValuesAreNoted) {
   for (const auto& n : nodes) EXPECT_EQ(n.read_marks(), 0);
   EXPECT_EQ(t.root().string_member("a"), "x");
   (void)t.root().find("b")->number();
-  const auto saved = netconv::fhir::json_read_mark;
-  netconv::fhir::json_read_mark = 2;
-  (void)t.root().find("c")->boolean();
-  netconv::fhir::json_read_mark = saved;
+  JsonTree other;
+  ASSERT_TRUE(other.parse(R"({"z":1})"));
+  {
+    netconv::fhir::ReadMarkScope marks(t, 2);
+    netconv::fhir::ReadMarkScope quiet(other, 0);
+    (void)t.root().find("c")->boolean();
+    (void)other.root().find("z")->number();
+  }
+  EXPECT_EQ(other.root().find("z")->read_marks(), 0);
+  (void)other.root().find("z")->number();
+  EXPECT_EQ(other.root().find("z")->read_marks(), 1) << "the scope restored the mark";
+  JsonTree moved = std::move(other);
+  {
+    netconv::fhir::ReadMarkScope marks(moved, 4);
+    (void)moved.root().find("z")->number();
+  }
+  EXPECT_EQ(moved.root().find("z")->read_marks(), 5);
   (void)t.root().find("d")->find("e");  // finding by name reads no value
   EXPECT_EQ(t.root().find("a")->read_marks(), 1);
   EXPECT_EQ(t.root().find("b")->read_marks(), 1);

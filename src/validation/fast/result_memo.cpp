@@ -1,11 +1,11 @@
-#include "validation/fhir_memo.hpp"
+#include "validation/fast/result_memo.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <functional>
 #include <tuple>
 
-#include "validation/fhir_byte_template.hpp"
+#include "validation/fast/byte_template.hpp"
 
 namespace netconv::fhir {
 namespace {
@@ -81,32 +81,6 @@ auto order_key(const RecordedCheck& c) {
 
 }  // namespace
 
-RecordedCheck record(const LeafCheck& c, const JsonNode* base) {
-  RecordedCheck r;
-  r.kind = c.kind;
-  r.prim = c.prim;
-  r.node = static_cast<std::uint32_t>(c.node - base);
-  r.root = c.root ? static_cast<std::uint32_t>(c.root - base) : 0;
-  r.invariant = c.invariant;
-  r.expansion = c.expansion;
-  r.fixed = c.fixed;
-  r.type = c.type;
-  return r;
-}
-
-LeafCheck to_leaf(const RecordedCheck& c, const JsonNode* base) {
-  LeafCheck l;
-  l.kind = c.kind;
-  l.node = base + c.node;
-  l.root = base + c.root;
-  l.prim = c.prim;
-  l.invariant = c.invariant;
-  l.expansion = c.expansion;
-  l.fixed = c.fixed;
-  l.type = c.type;
-  return l;
-}
-
 ResultMemo::ResultMemo() = default;
 ResultMemo::~ResultMemo() = default;
 
@@ -137,7 +111,7 @@ bool ResultMemo::answer_bytes(std::string_view text, std::vector<ValidationIssue
     const std::size_t tries = std::min(g.members.size(), kMaxTries);
     ByteTemplate::FirstHole first;
     for (std::size_t i = 0; i < tries; ++i) {
-      if (!g.members[i]->answer(text, out, first)) continue;
+      if (!g.members[i]->answer(text, out, first, arena_)) continue;
       if (i > 0) std::swap(g.members[i], g.members[i - 1]);
       ++byte_hits;
       count_lookup(true);
@@ -188,7 +162,7 @@ bool ResultMemo::lookup(const JsonTree& tree, std::vector<ValidationIssue>& out)
   }
   auto shape = shapes_.find(skeleton_);
   if (shape != shapes_.end()) {
-    ReadMarkScope quiet(0);  // replayed checks read values that must not count as steering
+    ReadMarkScope quiet(tree, 0);  // replayed checks read values that must not count as steering
     const JsonNode* base = tree.nodes().data();
     for (auto& plan : shape->second.plans) {
       values_of(tree, plan.control);
@@ -269,20 +243,6 @@ void ResultMemo::clear() {
   shapes_.clear();
   bytes_ = 0;
   window_lookups_ = window_hits_ = pause_ = pause_left_ = 0;
-}
-
-ResultMemo& thread_result_memo(std::uint64_t owner) {
-  struct Owned {
-    std::uint64_t owner = 0;
-    ResultMemo memo;
-  };
-  thread_local Owned t;
-  if (t.owner != owner) {
-    t.memo.clear();
-    t.memo.hits = t.memo.misses = t.memo.byte_hits = 0;
-    t.owner = owner;
-  }
-  return t.memo;
 }
 
 }  // namespace netconv::fhir

@@ -1,17 +1,6 @@
-// A per-thread cache of FHIR validation results (issue C: validation cheap enough to leave on).
-//
-// A converter's resources repeat their shape: the same members in the same order, the same
-// profiles, codes and extension urls, with ids, dates and quantities that differ. Validating one
-// is a walk whose course is decided by the shape (member names, JSON types, array sizes) and by
-// the few values the walker reads to choose its way (resourceType, profile and extension urls,
-// slice discriminators); everywhere else it runs leaf checks whose only effect is an issue when
-// they fail (a primitive's format, an invariant, a required binding, a fixed value).
-//
-// So a validation is remembered as: its shape, the values that steered it (the nodes JsonNode
-// noted as read outside leaf checks), the leaf checks it ran, and its issues (it is remembered
-// only when every leaf check passed). A later resource with the same shape and the same steering
-// values takes the same course; re-running the remembered leaf checks on it decides the result,
-// which is then exactly the remembered issues. Anything else is validated in full.
+// The FHIR result cache: remembered validations, answered again by replaying their leaf checks
+// (the contract is in fast/replay.hpp), and the byte templates built from them
+// (fast/byte_template.hpp). One per check session: not thread-safe, bounded (kMaxBytes).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -20,50 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "validation/fhir_model.hpp"
-#include "validation/fhir_validator.hpp"
+#include "validation/fast/replay.hpp"
 
 namespace netconv::fhir {
 
-// One check whose only effect is an issue when it fails. `passes` is the single definition used
-// by the walker and by the replay of remembered checks.
-struct LeafCheck {
-  enum class Kind : std::uint8_t { primitive, invariant, binding, fixed };
-  Kind kind = Kind::primitive;
-  const JsonNode* node = nullptr;
-  const JsonNode* root = nullptr;        // invariant: %rootResource
-  Prim prim = Prim::none;                // primitive
-  InvariantFn invariant = nullptr;       // invariant
-  const Expansion* expansion = nullptr;  // binding
-  const PNode* fixed = nullptr;          // fixed[x] / pattern[x]
-  std::string_view type;                 // invariant: choice suffix; binding: datatype
-};
-bool passes(const LeafCheck& check);
-
-// A LeafCheck as remembered: nodes by their index in the tree.
-struct RecordedCheck {
-  LeafCheck::Kind kind = LeafCheck::Kind::primitive;
-  Prim prim = Prim::none;
-  std::uint32_t node = 0, root = 0;
-  InvariantFn invariant = nullptr;
-  const Expansion* expansion = nullptr;
-  const PNode* fixed = nullptr;
-  std::string type;
-  bool operator==(const RecordedCheck&) const = default;
-};
-
-// The check as remembered, its nodes relative to the tree's first node `base`, and back.
-RecordedCheck record(const LeafCheck& check, const JsonNode* base);
-LeafCheck to_leaf(const RecordedCheck& check, const JsonNode* base);
-
 class ByteTemplate;
-
-// What the walker notes during one full validation.
-struct MemoRecording {
-  const JsonNode* base = nullptr;  // the tree's first node
-  std::vector<RecordedCheck> checks;
-  bool check_failed = false;
-};
 
 class ResultMemo {
  public:
@@ -72,7 +22,7 @@ class ResultMemo {
   ResultMemo(const ResultMemo&) = delete;
   ResultMemo& operator=(const ResultMemo&) = delete;
 
-  // True when the text is answered by a byte template (fhir_byte_template.hpp), without being
+  // True when the text is answered by a byte template (fast/byte_template.hpp), without being
   // parsed; its issues are then appended to `out`.
   bool answer_bytes(std::string_view text, std::vector<ValidationIssue>& out);
   // True when the tree's result is known; its issues are then appended to `out`. A tree whose
@@ -132,10 +82,8 @@ class ResultMemo {
   std::unordered_map<std::string, Shape> shapes_;
   std::string skeleton_;  // of the tree lookup() last saw; empty when it is not cacheable
   std::string values_;
+  std::string arena_;  // a byte template's escaped strings, decoded (ByteTemplate::answer)
   std::size_t bytes_ = 0;
 };
-
-// The calling thread's cache for the validator `owner` (a new owner starts an empty cache).
-ResultMemo& thread_result_memo(std::uint64_t owner);
 
 }  // namespace netconv::fhir

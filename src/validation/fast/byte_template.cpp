@@ -1,4 +1,4 @@
-#include "validation/fhir_byte_template.hpp"
+#include "validation/fast/byte_template.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -21,7 +21,7 @@ bool ByteTemplate::prepare() {
     tree_.clear_read_marks(kProbe);
     bool passed = false;
     {
-      ReadMarkScope probe(kProbe);
+      ReadMarkScope probe(tree_, kProbe);
       passed = passes(to_leaf(checks_[i], base));
     }
     if (!passed) return false;  // cannot happen for a remembered variant; never trust it then
@@ -73,14 +73,13 @@ std::string_view ByteTemplate::lead() const {
   return std::string_view(text_).substr(0, holes_.empty() ? text_.size() : holes_.front().begin);
 }
 
-bool ByteTemplate::answer(std::string_view text, std::vector<ValidationIssue>& out, FirstHole& first) {
+bool ByteTemplate::answer(std::string_view text, std::vector<ValidationIssue>& out, FirstHole& first, std::string& arena) {
   if (!usable()) return false;
   if (!holes_.empty() && first.end != std::string_view::npos && first.type == tree_.nodes()[holes_[0].node].type()) {
     const std::size_t from = holes_[0].end, to = holes_.size() > 1 ? holes_[1].begin : text_.size();
     if (text.size() - first.end < to - from || std::memcmp(text.data() + first.end, text_.data() + from, to - from) != 0) return false;
   }
   // a hole's string with escapes is decoded here; never longer than the text, so no view moves
-  thread_local std::string arena;
   arena.clear();
   arena.reserve(text.size());
   std::size_t in = 0, at = 0;
@@ -94,7 +93,7 @@ bool ByteTemplate::answer(std::string_view text, std::vector<ValidationIssue>& o
   }
   const std::size_t rest = text_.size() - at;
   if (text.size() - in != rest || std::memcmp(text.data() + in, text_.data() + at, rest) != 0) return false;
-  ReadMarkScope quiet(0);
+  ReadMarkScope quiet(tree_, 0);
   const JsonNode* base = tree_.nodes().data();
   for (auto c : hole_checks_)
     if (!passes(to_leaf(checks_[c], base))) return false;

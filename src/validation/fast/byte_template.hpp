@@ -1,4 +1,4 @@
-// The result cache's fast path (fhir_memo.hpp): a resource answered from its bytes, unparsed.
+// The result cache's fast path (fast/result_memo.hpp; contract in fast/replay.hpp): a resource answered from its bytes, unparsed.
 //
 // A converter writes a resource's fixed parts byte for byte the same each time: member names and
 // structure, profile and extension urls, the codes of its tables. A byte template is a resource
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "validation/fhir_memo.hpp"
+#include "validation/fast/replay.hpp"
 #include "validation/json_tree.hpp"
 
 namespace netconv::fhir {
@@ -51,8 +51,8 @@ class ByteTemplate {
     JsonType type = JsonType::null;
   };
   // True when `text` fits the template and every check that reads a hole passes; the template's
-  // issues are then appended to `out`.
-  bool answer(std::string_view text, std::vector<ValidationIssue>& out, FirstHole& first);
+  // issues are then appended to `out`. `arena`: the caller's buffer for strings with escapes.
+  bool answer(std::string_view text, std::vector<ValidationIssue>& out, FirstHole& first, std::string& arena);
 
   std::size_t holes() const { return holes_.size(); }
   std::size_t rerun_checks() const { return hole_checks_.size(); }

@@ -1,0 +1,105 @@
+#include "pipeline/checking.hpp"
+
+#include <malloc.h>
+
+#include <chrono>
+
+#include "core/json_writer.hpp"
+
+namespace netconv {
+
+std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().member("input", where.file).member_number("line", std::to_string(where.line))
+      .member("record_key", record_key).key("reasons").begin_array();
+  for (const auto& r : reasons) {
+    w.begin_object().member("code", r.code).member("field", r.location.field);
+    // an output check names the output it failed in; an input check names the input line/column
+    if (r.code.rfind("NC-OUT", 0) == 0 || r.code.rfind("NC-CDA", 0) == 0) w.member("output", r.location.file);
+    else w.member_number("line", std::to_string(r.location.line)).member_number("column", std::to_string(r.location.column));
+    w.member("message", r.message).end_object();
+  }
+  w.end_array().end_object();
+  out += '\n';
+  return out;
+}
+
+OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
+    : validate_(opt.validate) {
+  auto writers = formats.make_writers(opt.to, opt.writer, tables);
+  const auto load_start = std::chrono::steady_clock::now();
+  CheckerOptions co;
+  co.fhir_packages = opt.fhir_packages;
+  co.fhir_schema = opt.fhir_schema;
+  co.cda_schema = opt.cda_schema;
+  co.validation_cache = opt.validation_cache;
+  co.own_output_only = true;
+  for (std::size_t i = 0; i < writers.size(); ++i) {
+    const auto* f = formats.output(opt.to[i]);
+    Output o{std::move(writers[i]), nullptr};
+    if (validate_ && f->checker) o.checker = f->checker(co);
+    outputs_.push_back(std::move(o));
+  }
+  if (!validate_) return;
+  // the definitions were parsed into large temporary documents: give that memory back before
+  // the records start, so the run's peak is the compiled rules plus the records in flight
+  malloc_trim(0);
+  CheckSessionOptions so;
+  so.caches = opt.validation_cache;
+  sessions_ = std::make_unique<CheckSessionPool>(so);
+  load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+}
+
+void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const {
+  auto& s = r.counts;
+  while (!group.cases.empty()) {
+    std::vector<RenderedPatient> rendered(outputs_.size());
+    for (std::size_t i = 0; i < outputs_.size(); ++i) {
+      rendered[i].describe_targets = validate_;
+      outputs_[i].writer->render(group, rendered[i]);
+    }
+    FailedRecords failed;  // record key ("" = every record) -> violations
+    if (session) {
+      const auto check_start = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < outputs_.size(); ++i)
+        if (outputs_[i].checker) outputs_[i].checker->check(*session, rendered[i], failed);
+      s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
+    }
+    if (failed.empty()) {
+      for (auto& out : rendered) {
+        for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
+        for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
+      }
+      ++s.patients_written;
+      return;
+    }
+    reject_failed(group, failed, r);
+  }
+}
+
+void OutputStage::reject_failed(model::PatientCases& group, FailedRecords& failed, WorkResult& r) {
+  auto& s = r.counts;
+  std::vector<model::NetCase> kept;
+  const bool all = failed.count("") > 0;
+  for (auto& nc : group.cases) {
+    auto it = failed.find(nc.record_key);
+    if (it == failed.end() && !all) {
+      kept.push_back(std::move(nc));
+      continue;
+    }
+    std::vector<Diagnostic> reasons;
+    if (it != failed.end()) reasons = it->second;
+    if (all) reasons.insert(reasons.end(), failed[""].begin(), failed[""].end());
+    --s.converted;
+    ++s.rejected;
+    for (const auto& d : reasons) {
+      r.diagnostics.push_back(d);
+      ++s.rejected_by_code[d.code];
+    }
+    r.rejects += reject_line(nc.record_key, nc.location, reasons);
+  }
+  group.cases = std::move(kept);
+}
+
+}  // namespace netconv

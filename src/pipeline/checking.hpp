@@ -1,0 +1,51 @@
+// The checking part of a conversion: the output formats of the run (--to), each with its writer
+// and, unless --no-validate, its checker (loaded once, before the first record), and the loop
+// that renders a patient and checks every output before anything is written. A record whose
+// output fails is rejected with the violations and the patient rendered again without it, so no
+// invalid output is ever written as if it were good. Runs on the worker threads (const).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/format.hpp"
+#include "pipeline/convert.hpp"
+
+namespace netconv {
+
+// What one work item produced.
+struct WorkResult {
+  std::vector<Diagnostic> diagnostics;
+  std::vector<OutputChunk> chunks;
+  std::string rejects;  // rejects.ndjson lines
+  ConvertSummary counts;
+};
+
+// One rejects.ndjson line: the record, where it was read, and why it was rejected.
+std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons);
+
+class OutputStage {
+ public:
+  // Throws ConfigError for an unknown format or when a checker cannot load.
+  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
+  // `session`: the calling worker's (null when nothing is checked, --no-validate).
+  void render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const;
+  double checker_load_seconds() const { return load_seconds_; }
+  // The checks' sessions, one lent to each work item while it runs; null with --no-validate.
+  CheckSessionPool* sessions() const { return sessions_.get(); }
+
+ private:
+  struct Output {
+    std::unique_ptr<OutputWriter> writer;
+    std::unique_ptr<OutputChecker> checker;  // null: not checked
+  };
+  // The failed records' cases leave `group` as rejects; the rest stay to be rendered again.
+  static void reject_failed(model::PatientCases& group, FailedRecords& failed, WorkResult& r);
+
+  std::vector<Output> outputs_;
+  bool validate_;
+  double load_seconds_ = 0;
+  std::unique_ptr<CheckSessionPool> sessions_;
+};
+
+}  // namespace netconv

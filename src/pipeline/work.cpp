@@ -1,0 +1,89 @@
+#include "pipeline/work.hpp"
+
+#include "core/text.hpp"
+
+namespace netconv {
+
+PatientWork::PatientWork(const ConvertOptions& opt, const MappingSet& t, const OutputStage& outputs)
+    : max_rows_(opt.max_rows_per_patient),
+      mapper_(t, MapperOptions{opt.patient_id_system.empty() ? t.constant("fhir.system.patient_id_default") : opt.patient_id_system,
+                               opt.icd10cm_current_edition}),
+      outputs_(outputs) {}
+
+WorkResult PatientWork::process(WorkItem& item) const {
+  if (!outputs_.sessions()) return process(item, nullptr);
+  auto session = outputs_.sessions()->borrow();  // this worker's caches and scratch, for this item
+  return process(item, &*session);
+}
+
+WorkResult PatientWork::process(WorkItem& item, CheckSession* session) const {
+  WorkResult r;
+  r.diagnostics = std::move(item.reader_diagnostics);
+  for (auto& patient : item.patients) {
+    if (patient.too_many) reject_too_many(patient, r);
+    else convert_patient(patient, r, session);
+  }
+  return r;
+}
+
+void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, CheckSession* session) const {
+  auto& s = r.counts;
+  model::PatientCases group;
+  for (const auto& rec : patient.records) {
+    ++s.read;
+    RecordOutcome o = mapper_.map(rec);
+    for (const auto& c : o.counted) ++s.counted[c];
+    for (const auto& w : o.warnings) {
+      r.diagnostics.push_back(w);
+      ++s.warnings_by_code[w.code];
+    }
+    if (o.kind == RecordOutcome::Kind::skipped) {
+      ++s.skipped;
+      ++s.skipped_by_reason[o.skip_reason];
+      continue;
+    }
+    if (patient.reappeared) {
+      o.reasons.push_back({Severity::error, "NC-REC-006", rec.location,
+                           "patient reappears after other patients (sort the input by patient first)", ""});
+      o.kind = RecordOutcome::Kind::rejected;
+    }
+    if (o.kind == RecordOutcome::Kind::rejected) {
+      ++s.rejected;
+      for (const auto& reason : o.reasons) {
+        r.diagnostics.push_back(reason);
+        ++s.rejected_by_code[reason.code];
+      }
+      r.rejects += reject_line(o.patient_id + "/" + o.tumor_id, rec.location, o.reasons);
+      continue;
+    }
+    if (group.cases.empty()) {
+      group.patient = o.net_case.patient;
+    } else if (!(group.patient.birth_date == o.net_case.patient.birth_date)) {
+      Diagnostic d{Severity::warning, "NC-REC-005", rec.location, "patient's birth_date differs from an earlier row; the first is kept", ""};
+      r.diagnostics.push_back(d);
+      ++s.warnings_by_code[d.code];
+    }
+    ++s.converted;
+    group.cases.push_back(std::move(o.net_case));
+  }
+  outputs_.render_checked(group, r, session);
+}
+
+void PatientWork::reject_too_many(const PatientRecords& patient, WorkResult& r) const {
+  auto& s = r.counts;
+  for (const auto& rec : patient.records) {
+    Diagnostic d{Severity::error, "NC-REC-007", rec.location,
+                 "patient has more than " + std::to_string(max_rows_) + " records (--max-rows-per-patient): all of them are rejected", ""};
+    if (&rec == &patient.records.front() && !patient.continued) r.diagnostics.push_back(d);
+    ++s.read;
+    ++s.rejected;
+    ++s.rejected_by_code[d.code];
+    const auto* pid = rec.get("patient_id");
+    const auto* tid = rec.get("tumor_id");
+    std::string p = pid ? pid->value : "", t = tid && !tid->value.empty() ? tid->value : "1";
+    clear_unreportable_key(p, t);
+    r.rejects += reject_line(p + "/" + t, rec.location, {d});
+  }
+}
+
+}  // namespace netconv
