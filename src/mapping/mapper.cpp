@@ -21,17 +21,6 @@ void clear_unreportable_key(std::string& patient_id, std::string& tumor_id) {
 
 using model::Concept;
 
-// SHA-256 of "netconv/1" and the parts, each behind a 0x1f separator; the first 16 bytes in hex.
-std::string Mapper::hash_id(std::initializer_list<std::string_view> parts) {
-  Sha256 h;
-  h.update("netconv/1");
-  for (auto p : parts) {
-    h.update("\x1f");
-    h.update(p);
-  }
-  return hex_prefix(h.finish(), 16);
-}
-
 Mapper::Mapper(const MappingSet& tables, MapperOptions options) : t_(tables), opt_(std::move(options)) {
   // ICD-O-3 is one FHIR system; the tables may key its two axes separately for their formats
   auto pick = [&](const char* key, std::string& uri, std::string& oid) {

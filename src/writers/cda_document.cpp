@@ -1,7 +1,7 @@
 #include "writers/cda_document.hpp"
 
 #include "core/sha256.hpp"
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 #include "writers/cda_datatypes.hpp"
 #include "writers/cda_ids.hpp"
 #include "writers/cda_sections.hpp"
@@ -143,7 +143,7 @@ std::string render_document(const Context& c, const model::PatientCases& pc) {
   }
   auto doc = x.finish();
   // the id names this exact document: a changed record is a new document, the same record the same one
-  std::string id = Mapper::hash_id({"cda:ClinicalDocument", pc.patient.resource_id, sha256_hex(doc)});
+  std::string id = hash_id({"cda:ClinicalDocument", pc.patient.resource_id, sha256_hex(doc)});
   doc.replace(doc.find(kIdPlaceholder), id.size(), id);
   return doc;
 }

@@ -4,7 +4,7 @@
 #include <unordered_set>
 
 #include "core/json_writer.hpp"
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 
 namespace netconv {
 
@@ -456,7 +456,7 @@ std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vec
   std::string out;
   out.reserve(256 + resources.size() * 512);
   JsonWriter w(out);
-  w.begin_object().member("resourceType", "Bundle").member("id", Mapper::hash_id({"Bundle", pc.patient.resource_id}))
+  w.begin_object().member("resourceType", "Bundle").member("id", hash_id({"Bundle", pc.patient.resource_id}))
       .member("type", "transaction").key("entry").begin_array();
   for (const auto& r : resources) {
     w.begin_object().key("resource");
