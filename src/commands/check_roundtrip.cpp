@@ -242,7 +242,7 @@ void round_trip(Checker& c, CheckReport& rep) {
     if (why.find("not available") != std::string::npos) rep.round_trip_note = "C-CDA not rendered: " + why;
     else c.error("NC-MAP-050", c.file_loc("cda-templates.tsv"), "the C-CDA writer cannot start: " + why);
   }
-  const auto& validator = c.opt.validator ? c.opt.validator : round_trip_validator();
+  const auto& validator = c.opt.validator;
   Attribution at = attribution(c);
 
   std::size_t n = 0;
