@@ -273,6 +273,7 @@ class Run {
     WorkResult r;
     r.diagnostics = std::move(item.reader_diagnostics);
     auto& s = r.counts;
+    RenderScratch scratch;  // the writers' buffers, grown once for the item's patients
     for (auto& patient : item.patients) {
       if (patient.too_many) { reject_too_many(patient, r); continue; }
       model::PatientCases group;
@@ -314,7 +315,7 @@ class Run {
         ++s.converted;
         group.cases.push_back(std::move(o.net_case));
       }
-      render_validated(group, r);
+      render_validated(group, r, scratch);
     }
     return r;
   }
@@ -322,13 +323,13 @@ class Run {
   // Renders a patient with every writer and checks each output before anything is written. A
   // record whose output fails is rejected with the violations and the patient is rendered
   // again without it, so no invalid output is ever written as if it were good.
-  void render_validated(model::PatientCases& group, WorkResult& r) const {
+  void render_validated(model::PatientCases& group, WorkResult& r, RenderScratch& scratch) const {
     auto& s = r.counts;
     while (!group.cases.empty()) {
       std::vector<RenderedPatient> rendered(writers_.size());
       for (std::size_t i = 0; i < writers_.size(); ++i) {
         rendered[i].describe_targets = opt_.validate;
-        writers_[i]->render(group, rendered[i]);
+        writers_[i]->render(group, rendered[i], scratch);
       }
       std::map<std::string, std::vector<Diagnostic>> failed;  // record key ("" = every record) -> violations
       if (opt_.validate) {

@@ -117,7 +117,12 @@ void service_event(XmlOut& x, const model::PatientCases& pc) {
 }  // namespace
 
 std::string render_document(const Context& c, const model::PatientCases& pc) {
-  XmlOut x(true);
+  std::string buffer;
+  return render_document(c, pc, buffer);
+}
+
+std::string render_document(const Context& c, const model::PatientCases& pc, std::string& buffer) {
+  XmlOut x(true, buffer);
   x.start("ClinicalDocument").attr("xmlns", "urn:hl7-org:v3").attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
       .attr("xmlns:sdtc", "urn:hl7-org:sdtc");
   x.start("realmCode").attr("code", c.realm).end();
@@ -149,9 +154,15 @@ std::string render_document(const Context& c, const model::PatientCases& pc) {
 }
 
 std::vector<std::pair<std::string, std::string>> render_section_files(const Context& c, const model::PatientCases& pc) {
+  std::string buffer;
+  return render_section_files(c, pc, buffer);
+}
+
+std::vector<std::pair<std::string, std::string>> render_section_files(const Context& c, const model::PatientCases& pc,
+                                                                      std::string& buffer) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& body : section_bodies(c, pc)) {
-    XmlOut x(true);
+    XmlOut x(true, buffer);
     if (write_section(x, body, true)) out.emplace_back(body.def->name, x.finish());
   }
   return out;
