@@ -57,7 +57,7 @@ void record_target(XmlOut& x, const Context& c, const model::Patient& p) {
   x.start("patient");
   x.start("name").attr("nullFlavor", "UNK").end();
   model::Concept gender;
-  if (p.gender) gender = c.t.lookup(p.gender->key, "cda");
+  if (p.gender) gender = c.cda_concept(*p.gender);
   if (has_cda_code(gender)) concept_cd(x, c, "administrativeGenderCode", gender, {false, "", ""});
   else x.start("administrativeGenderCode").attr("nullFlavor", "UNK").end();
   ts(x, "birthTime", p.birth_date);

@@ -8,10 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/mapping_set.hpp"
 #include "model/net_case.hpp"
 
 namespace netconv {
+
+class MappingSet;  // writers read it once, into their render contexts, when they are made
 
 struct OutputChunk {
   std::string path;  // relative to the output directory, e.g. fhir/Patient.ndjson
