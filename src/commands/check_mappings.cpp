@@ -11,6 +11,8 @@
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/code_checks.hpp"
+#include "validation/cda_validator.hpp"
+#include "validation/fhir_validator.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
@@ -68,14 +70,35 @@ const std::vector<MappingRule>& mapping_rules() {
   return r;
 }
 
-namespace {
-RoundTripValidator& validator_slot() {
-  static RoundTripValidator v;
-  return v;
+RoundTripValidator load_round_trip_validator(const std::string& fhir_packages, const std::string& cda_schema, std::string& note) {
+  note.clear();
+  std::shared_ptr<const FhirValidator> fhir;
+  try {
+    FhirValidatorOptions vo;
+    // the types the FHIR writer emits and their bases: the definitions compile faster and smaller
+    vo.resource_types = {"Resource", "DomainResource", "Patient", "Condition", "Observation", "Procedure",
+                         "MedicationAdministration", "Bundle"};
+    fhir = std::make_shared<const FhirValidator>(FhirValidator::load(resolve_fhir_packages_dir(fhir_packages), vo));
+  } catch (const ConfigError& e) {
+    note = std::string("FHIR output not validated: ") + e.what();
+  }
+  std::shared_ptr<const CdaValidator> cda;
+  try {
+    cda = std::make_shared<const CdaValidator>(cda_schema_path(cda_schema));
+  } catch (const ConfigError& e) {
+    note += (note.empty() ? "" : "; ") + std::string("C-CDA output not validated: ") + e.what();
+  }
+  return [fhir, cda](const std::string& format, const std::string& label, const std::string& bytes,
+                     std::vector<std::string>& problems) {
+    if (format == "fhir" && fhir) {
+      for (const auto& i : fhir->errors(bytes)) problems.push_back(i.path + ": " + i.message + " [" + i.rule + "]");
+    } else if (format == "cda" && cda) {
+      for (const auto& d : cda->validate(bytes, label))
+        if (d.severity == Severity::error)
+          problems.push_back(d.code + (d.location.field.empty() ? "" : " at " + d.location.field) + ": " + d.message);
+    }
+  };
 }
-}  // namespace
-void set_round_trip_validator(RoundTripValidator v) { validator_slot() = std::move(v); }
-const RoundTripValidator& round_trip_validator() { return validator_slot(); }
 
 namespace check_detail {
 
@@ -559,7 +582,10 @@ CheckReport check_mappings(const CheckOptions& opt) {
     rep.findings.push_back(std::move(d));
   }
   RawTables raw = read_raw_tables(dir);
-  Run c(opt, m, raw, rep.findings);
+  CheckOptions o = opt;  // the round trip's validator is resolved once, here, and handed down
+  if (opt.round_trip && !loader_errors && !o.validator)
+    o.validator = load_round_trip_validator(opt.fhir_packages, opt.cda_schema, rep.round_trip_note);
+  Run c(o, m, raw, rep.findings);
   c.slots = slot_rules(raw);
   c.extra_structure();
   c.load_allowlist();

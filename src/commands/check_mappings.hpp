@@ -23,20 +23,28 @@ struct MappingRule {
 // Every rule check-mappings can report, in id order.
 const std::vector<MappingRule>& mapping_rules();
 
-// Round-trip output validation hook: called for every rendered output (format "fhir": one resource
+// Round-trip output validation: called for every rendered output (format "fhir": one resource
 // as JSON; "cda": one XML document or entry file). Problems appended are reported as NC-MAP-071.
-// netconv's in-process validators are wired in here (set_round_trip_validator); none by default.
 using RoundTripValidator = std::function<void(const std::string& format, const std::string& label, const std::string& bytes,
                                               std::vector<std::string>& problems)>;
-void set_round_trip_validator(RoundTripValidator v);
-const RoundTripValidator& round_trip_validator();
+
+// netconv's own FHIR validator (from the packages in `fhir_packages`, resolved like convert's
+// --fhir-packages) and C-CDA validator (`cda_schema`, resolved like --cda-schema), as one
+// RoundTripValidator. A validator that cannot be loaded (FHIR packages not installed) is left
+// out and `note` says so and how to install it; empty when both loaded. The result owns the
+// validators and may be reused for several check_mappings() calls.
+RoundTripValidator load_round_trip_validator(const std::string& fhir_packages, const std::string& cda_schema, std::string& note);
 
 struct CheckOptions {
   std::string mappings_dir;
   bool strict = false;        // warnings become errors
   std::string allow_file;     // "" = <mappings_dir>/unverified-allowlist.tsv when it exists
   bool round_trip = true;
-  RoundTripValidator validator;  // empty = the registered one
+  // Validates the round trip's output. Empty: check_mappings() loads netconv's own validators
+  // (load_round_trip_validator with the two paths below) and notes in the report what it skipped.
+  RoundTripValidator validator;
+  std::string fhir_packages;  // "" = $NETCONV_FHIR_PACKAGES, then ~/.cache/netconv/fhir-packages
+  std::string cda_schema;     // "" = $NETCONV_CDA_SCHEMA, then netconv's schema
 };
 
 struct CheckReport {

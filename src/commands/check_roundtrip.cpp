@@ -284,7 +284,7 @@ class RoundTripCheck {
  public:
   RoundTripCheck(Checker& c, CheckReport& rep, const std::vector<std::unique_ptr<OutputWriter>>& writers)
       : c_(c), rep_(rep), writers_(writers), at_(attribution(c)),
-        validator_(c.opt.validator ? c.opt.validator : round_trip_validator()) {}
+        validator_(c.opt.validator) {}
 
   void check(const Synthetic& s, const model::PatientCases& pc) {
     for (const auto& w : writers_) {

@@ -15,16 +15,7 @@ void clear_unreportable_key(std::string& patient_id, std::string& tumor_id) {
   if (tumor_id.size() > 16 || find_control_char(tumor_id) != std::string::npos) tumor_id.clear();
 }
 
-// SHA-256 of "netconv/1" and the parts, each behind a 0x1f separator; the first 16 bytes in hex.
-std::string Mapper::hash_id(std::initializer_list<std::string_view> parts) {
-  Sha256 h;
-  h.update("netconv/1");
-  for (auto p : parts) {
-    h.update("\x1f");
-    h.update(p);
-  }
-  return hex_prefix(h.finish(), 16);
-}
+using model::Concept;
 
 Mapper::Mapper(const MappingSet& tables, MapperOptions options) : t_(tables), opt_(std::move(options)) {
   // ICD-O-3 is one FHIR system; the tables may key its two axes separately for their formats

@@ -80,6 +80,7 @@ class MappingSet {
   const AgentRow* agent(const std::string& key) const;
   // Concept key of a lab test measured in `unit` (exact UCUM code); nullptr when the test is
   // unknown or does not take that unit.
+  const std::vector<CodeSystemRow>& systems() const { return systems_; }  // code-systems.tsv, in row order
   const std::string* lab_concept(const std::string& test, const std::string& unit) const;
   bool has_lab_test(const std::string& test) const;
   const KindRow* kind(const std::string& key) const;
@@ -89,6 +90,7 @@ class MappingSet {
   // Format constant (profile URL, extension URL, template id); throws ConfigError when missing.
   const std::string& constant(const std::string& key) const;
   std::string constant_or(const std::string& key, const std::string& fallback) const;
+  const std::unordered_map<std::string, std::string>& constants() const { return constants_; }  // every one, by key
   std::string local_system_uri() const;
   // The NAACCR item, value and treatment tables of the same directory, loaded and checked by
   // load() with the others (their problems are load()'s). A directory may have none (NAACCR input

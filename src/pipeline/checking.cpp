@@ -51,16 +51,16 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 }
 
-void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const {
+void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const {
   auto& s = r.counts;
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
     for (std::size_t i = 0; i < outputs_.size(); ++i) {
       rendered[i].describe_targets = validate_;
-      outputs_[i].writer->render(group, rendered[i]);
+      outputs_[i].writer->render(group, rendered[i], scratch.render);
     }
     FailedRecords failed;  // record key ("" = every record) -> violations
-    if (session) {
+    if (auto* session = scratch.session) {
       const auto check_start = std::chrono::steady_clock::now();
       for (std::size_t i = 0; i < outputs_.size(); ++i)
         if (outputs_[i].checker) outputs_[i].checker->check(*session, rendered[i], failed);

@@ -24,12 +24,19 @@ struct WorkResult {
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.
 std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons);
 
+// What one work item borrows while it runs: the checkers' session (null without validation) and
+// the writers' reusable buffers; both are the worker's, never thread_local.
+struct ItemScratch {
+  CheckSession* session = nullptr;
+  RenderScratch render;
+};
+
 class OutputStage {
  public:
   // Throws ConfigError for an unknown format or when a checker cannot load.
   OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
   // `session`: the calling worker's (null when nothing is checked, --no-validate).
-  void render_checked(model::PatientCases& group, WorkResult& r, CheckSession* session) const;
+  void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const;
   double checker_load_seconds() const { return load_seconds_; }
   // The checks' sessions, one lent to each work item while it runs; null with --no-validate.
   CheckSessionPool* sessions() const { return sessions_.get(); }

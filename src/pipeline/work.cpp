@@ -11,22 +11,24 @@ PatientWork::PatientWork(const ConvertOptions& opt, const MappingSet& t, const O
       outputs_(outputs) {}
 
 WorkResult PatientWork::process(WorkItem& item) const {
-  if (!outputs_.sessions()) return process(item, nullptr);
+  ItemScratch scratch;
+  if (!outputs_.sessions()) return process(item, scratch);
   auto session = outputs_.sessions()->borrow();  // this worker's caches and scratch, for this item
-  return process(item, &*session);
+  scratch.session = &*session;
+  return process(item, scratch);
 }
 
-WorkResult PatientWork::process(WorkItem& item, CheckSession* session) const {
+WorkResult PatientWork::process(WorkItem& item, ItemScratch& scratch) const {
   WorkResult r;
   r.diagnostics = std::move(item.reader_diagnostics);
   for (auto& patient : item.patients) {
     if (patient.too_many) reject_too_many(patient, r);
-    else convert_patient(patient, r, session);
+    else convert_patient(patient, r, scratch);
   }
   return r;
 }
 
-void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, CheckSession* session) const {
+void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, ItemScratch& scratch) const {
   auto& s = r.counts;
   model::PatientCases group;
   for (const auto& rec : patient.records) {
@@ -66,7 +68,7 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
     ++s.converted;
     group.cases.push_back(std::move(o.net_case));
   }
-  outputs_.render_checked(group, r, session);
+  outputs_.render_checked(group, r, scratch);
 }
 
 void PatientWork::reject_too_many(const PatientRecords& patient, WorkResult& r) const {

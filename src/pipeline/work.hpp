@@ -15,8 +15,8 @@ class PatientWork {
   WorkResult process(WorkItem& item) const;
 
  private:
-  WorkResult process(WorkItem& item, CheckSession* session) const;
-  void convert_patient(const PatientRecords& patient, WorkResult& r, CheckSession* session) const;
+  WorkResult process(WorkItem& item, ItemScratch& scratch) const;
+  void convert_patient(const PatientRecords& patient, WorkResult& r, ItemScratch& scratch) const;
   // Every record of a patient over max_rows_per_patient is rejected (NC-REC-007), told once.
   void reject_too_many(const PatientRecords& patient, WorkResult& r) const;
 

@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/text.hpp"
+#include "mapping/mapping_set.hpp"
 
 namespace netconv::cda {
 
@@ -49,7 +50,7 @@ std::string system_oid(const MappingSet& t, const std::string& key) {
 
 }  // namespace
 
-Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::move(cfg)) {
+Context::Context(const MappingSet& t, Config cfg) : config(std::move(cfg)) {
   auto tmpl = [&](const char* key) { return parse_template(key, t.constant(key)); };
   auto code = [&](const char* key) { return parse_code(key, t.constant(key)); };
   type_id = tmpl("cda.typeid");
@@ -96,12 +97,21 @@ Context::Context(const MappingSet& tables, Config cfg) : t(tables), config(std::
   birth_sex_oid = system_oid(t, "cda.birth_sex.value_system");
   laterality_name = code("cda.code.laterality");
   if (config.software_name.empty()) config.software_name = std::string("netconv ") + NETCONV_VERSION;
+  for (const auto& s : t.systems())  // the first row with a URI names it, as MappingSet::system_by_uri finds it
+    system_names_.emplace(s.uri, t.constant_or("cda.system_name." + s.key, s.key));
+  for (const auto& [key_slot, rows] : t.concept_rows())
+    if (!cda_concepts_.count(key_slot.first)) cda_concepts_.emplace(key_slot.first, t.lookup(key_slot.first, "cda"));
 }
 
 std::string Context::system_name(const model::Coding& c) const {
-  const auto* s = t.system_by_uri(c.system_uri);
-  if (!s) return c.system_uri;
-  return t.constant_or("cda.system_name." + s->key, s->key);
+  auto it = system_names_.find(c.system_uri);
+  return it == system_names_.end() ? c.system_uri : it->second;
+}
+
+// A key without any concepts.tsv row resolves to the same unverified concept in every slot.
+const model::Concept& Context::cda_concept(const model::Concept& c) const {
+  auto it = cda_concepts_.find(c.key);
+  return it == cda_concepts_.end() ? c : it->second;
 }
 
 }  // namespace netconv::cda

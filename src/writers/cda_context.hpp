@@ -1,11 +1,18 @@
-// Everything the CDA renderer needs besides the patient: constants from cda-templates.tsv /
-// profiles.tsv, the header configuration and concepts looked up once. Built once per run,
-// read-only afterwards (shared by rendering threads).
+// The CDA writer's render context: everything it needs besides the patient (constants from
+// cda-templates.tsv / profiles.tsv, the header configuration, concepts and code-system names),
+// resolved from the tables once per run when the writer is made, before the first record.
+// Read-only afterwards and shared by rendering threads: rendering reads fields of it, it never
+// looks a table up.
 #pragma once
 #include <string>
+#include <unordered_map>
 
-#include "mapping/mapping_set.hpp"
+#include "model/net_case.hpp"
 #include "writers/cda_config.hpp"
+
+namespace netconv {
+class MappingSet;
+}
 
 namespace netconv::cda {
 
@@ -25,9 +32,9 @@ struct SectionDef {
 };
 
 struct Context {
+  // Throws ConfigError when a constant is missing or malformed.
   Context(const MappingSet& tables, Config config);
 
-  const MappingSet& t;
   Config config;
   TemplateId type_id, us_realm_header, ccd, concern_act, problem_obs, result_organizer, result_obs, procedure,
       medication_activity, medication_information, indication;
@@ -48,6 +55,13 @@ struct Context {
 
   // Name of a code system for the narrative ("SNOMED CT"), from the coding's URI.
   std::string system_name(const model::Coding& c) const;
+  // The concept with the codings of its "cda" slot (concepts.tsv) where it has one: C-CDA may
+  // want another code system than FHIR for the same fact.
+  const model::Concept& cda_concept(const model::Concept& c) const;
+
+ private:
+  std::unordered_map<std::string, std::string> system_names_;        // by code-system URI
+  std::unordered_map<std::string, model::Concept> cda_concepts_;     // by concept key
 };
 
 TemplateId parse_template(const std::string& key, const std::string& value);

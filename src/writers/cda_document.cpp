@@ -1,7 +1,7 @@
 #include "writers/cda_document.hpp"
 
 #include "core/sha256.hpp"
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 #include "writers/cda_datatypes.hpp"
 #include "writers/cda_ids.hpp"
 #include "writers/cda_sections.hpp"
@@ -57,7 +57,7 @@ void record_target(XmlOut& x, const Context& c, const model::Patient& p) {
   x.start("patient");
   x.start("name").attr("nullFlavor", "UNK").end();
   model::Concept gender;
-  if (p.gender) gender = c.t.lookup(p.gender->key, "cda");
+  if (p.gender) gender = c.cda_concept(*p.gender);
   if (has_cda_code(gender)) concept_cd(x, c, "administrativeGenderCode", gender, {false, "", ""});
   else x.start("administrativeGenderCode").attr("nullFlavor", "UNK").end();
   ts(x, "birthTime", p.birth_date);
@@ -117,7 +117,12 @@ void service_event(XmlOut& x, const model::PatientCases& pc) {
 }  // namespace
 
 std::string render_document(const Context& c, const model::PatientCases& pc) {
-  XmlOut x(true);
+  std::string buffer;
+  return render_document(c, pc, buffer);
+}
+
+std::string render_document(const Context& c, const model::PatientCases& pc, std::string& buffer) {
+  XmlOut x(true, buffer);
   x.start("ClinicalDocument").attr("xmlns", "urn:hl7-org:v3").attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
       .attr("xmlns:sdtc", "urn:hl7-org:sdtc");
   x.start("realmCode").attr("code", c.realm).end();
@@ -143,15 +148,21 @@ std::string render_document(const Context& c, const model::PatientCases& pc) {
   }
   auto doc = x.finish();
   // the id names this exact document: a changed record is a new document, the same record the same one
-  std::string id = Mapper::hash_id({"cda:ClinicalDocument", pc.patient.resource_id, sha256_hex(doc)});
+  std::string id = hash_id({"cda:ClinicalDocument", pc.patient.resource_id, sha256_hex(doc)});
   doc.replace(doc.find(kIdPlaceholder), id.size(), id);
   return doc;
 }
 
 std::vector<std::pair<std::string, std::string>> render_section_files(const Context& c, const model::PatientCases& pc) {
+  std::string buffer;
+  return render_section_files(c, pc, buffer);
+}
+
+std::vector<std::pair<std::string, std::string>> render_section_files(const Context& c, const model::PatientCases& pc,
+                                                                      std::string& buffer) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& body : section_bodies(c, pc)) {
-    XmlOut x(true);
+    XmlOut x(true, buffer);
     if (write_section(x, body, true)) out.emplace_back(body.def->name, x.finish());
   }
   return out;

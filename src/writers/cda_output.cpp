@@ -18,14 +18,15 @@ class CdaOutputWriter : public OutputWriter {
   }
   std::string name() const override { return "cda"; }
   std::string directory() const override { return "cda"; }
-  void render(const model::PatientCases& pc, RenderedPatient& out) const override {
+  using OutputWriter::render;
+  void render(const model::PatientCases& pc, RenderedPatient& out, RenderScratch& scratch) const override {
     const auto& key = pc.patient.file_key;
     if (!entries_) {
-      out.chunks.push_back({"cda/" + key + ".xml", cda::render_document(ctx_, pc), true});
+      out.chunks.push_back({"cda/" + key + ".xml", cda::render_document(ctx_, pc, scratch.document), true});
       ++out.resource_counts["cda:ClinicalDocument"];
       return;
     }
-    for (auto& [section, bytes] : cda::render_section_files(ctx_, pc)) {
+    for (auto& [section, bytes] : cda::render_section_files(ctx_, pc, scratch.document)) {
       out.chunks.push_back({"cda/" + key + "." + section + ".xml", std::move(bytes), true});
       ++out.resource_counts["cda:section"];
     }

@@ -1,6 +1,6 @@
 // Problem section: one Problem Concern Act per condition (a reader that keeps only the first
 // Problem Observation of a concern would otherwise lose the others).
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 #include "writers/cda_builders.hpp"
 #include "writers/cda_ids.hpp"
 
@@ -45,7 +45,7 @@ std::vector<Problem> collect(const model::PatientCases& pc) {
 
 void morphology(XmlOut& x, const Context& c, const model::Tumor& tu) {
   x.start("entryRelationship").attr("typeCode", "SPRT").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
-  instance_id(x, c, Mapper::hash_id({"cda:Observation", tu.key, "morphology"}));
+  instance_id(x, c, hash_id({"cda:Observation", tu.key, "morphology"}));
   fixed_code(x, "code", c.histology_behavior);
   x.start("statusCode").attr("code", "completed").end();
   concept_cd(x, c, "value", tu.morphology_concept, {true, "", ""});
@@ -55,7 +55,7 @@ void morphology(XmlOut& x, const Context& c, const model::Tumor& tu) {
 void problem_entry(XmlOut& x, const Context& c, const Problem& p, const std::string& row) {
   x.start("entry").attr("typeCode", "DRIV").start("act").attr("classCode", "ACT").attr("moodCode", "EVN");
   template_id(x, c.concern_act);
-  instance_id(x, c, Mapper::hash_id({"cda:ProblemConcernAct", p.id}));
+  instance_id(x, c, hash_id({"cda:ProblemConcernAct", p.id}));
   fixed_code(x, "code", c.concern);
   // a registry tracks the tumor as an open concern; the record says nothing about resolution
   x.start("statusCode").attr("code", "active").end();

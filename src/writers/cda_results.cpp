@@ -1,7 +1,7 @@
 // Results section: one Result Organizer per tumor holding grade, Ki-67, mitotic count,
 // differentiation and tumor markers, and one for the patient's cause of death: the facts the
 // FHIR Observations carry, with the same ids.
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 #include "writers/cda_builders.hpp"
 
 namespace netconv::cda {
@@ -27,7 +27,7 @@ std::vector<Group> collect(const Context& c, const model::PatientCases& pc) {
   std::vector<Group> out;
   for (const auto& nc : pc.cases) {
     const auto& tu = nc.tumor;
-    Group g{Mapper::hash_id({"cda:ResultOrganizer", tu.key}), tumor_label(tu), {}};
+    Group g{hash_id({"cda:ResultOrganizer", tu.key}), tumor_label(tu), {}};
     // pathology facts are dated by the diagnosis, as in the FHIR output
     const auto& dx = tu.diagnosis_date;
     if (tu.grade_value) {
@@ -45,7 +45,7 @@ std::vector<Group> collect(const Context& c, const model::PatientCases& pc) {
   }
   const auto& p = pc.patient;
   if (p.cause_of_death && !p.cause_of_death_id.empty())
-    out.push_back({Mapper::hash_id({"cda:ResultOrganizer", p.resource_id, "follow-up"}), "Follow-up",
+    out.push_back({hash_id({"cda:ResultOrganizer", p.resource_id, "follow-up"}), "Follow-up",
                    {{&c.cause_of_death_code, &*p.cause_of_death, nullptr, p.cause_of_death_id, p.death_date, "underlying cause (WHO ICD-10)"}}});
   return out;
 }

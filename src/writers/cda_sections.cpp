@@ -1,6 +1,6 @@
 #include "writers/cda_sections.hpp"
 
-#include "mapping/mapper.hpp"
+#include "core/ids.hpp"
 #include "writers/cda_builders.hpp"
 
 namespace netconv::cda {
@@ -27,7 +27,7 @@ const model::Coding* known_birth_sex(const Context& c, const model::Patient& p) 
 void birth_sex_entry(XmlOut& x, const Context& c, const model::Patient& p, const model::Coding& sex) {
   x.start("entry").attr("typeCode", "DRIV").start("observation").attr("classCode", "OBS").attr("moodCode", "EVN");
   template_id(x, c.birth_sex_obs);
-  instance_id(x, c, Mapper::hash_id({"cda:BirthSexObservation", p.resource_id}));
+  instance_id(x, c, hash_id({"cda:BirthSexObservation", p.resource_id}));
   fixed_code(x, "code", c.birth_sex_code);
   x.start("text").start("reference").attr("value", "#social-1").end().end();
   x.start("statusCode").attr("code", "completed").end();

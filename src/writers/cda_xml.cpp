@@ -114,19 +114,9 @@ std::string xml_safe(std::string_view s) {
   return out;
 }
 
-namespace {
-// A rendering buffer per thread, kept between documents: a document grows to ~30 kB, and growing
-// a fresh string to that size reallocates and copies it a dozen times.
-thread_local std::string spare_buffer;
-}  // namespace
-
-XmlOut::XmlOut(bool declaration) : out_(std::move(spare_buffer)), char_refs_(!declaration) {
+XmlOut::XmlOut(bool declaration, std::string& buffer) : out_(buffer), char_refs_(!declaration) {
   out_.clear();
   if (declaration) out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-}
-
-XmlOut::~XmlOut() {
-  if (out_.capacity() > spare_buffer.capacity()) spare_buffer = std::move(out_);
 }
 
 void XmlOut::close_start_tag() {

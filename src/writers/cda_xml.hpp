@@ -4,6 +4,8 @@
 // input). It replaced xmlTextWriter because that one copied every name and value (C strings,
 // list nodes, an encoder pass) and cost more than the rest of the CDA writer together.
 // One instance per document being rendered, so rendering on several threads needs no locking.
+// The text grows in a buffer the caller may lend (kept between documents: a document grows to
+// ~30 kB, and growing a fresh string to that size reallocates and copies it a dozen times).
 #pragma once
 #include <cstddef>
 #include <string>
@@ -15,8 +17,10 @@ namespace netconv::cda {
 class XmlOut {
  public:
   // declaration: start with <?xml version="1.0" encoding="UTF-8"?>
-  explicit XmlOut(bool declaration);
-  ~XmlOut();
+  // Renders into `buffer` (its text is replaced; its capacity is what the caller lends).
+  XmlOut(bool declaration, std::string& buffer);
+  // Renders into a buffer of its own.
+  explicit XmlOut(bool declaration) : XmlOut(declaration, own_) {}
   XmlOut(const XmlOut&) = delete;
   XmlOut& operator=(const XmlOut&) = delete;
 
@@ -38,7 +42,8 @@ class XmlOut {
   void close_start_tag();  // '>' of an open start tag before content
   void indent(std::size_t levels);
 
-  std::string out_;    // borrowed from the thread's spare buffer, given back when done
+  std::string own_;    // the buffer when none is lent
+  std::string& out_;   // own_ or the caller's buffer
   std::string names_;  // names of the open elements, back to back (no allocation per element)
   std::vector<Open> open_;
   bool indent_end_ = true;  // the next end tag goes on its own, indented line (no text before it)

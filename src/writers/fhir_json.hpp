@@ -1,15 +1,16 @@
 // FHIR R4 JSON writer: renders the resources of one patient (mCODE STU4 shapes) as compact JSON
-// strings in a fixed order. Rendering is a pure function of the NetCase and the tables, so it
-// can run on any thread; framing (bulk NDJSON or a Bundle per patient) is done by the caller.
+// strings in a fixed order. Rendering is a pure function of the NetCase and the render context
+// (fhir_context.hpp, resolved from the tables when the writer is made), so it can run on any
+// thread; framing (bulk NDJSON or a Bundle per patient) is done by the caller. One file per
+// resource family (fhir_patient, fhir_conditions, fhir_observations, fhir_procedures).
 #pragma once
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-#include "mapping/mapping_set.hpp"
 #include "model/net_case.hpp"
+#include "writers/fhir_context.hpp"
 
 namespace netconv {
 
@@ -27,11 +28,9 @@ struct FhirResourceView {
   std::string_view type, id, json, record_key;
 };
 
-// Pre-rendered CodeableConcept JSON of the table concepts, by concept key.
-using ConceptJsonCache = std::unordered_map<std::string, std::vector<std::pair<model::Concept, std::string>>>;
-
 class FhirJsonWriter {
  public:
+  // Resolves the render context; throws ConfigError when a constant it needs is missing.
   explicit FhirJsonWriter(const MappingSet& tables);
   // Patient first, then per tumor: primary Condition, Observations, secondary Conditions,
   // other Conditions, Procedures, MedicationAdministrations. Duplicate ids are written once.
@@ -45,11 +44,7 @@ class FhirJsonWriter {
                      std::vector<std::size_t>* offsets = nullptr) const;
 
  private:
-  const MappingSet& t_;
-  ConceptJsonCache cache_;
-  std::string p_patient_, p_uscore_procedure_, p_primary_, p_secondary_, p_grade_, p_marker_, p_surgery_, p_med_, p_uscore_cond_;
-  std::string x_hmb_, x_related_, x_condition_related_, x_laterality_, x_dar_, x_birthsex_, tag_system_;
-  model::Concept cat_problem_, cat_lab_, cat_diagnostic_, ver_confirmed_, obs_grade_;
+  FhirContext ctx_;
 };
 
 }  // namespace netconv

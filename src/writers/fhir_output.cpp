@@ -15,7 +15,8 @@ class FhirOutputWriter : public OutputWriter {
   }
   std::string name() const override { return "fhir"; }
   std::string directory() const override { return "fhir"; }
-  void render(const model::PatientCases& pc, RenderedPatient& out) const override {
+  using OutputWriter::render;
+  void render(const model::PatientCases& pc, RenderedPatient& out, RenderScratch& scratch) const override {
     if (layout_ == "bundle") {
       auto resources = json_.render(pc);
       for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
@@ -28,7 +29,7 @@ class FhirOutputWriter : public OutputWriter {
       return;
     }
     // one chunk per resource type and patient: fewer, larger appends. Resources are staged in
-    // a buffer this thread keeps, so that each chunk is allocated once at its final size
+    // the caller's scratch buffer, so that each chunk is allocated once at its final size
     // instead of growing (and being copied) a dozen times from empty.
     struct TypeChunk {
       std::string_view type;  // the writer's own literals: valid beyond the call
@@ -36,11 +37,8 @@ class FhirOutputWriter : public OutputWriter {
       std::uint64_t count;
       std::size_t bytes;
     };
-    struct Piece {
-      std::size_t type, offset, length;  // length includes the newline
-    };
-    thread_local std::string staged;
-    thread_local std::vector<Piece> pieces;
+    auto& staged = scratch.text;
+    auto& pieces = scratch.spans;  // tag: index in `types`; length includes the newline
     staged.clear();
     pieces.clear();
     std::vector<TypeChunk> types;
@@ -60,9 +58,9 @@ class FhirOutputWriter : public OutputWriter {
       it->bytes += r.json.size() + 1;
     });
     for (const auto& t : types) out.chunks[t.chunk].bytes.reserve(t.bytes);
-    for (const auto& p : pieces) out.chunks[types[p.type].chunk].bytes.append(staged, p.offset, p.length);
+    for (const auto& p : pieces) out.chunks[types[p.tag].chunk].bytes.append(staged, p.offset, p.length);
     for (const auto& t : types) out.resource_counts["fhir:" + std::string(t.type)] += t.count;
-    // a very large patient should not pin its staging memory to the thread for the whole run
+    // a very large patient should not pin its staging memory to the caller for the whole run
     if (staged.capacity() > (std::size_t(1) << 20)) std::string().swap(staged);
   }
 

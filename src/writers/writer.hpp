@@ -8,10 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/mapping_set.hpp"
 #include "model/net_case.hpp"
 
 namespace netconv {
+
+class MappingSet;  // writers read it once, into their render contexts, when they are made
 
 struct OutputChunk {
   std::string path;  // relative to the output directory, e.g. fhir/Patient.ndjson
@@ -41,6 +42,19 @@ struct RenderedPatient {
   std::map<std::string, std::uint64_t> resource_counts;  // e.g. "fhir:Condition" -> 3
 };
 
+// Buffers a writer reuses from one patient to the next, so that it grows them to a patient's
+// size once instead of for every patient. Owned by the caller: one per worker thread or per
+// batch of patients, never used by two threads at once. What they hold between two render()
+// calls means nothing; any writer may use any of them.
+struct RenderScratch {
+  struct Span {
+    std::size_t tag, offset, length;  // a piece of `text` and the output it belongs to
+  };
+  std::string text;         // a patient's output before it is cut into chunks
+  std::vector<Span> spans;
+  std::string document;     // the document being rendered
+};
+
 struct WriterOptions {
   std::string fhir_layout = "bulk";  // bulk | bundle
   std::string cda_layout = "document";  // document | entries
@@ -52,7 +66,13 @@ class OutputWriter {
   virtual ~OutputWriter() = default;
   virtual std::string name() const = 0;                  // fhir, cda
   virtual std::string directory() const = 0;             // sub-directory it owns
-  virtual void render(const model::PatientCases& pc, RenderedPatient& out) const = 0;  // thread-safe
+  // Thread-safe: the writer itself is read-only; `scratch` belongs to the calling thread.
+  virtual void render(const model::PatientCases& pc, RenderedPatient& out, RenderScratch& scratch) const = 0;
+  // The same with buffers of its own (callers that render a patient now and then).
+  void render(const model::PatientCases& pc, RenderedPatient& out) const {
+    RenderScratch scratch;
+    render(pc, out, scratch);
+  }
 };
 
 // Throws ConfigError for an unknown format name or bad writer options.

@@ -12,6 +12,7 @@
 // TEXT escapes: \t \n \r \\ \xHH. Other files in the case folder are copied over the tables whole.
 #include "commands/check_mappings.hpp"
 #include "support/files.hpp"
+#include "validation/fhir_validator.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -151,6 +152,8 @@ TEST(CheckMappings, ShippedTablesPassStrictWithZeroErrors) {
 }
 
 TEST(CheckMappings, EveryRuleHasABrokenTableSetCaughtWithRuleAndLine) {
+  std::string note;  // netconv's validators, loaded once for all cases instead of once per case
+  const auto validator = load_round_trip_validator("", "", note);
   std::set<std::string> with_case;
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(fs::path(NETCONV_TEST_DATA) / "mappings"))
@@ -164,6 +167,7 @@ TEST(CheckMappings, EveryRuleHasABrokenTableSetCaughtWithRuleAndLine) {
     CheckOptions o;
     o.mappings_dir = ws.dir.string();
     o.strict = c.strict;
+    o.validator = validator;
     auto r = check_mappings(o);
     bool found = false;
     for (const auto& f : r.findings) {
@@ -231,6 +235,50 @@ TEST(CheckMappings, RoundTripValidatorHookReportsProblems) {
   bool found = false;
   for (const auto& f : r.findings) found = found || (f.code == "NC-MAP-071" && f.message.find("hook says no") != std::string::npos);
   EXPECT_TRUE(found);
+}
+
+bool fhir_packages_installed() {
+  std::error_code ec;
+  return fs::is_directory(resolve_fhir_packages_dir(""), ec);
+}
+
+std::size_t count_071(const CheckReport& r, const std::string& says) {
+  std::size_t n = 0;
+  for (const auto& f : r.findings) n += f.code == "NC-MAP-071" && f.message.find(says) != std::string::npos;
+  return n;
+}
+
+// A row whose output is well-formed and passes the lint's own coding checks, yet is not valid
+// FHIR: the verification status outside its required value set. Only the real validator sees it.
+TEST(CheckMappings, RoundTripRunsTheRealFhirValidator) {
+  if (!fhir_packages_installed()) GTEST_SKIP() << "FHIR packages not installed: run scripts/install-fhir-packages.sh";
+  Workspace ws("real-fhir");
+  auto concepts = slurp(ws.dir / "concepts.tsv");
+  const std::string from = "status.confirmed\tcode\tcondition-ver-status\tconfirmed\t";
+  auto at = concepts.find(from);
+  ASSERT_NE(at, std::string::npos);
+  concepts.replace(at, from.size(), "status.confirmed\tcode\tcondition-ver-status\tconfirmedly\t");
+  spit(ws.dir / "concepts.tsv", concepts);
+  CheckOptions o;
+  o.mappings_dir = ws.dir.string();
+  auto r = check_mappings(o);
+  EXPECT_TRUE(r.round_trip_ran) << r.round_trip_note;
+  EXPECT_EQ(r.round_trip_note.find("not validated"), std::string::npos) << r.round_trip_note;
+  EXPECT_GT(count_071(r, "verificationStatus"), 0u) << dump(r);
+}
+
+// Without the FHIR packages the round trip still runs (its own checks, the C-CDA schema) and
+// the report says what it could not validate.
+TEST(CheckMappings, RoundTripWithoutFhirPackagesSaysSo) {
+  CheckOptions o;
+  o.mappings_dir = NETCONV_MAPPINGS_DIR;
+  o.fhir_packages = "/nonexistent/netconv/fhir-packages";
+  auto r = check_mappings(o);
+  EXPECT_TRUE(r.round_trip_ran);
+  EXPECT_NE(r.round_trip_note.find("FHIR output not validated"), std::string::npos) << r.round_trip_note;
+  EXPECT_EQ(r.round_trip_note.find("C-CDA output not validated"), std::string::npos) << r.round_trip_note;
+  EXPECT_EQ(r.errors, 0u) << dump(r);
+  EXPECT_NE(render_check_report(r, "text").find("FHIR output not validated"), std::string::npos);
 }
 
 TEST(CheckMappings, ReportFormats) {

@@ -72,7 +72,7 @@ class ToyWriter : public OutputWriter {
  public:
   std::string name() const override { return "toy-out"; }
   std::string directory() const override { return "toy"; }
-  void render(const model::PatientCases& pc, RenderedPatient& out) const override {
+  void render(const model::PatientCases& pc, RenderedPatient& out, RenderScratch&) const override {
     OutputChunk c{"toy/cases.txt", "", false};
     for (const auto& nc : pc.cases) c.bytes += "case " + nc.record_key + "\n";
     out.chunks.push_back(std::move(c));

@@ -179,7 +179,7 @@ TEST(BirthSexObservation, AKnownSexAssignedAtBirthIsACodedSocialHistoryEntry) {
   ASSERT_NE(at, std::string::npos);
   auto section = doc.rfind("<section>", at);
   EXPECT_NE(doc.find("code=\"29762-2\"", section), std::string::npos) << "in the Social History section";
-  auto entry = cda_entry(doc, Mapper::hash_id({"cda:BirthSexObservation", pc.patient.resource_id}));
+  auto entry = cda_entry(doc, hash_id({"cda:BirthSexObservation", pc.patient.resource_id}));
   EXPECT_TRUE(has(entry, R"(<templateId root="2.16.840.1.113883.10.20.22.4.200" extension="2016-06-01"/>)")) << entry;
   EXPECT_TRUE(has(entry, R"(<code code="76689-9" codeSystem="2.16.840.1.113883.6.1")")) << entry;
   EXPECT_TRUE(has(entry, R"(<statusCode code="completed"/><effectiveTime value="19580302"/>)")) << entry;
