@@ -149,7 +149,7 @@ bool valid_streaming(CdaCheckContext& tc, std::string_view xml, const std::strin
   return ok;
 }
 
-// After a streaming pass that failed, the thread's validation context is replaced: libxml2 leaves
+// After a streaming pass that failed, the session's validation context is replaced: libxml2 leaves
 // it in the state of the element where the document failed, which the next document must not see.
 void fresh_context(CdaCheckContext& tc) {
   xmlSchemaValidCtxtPtr fresh = xmlSchemaNewValidCtxt(tc.compiled->schema);
@@ -289,7 +289,7 @@ std::vector<Diagnostic> CdaValidator::diagnose(CheckSession& session, std::strin
     if (out.empty()) out.push_back({Severity::error, "NC-CDA-001", {display_name, 0, 0, ""}, "not well-formed XML", ""});
     return out;
   }
-  // A fresh validation context: the thread's one was left mid-document by the streaming pass that
+  // A fresh validation context: the session's one was left mid-document by the streaming pass that
   // stopped at the first error, and reusing it reported valid xsi:type values after that error as
   // "QName value 'CD' does not resolve" and "type definition is abstract" (12-41 false errors).
   xmlSchemaValidCtxtPtr located = xmlSchemaNewValidCtxt(compiled_->schema);
