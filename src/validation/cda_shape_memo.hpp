@@ -15,7 +15,7 @@
 // xml_subset_scan reads) is "not known": the caller validates with libxml2 and, when the document
 // is valid, lets the memo learn from it. The memo never says "invalid"; it only saves work.
 //
-// One memo per thread and schema (not thread-safe). Bounded: it stops learning at kMaxBytes.
+// One memo per check session and schema (not thread-safe). Bounded: it stops learning at kMaxBytes.
 //
 //   if (!memo.known_valid(xml)) { if (libxml2_says_valid(xml)) memo.learn(); }
 #pragma once

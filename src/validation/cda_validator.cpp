@@ -4,10 +4,9 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <list>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -30,8 +29,6 @@ struct CdaValidator::Compiled {
 };
 
 namespace {
-
-std::atomic<std::uint64_t> next_serial{1};
 
 struct Collect {
   std::vector<Diagnostic>* out;
@@ -87,25 +84,35 @@ void id_attributes(void* user, const xmlChar*, const xmlChar*, const xmlChar*, i
   }
 }
 
-// One validation context and one parser per thread and validator; it keeps the compiled schema
-// alive. The parser is reused so its name dictionary and buffers are not rebuilt per document.
-struct ThreadContext {
-  std::uint64_t serial = 0;
+}  // namespace
+
+// What one check session keeps for one CDA validator: a validation context and a parser (reused
+// so their name dictionary and buffers are not rebuilt per document), the ID collector and, when
+// the session keeps caches, the shape memo. It keeps the compiled schema alive.
+struct CdaCheckContext final : CheckSession::Part {
   std::shared_ptr<CdaValidator::Compiled> compiled;
   xmlSchemaValidCtxtPtr ctx = nullptr;
   xmlParserCtxtPtr parser = nullptr;
   xmlSAXHandler id_handler{};
   XsdIdValues ids;
   std::optional<CdaShapeMemo> memo;
-  std::weak_ptr<const bool> owner;  // expired once its validator is gone
-  ThreadContext() = default;
-  ThreadContext(const ThreadContext&) = delete;
-  ThreadContext& operator=(const ThreadContext&) = delete;
-  ~ThreadContext() {
+  CdaCheckContext() = default;
+  CdaCheckContext(const CdaCheckContext&) = delete;
+  CdaCheckContext& operator=(const CdaCheckContext&) = delete;
+  ~CdaCheckContext() override {
     if (parser) xmlFreeParserCtxt(parser);
     if (ctx) xmlSchemaFreeValidCtxt(ctx);
   }
+  std::size_t cache_bytes() const override { return memo ? memo->bytes() : 0; }
+  void clear_caches() override {
+    if (memo) memo.emplace(compiled->schema, ids.names);
+  }
+  void add_stats(CheckSession::Stats& s) const override {
+    if (memo) s.cda_hits += memo->hits();
+  }
 };
+
+namespace {
 
 void count_problem(void* user, xmlErrorPtr e) {
   if (e && e->level != XML_ERR_NONE) ++*static_cast<int*>(user);
@@ -116,7 +123,7 @@ void count_problem(void* user, xmlErrorPtr e) {
 // was a third of the validation time), beside a handler collecting xs:ID values. Same parser
 // options as the located check below: no network, no entity expansion. True only when neither
 // the parser nor the validator said anything at all and the IDs are unique.
-bool valid_streaming(ThreadContext& tc, const std::string& xml, const std::string& display_name) {
+bool valid_streaming(CdaCheckContext& tc, std::string_view xml, const std::string& display_name) {
   int problems = 0;
   xmlParserCtxtPtr p = tc.parser;
   xmlSAXHandlerPtr tree_builder = p->sax;
@@ -143,26 +150,17 @@ bool valid_streaming(ThreadContext& tc, const std::string& xml, const std::strin
   return ok;
 }
 
-// After a streaming pass that failed, the thread's validation context is replaced: libxml2 leaves
+// After a streaming pass that failed, the session's validation context is replaced: libxml2 leaves
 // it in the state of the element where the document failed, which the next document must not see.
-void fresh_context(ThreadContext& tc) {
+void fresh_context(CdaCheckContext& tc) {
   xmlSchemaValidCtxtPtr fresh = xmlSchemaNewValidCtxt(tc.compiled->schema);
   if (!fresh) throw InternalError("CDA validator: libxml2 could not allocate a context");
   xmlSchemaFreeValidCtxt(tc.ctx);
   tc.ctx = fresh;
 }
 
-// This thread's context for one validator; contexts of validators that are gone are dropped.
-ThreadContext& thread_context(std::uint64_t serial, const std::shared_ptr<const bool>& owner,
-                              const std::shared_ptr<CdaValidator::Compiled>& compiled, bool shape_memo) {
-  // a list: contexts own libxml2 objects and must not move
-  thread_local std::list<ThreadContext> contexts;
-  for (auto& t : contexts)
-    if (t.serial == serial) return t;
-  contexts.remove_if([](const ThreadContext& t) { return t.owner.expired(); });
-  ThreadContext* tc = &contexts.emplace_back();
-  tc->serial = serial;
-  tc->owner = owner;
+std::unique_ptr<CdaCheckContext> new_context(const std::shared_ptr<CdaValidator::Compiled>& compiled, bool shape_memo) {
+  auto tc = std::make_unique<CdaCheckContext>();
   tc->compiled = compiled;
   tc->ctx = xmlSchemaNewValidCtxt(compiled->schema);
   tc->parser = xmlNewParserCtxt();
@@ -173,7 +171,7 @@ ThreadContext& thread_context(std::uint64_t serial, const std::shared_ptr<const 
     tc->ids.names = &*compiled->id_attributes;
     if (shape_memo) tc->memo.emplace(compiled->schema, tc->ids.names);
   }
-  return *tc;
+  return tc;
 }
 
 }  // namespace
@@ -183,9 +181,8 @@ std::string cda_schema_path(const std::string& flag) { return resolve_data_path(
 CdaValidator::CdaValidator(const std::string& xsd_path, bool shape_memo)
     : path_(xsd_path),
       compiled_(std::make_shared<Compiled>()),
-      serial_(next_serial++),
       shape_memo_(shape_memo),
-      alive_(std::make_shared<const bool>(true)) {
+      own_(std::make_unique<Own>()) {
   xmlInitParser();
   if (!std::filesystem::exists(xsd_path)) throw ConfigError("CDA schema not found: " + xsd_path);
   std::vector<Diagnostic> problems;
@@ -211,20 +208,32 @@ CdaValidator::CdaValidator(const std::string& xsd_path, bool shape_memo)
 
 CdaValidator::~CdaValidator() = default;
 
+// The entry points without a session use the validator's own; a thread that finds it busy
+// checks in a session of its own for this call, without caches (same verdicts).
+struct CdaValidator::Own {
+  std::mutex mu;
+  CheckSession session;
+};
+
 CdaValidator::MemoStats CdaValidator::memo_stats() const {
-  const ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
+  std::lock_guard<std::mutex> lock(own_->mu);
+  const CdaCheckContext& tc = context(own_->session);
   if (!tc.memo) return {};
   return {tc.memo->hits(), tc.memo->shape_count(), tc.memo->context_count(), tc.memo->kept_subtree_count(), tc.memo->bytes()};
 }
 
 void CdaValidator::clear_memo() const {
-  ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
-  if (tc.memo) tc.memo.emplace(compiled_->schema, tc.ids.names);
+  std::lock_guard<std::mutex> lock(own_->mu);
+  own_->session.clear();
 }
 
-std::vector<CheckIssue> CdaValidator::check(CheckSession&, std::string_view xml, const CheckTarget& target) const {
+CdaCheckContext& CdaValidator::context(CheckSession& session) const {
+  return session.part<CdaCheckContext>(compiled_.get(), [&] { return new_context(compiled_, shape_memo_ && session.options().caches); });
+}
+
+std::vector<CheckIssue> CdaValidator::check(CheckSession& session, std::string_view xml, const CheckTarget& target) const {
   std::vector<CheckIssue> out;
-  for (auto& d : validate(std::string(xml), target.file)) {
+  for (auto& d : diagnose(session, xml, target.file)) {
     if (target.errors_only && d.severity != Severity::error) continue;
     CheckIssue c;
     c.severity = d.severity != Severity::error ? CheckSeverity::warning : d.code == "NC-CDA-001" ? CheckSeverity::fatal : CheckSeverity::error;
@@ -237,10 +246,20 @@ std::vector<CheckIssue> CdaValidator::check(CheckSession&, std::string_view xml,
 }
 
 std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std::string& display_name) const {
-  ThreadContext& tc = thread_context(serial_, alive_, compiled_, shape_memo_);
+  std::unique_lock<std::mutex> lock(own_->mu, std::try_to_lock);
+  if (lock.owns_lock()) return diagnose(own_->session, xml, display_name);
+  CheckSession solo(CheckSessionOptions{false});
+  return diagnose(solo, xml, display_name);
+}
+
+std::vector<Diagnostic> CdaValidator::diagnose(CheckSession& session, std::string_view xml, const std::string& display_name) const {
+  CdaCheckContext& tc = context(session);
   if (tc.memo && tc.memo->known_valid(xml)) return {};
   if (tc.ids.names && valid_streaming(tc, xml, display_name)) {
-    if (tc.memo) tc.memo->learn();
+    if (tc.memo) {
+      tc.memo->learn();
+      session.enforce_limit();
+    }
     return {};
   }
 
@@ -260,7 +279,7 @@ std::vector<Diagnostic> CdaValidator::validate(const std::string& xml, const std
     if (out.empty()) out.push_back({Severity::error, "NC-CDA-001", {display_name, 0, 0, ""}, "not well-formed XML", ""});
     return out;
   }
-  // A fresh validation context: the thread's one was left mid-document by the streaming pass that
+  // A fresh validation context: the session's one was left mid-document by the streaming pass that
   // stopped at the first error, and reusing it reported valid xsi:type values after that error as
   // "QName value 'CD' does not resolve" and "type definition is abstract" (12-41 false errors).
   xmlSchemaValidCtxtPtr located = xmlSchemaNewValidCtxt(compiled_->schema);

@@ -16,7 +16,7 @@
 // goes over `memory_limit`, they are dropped and start again; results stay the same.
 //
 // Contract: a session must not outlive the checkers it was used with (it keeps per-checker state
-// keyed by the checker's address).
+// keyed by the checker's compiled definitions, which the state may point into).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -87,7 +87,8 @@ class CheckSession {
   // Forgets everything learned (tests and fuzzing start from a known state); counters stay.
   void clear();
 
-  // For checkers: the state one checker keeps in this session, made on its first check.
+  // For checkers: the state one checker keeps in this session, made on its first check. `checker`
+  // identifies it: an address that stays the same for the checker's life (its compiled rules).
   class Part {
    public:
     virtual ~Part() = default;

@@ -108,11 +108,40 @@ void Compiler::compile_base() {
   for (auto& [sd, td] : work) compile_elements(*sd, *td);
 }
 
+// One of an element's types. System.* types (FHIRPath) become the primitive their extension
+// names; a BackboneElement or Element type opens an inline definition for the element's children.
+TypeRef Compiler::type_ref(const Json& t, const std::string& path, bool resource_id, ElemDef& el,
+                           std::unordered_map<std::string, TypeDef*>& by_path) {
+  TypeRef tr;
+  tr.code = str(t, "code");
+  if (tr.code.rfind("http://hl7.org/fhirpath/System.", 0) == 0) {
+    std::string ft;
+    for (const auto& x : t.value("extension", Json::array()))
+      if (str(x, "url") == kFhirType) ft = str(x, "valueUrl");
+    if (resource_id) ft = "id";  // Resource.id is an id
+    if (path == "Extension.url") ft = "uri";
+    tr.code = ft.empty() ? "string" : ft;
+    tr.prim = prim_from_name(tr.code);
+    if (tr.prim == Prim::none) tr.prim = Prim::string;
+  } else if ((tr.prim = prim_from_name(tr.code)) != Prim::none) {
+  } else if (tr.code == "Resource" || tr.code == "DomainResource") {
+    tr.resource = true;
+  } else if (tr.code == "BackboneElement" || tr.code == "Element") {
+    auto& inl = m_.types.emplace_back();
+    inl.name = path;
+    by_path[path] = &inl;
+    el.inline_def = &inl;
+  } else {
+    auto it = m_.by_name.find(tr.code);
+    if (it != m_.by_name.end()) tr.def = it->second;
+  }
+  tr.suffix = capital(tr.code);
+  return tr;
+}
+
 void Compiler::compile_elements(const Json& sd, TypeDef& root) {
   const auto& els = sd["snapshot"]["element"];
   std::unordered_map<std::string, TypeDef*> by_path;
-  std::vector<std::pair<ElemDef*, std::string>> content_refs;
-  std::vector<std::pair<TypeDef*, std::size_t>> elem_index;  // not used
   std::string root_path;
   for (const auto& ed : els) {
     auto path = str(ed, "path");
@@ -139,35 +168,8 @@ void Compiler::compile_elements(const Json& sd, TypeDef& root) {
     el.max = parse_max(ed.value("max", Json("*")));
     auto basemax = parse_max(ed.value("base", Json::object()).value("max", ed.value("max", Json("*"))));
     el.array = basemax != 1;
-    for (const auto& t : ed.value("type", Json::array())) {
-      TypeRef tr;
-      tr.code = str(t, "code");
-      if (tr.code.rfind("http://hl7.org/fhirpath/System.", 0) == 0) {
-        std::string ft;
-        for (const auto& x : t.value("extension", Json::array()))
-          if (str(x, "url") == kFhirType) ft = str(x, "valueUrl");
-        if (path == root_path + ".id" && root.is_resource) ft = "id";  // Resource.id is an id
-        if (path == "Extension.url") ft = "uri";
-        tr.code = ft.empty() ? "string" : ft;
-        tr.prim = prim_from_name(tr.code);
-        if (tr.prim == Prim::none) tr.prim = Prim::string;
-      } else if ((tr.prim = prim_from_name(tr.code)) != Prim::none) {
-      } else if (tr.code == "Resource" || tr.code == "DomainResource") {
-        tr.resource = true;
-      } else if (tr.code == "BackboneElement" || tr.code == "Element") {
-        auto& inl = m_.types.emplace_back();
-        inl.name = path;
-        by_path[path] = &inl;
-        el.inline_def = &inl;
-      } else {
-        auto it = m_.by_name.find(tr.code);
-        if (it != m_.by_name.end()) tr.def = it->second;
-      }
-      tr.suffix = capital(tr.code);
-      el.types.push_back(std::move(tr));
-    }
+    for (const auto& t : ed.value("type", Json::array())) el.types.push_back(type_ref(t, path, path == root_path + ".id" && root.is_resource, el, by_path));
     auto cref = str(ed, "contentReference");
-    if (!cref.empty()) content_refs.emplace_back(nullptr, cref.substr(cref.find('#') + 1));
     el.binding = binding(ed, el.binding_vs);
     for (const auto& c : ed.value("constraint", Json::array())) {
       const Invariant* inv = invariant(c);
@@ -188,9 +190,8 @@ void Compiler::compile_elements(const Json& sd, TypeDef& root) {
       if (el.types.empty()) el.types.push_back(TypeRef{});  // contentReference: no type
     }
     owner.elems.push_back(std::move(el));
-    if (!cref.empty()) content_refs.back().first = &owner.elems.back();
-    // pointers into owner.elems are re-resolved below (vector may grow)
-    if (!cref.empty()) content_refs.back().first = nullptr, pending_refs_.push_back({&owner, idx, content_refs.back().second});
+    // resolved by index below: owner.elems may still grow
+    if (!cref.empty()) pending_refs_.push_back({&owner, idx, cref.substr(cref.find('#') + 1)});
   }
   for (auto& pr : pending_refs_) {
     auto it = by_path.find(pr.target);

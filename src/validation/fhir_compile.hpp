@@ -27,6 +27,7 @@ class Compiler {
   const Invariant* invariant(const Json& constraint);
   const Expansion* binding(const Json& ed, std::string& vs);
   void compile_elements(const Json& sd, TypeDef& td);
+  TypeRef type_ref(const Json& t, const std::string& path, bool resource_id, ElemDef& el, std::unordered_map<std::string, TypeDef*>& by_path);
   const ElemDef* base_elem(const std::string& path) const;
   void fill_pnode(PNode& n, const Json& ed, bool is_slice);
   void resolve_slices(PNode& n);

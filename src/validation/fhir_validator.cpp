@@ -156,7 +156,7 @@ struct Val {
   const JNode* ext;  // "_key" companion (primitive extensions), may be null
 };
 
-// Buffers a thread reuses from one resource to the next, so that a valid resource costs no
+// Buffers a check session reuses from one resource to the next, so that a valid resource costs no
 // allocation in the walk.
 struct WalkerScratch {
   std::string path;

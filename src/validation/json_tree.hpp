@@ -1,7 +1,7 @@
 // A read-only JSON tree for validation: one flat vector of nodes in document order, strings as
 // views into the parsed text (or into an arena when they had escapes). Parsing a resource into it
 // costs a fraction of building an nlohmann DOM (no allocation per node or per string), which is
-// what lets every output be validated at conversion speed (issues C, I, F).
+// what lets every output be validated at conversion speed.
 //
 // Unlike nlohmann/json, members keep their document order and duplicate keys are kept (the
 // validator reports them). The parser is iterative with a depth limit, checks UTF-8, and treats

@@ -197,100 +197,10 @@ bool XmlSubsetScan::read(std::string_view xml, const XmlVerbatimFinder* verbatim
     at = kDeclaration.size();
   }
   while (at < s.size() && space(s[at])) ++at;
-  bool root_closed = false;
-  while (!root_closed) {
+  for (;;) {
     if (at + 1 >= s.size() || s[at] != '<') return false;
-    if (s[at + 1] == '/') {
-      if (open_.empty()) return false;
-      const std::string_view open_name = elements_[open_.back()].name;
-      std::size_t after = at + 2 + open_name.size();
-      if (s.compare(at + 2, open_name.size(), open_name) != 0 || after >= s.size() || kName[static_cast<unsigned char>(s[after])] ||
-          s[after] == ':')
-        return false;
-      at = after;
-      while (at < s.size() && space(s[at])) ++at;
-      if (at >= s.size() || s[at] != '>') return false;
-      ++at;
-      elements_[open_.back()].end = static_cast<std::uint32_t>(at);
-      open_.pop_back();
-      if (open_.empty()) root_closed = true;
-    } else {
-      std::size_t n = name_length(s, at + 1);
-      if (n == 0 || open_.size() >= kMaxDepth) return false;
-      auto index = static_cast<std::uint32_t>(elements_.size());
-      XmlSubsetElement e;
-      e.name = s.substr(at + 1, n);
-      e.first_attribute = static_cast<std::uint32_t>(attributes_.size());
-      e.begin = static_cast<std::uint32_t>(at);
-      std::size_t copy_length = 0;
-      if (verbatim && !open_.empty()) e.verbatim = verbatim->match(s.substr(at), copy_length);
-      at += 1 + n;
-      bool self_closing = false;
-      if (e.verbatim != XmlSubsetElement::kNone) {
-        at = e.begin + copy_length;
-        e.end = static_cast<std::uint32_t>(at);
-        self_closing = true;  // nothing of it is open any more
-      }
-      while (!self_closing) {
-        std::size_t before = at;
-        while (at < s.size() && space(s[at])) ++at;
-        if (at >= s.size()) return false;
-        if (s[at] == '>') {
-          ++at;
-          break;
-        }
-        if (s[at] == '/') {
-          if (at + 1 >= s.size() || s[at + 1] != '>') return false;
-          at += 2;
-          self_closing = true;
-          e.end = static_cast<std::uint32_t>(at);
-          break;
-        }
-        if (at == before) return false;  // attributes are separated by white space
-        std::size_t an = name_length(s, at);
-        if (an == 0 || at + an + 1 >= s.size() || s[at + an] != '=' || s[at + an + 1] != '"') return false;
-        XmlSubsetAttribute a;
-        a.name = s.substr(at, an);
-        a.prefixed = a.name.find(':') != std::string_view::npos;
-        if (!open_.empty() && a.name[0] == 'x' && (a.name == "xmlns" || a.name.substr(0, 6) == "xmlns:")) return false;
-        std::size_t v = at + an + 2, i = v;
-        for (;;) {
-          i += plain_prefix(s.data() + i, s.size() - i);
-          if (i >= s.size()) return false;
-          unsigned char c = static_cast<unsigned char>(s[i]);
-          if (c == '"') break;
-          if (c == '<') return false;
-          std::size_t n = kClass[c] == 0 || c == ' ' ? 1 : special_length(s, i, true, a.has_entity);
-          if (n == 0) return false;
-          i += n;
-        }
-        a.value = s.substr(v, i - v);
-        at = i + 1;
-        attributes_.push_back(a);
-        ++e.attribute_count;
-      }
-      if (!open_.empty()) {
-        XmlSubsetElement& parent = elements_[open_.back()];
-        if (parent.last_child == XmlSubsetElement::kNone) {
-          parent.first_child = index;
-        } else {
-          elements_[parent.last_child].next_sibling = index;
-        }
-        parent.last_child = index;
-        ++parent.child_count;
-        parent.leaf_text = {};
-        parent.leaf_text_has_entity = false;
-      } else if (!elements_.empty()) {
-        return false;  // a second root
-      }
-      elements_.push_back(e);
-      if (self_closing) {
-        if (open_.empty()) root_closed = true;
-      } else {
-        open_.push_back(index);
-      }
-    }
-    if (root_closed) break;
+    if (!(s[at + 1] == '/' ? end_tag(at) : start_tag(at, verbatim))) return false;
+    if (open_.empty()) break;  // the root is closed
     XmlSubsetElement& current = elements_[open_.back()];
     std::size_t from = at;
     bool has_entity = false;
@@ -302,6 +212,119 @@ bool XmlSubsetScan::read(std::string_view xml, const XmlVerbatimFinder* verbatim
   }
   while (at < s.size() && space(s[at])) ++at;
   return at == s.size();
+}
+
+// At "</": the end tag of the innermost open element, which it closes.
+bool XmlSubsetScan::end_tag(std::size_t& at) {
+  const std::string_view s = xml_;
+  if (open_.empty()) return false;
+  const std::string_view open_name = elements_[open_.back()].name;
+  std::size_t after = at + 2 + open_name.size();
+  if (s.compare(at + 2, open_name.size(), open_name) != 0 || after >= s.size() || kName[static_cast<unsigned char>(s[after])] ||
+      s[after] == ':')
+    return false;
+  at = after;
+  while (at < s.size() && space(s[at])) ++at;
+  if (at >= s.size() || s[at] != '>') return false;
+  ++at;
+  elements_[open_.back()].end = static_cast<std::uint32_t>(at);
+  open_.pop_back();
+  return true;
+}
+
+// At '<' of a start tag: the element, its attributes, linked to its parent; opened unless it
+// closes itself or is a subtree `verbatim` knows (then skipped whole).
+bool XmlSubsetScan::start_tag(std::size_t& at, const XmlVerbatimFinder* verbatim) {
+  const std::string_view s = xml_;
+  std::size_t n = name_length(s, at + 1);
+  if (n == 0 || open_.size() >= kMaxDepth) return false;
+  auto index = static_cast<std::uint32_t>(elements_.size());
+  XmlSubsetElement e;
+  e.name = s.substr(at + 1, n);
+  e.first_attribute = static_cast<std::uint32_t>(attributes_.size());
+  e.begin = static_cast<std::uint32_t>(at);
+  std::size_t copy_length = 0;
+  if (verbatim && !open_.empty()) e.verbatim = verbatim->match(s.substr(at), copy_length);
+  at += 1 + n;
+  bool self_closing = false;
+  if (e.verbatim != XmlSubsetElement::kNone) {
+    at = e.begin + copy_length;
+    e.end = static_cast<std::uint32_t>(at);
+    self_closing = true;  // nothing of it is open any more
+  } else if (!tag_rest(at, e, self_closing)) {
+    return false;
+  }
+  if (!attach(index)) return false;
+  elements_.push_back(e);
+  if (!self_closing) open_.push_back(index);
+  return true;
+}
+
+// After a start tag's name: its attributes up to '>' or "/>" (`self_closing`).
+bool XmlSubsetScan::tag_rest(std::size_t& at, XmlSubsetElement& e, bool& self_closing) {
+  const std::string_view s = xml_;
+  for (;;) {
+    std::size_t before = at;
+    while (at < s.size() && space(s[at])) ++at;
+    if (at >= s.size()) return false;
+    if (s[at] == '>') {
+      ++at;
+      return true;
+    }
+    if (s[at] == '/') {
+      if (at + 1 >= s.size() || s[at + 1] != '>') return false;
+      at += 2;
+      self_closing = true;
+      e.end = static_cast<std::uint32_t>(at);
+      return true;
+    }
+    if (at == before) return false;  // attributes are separated by white space
+    if (!attribute(at)) return false;
+    ++e.attribute_count;
+  }
+}
+
+// One attribute, name="value", at its name's first byte; appended to attributes_.
+bool XmlSubsetScan::attribute(std::size_t& at) {
+  const std::string_view s = xml_;
+  std::size_t an = name_length(s, at);
+  if (an == 0 || at + an + 1 >= s.size() || s[at + an] != '=' || s[at + an + 1] != '"') return false;
+  XmlSubsetAttribute a;
+  a.name = s.substr(at, an);
+  a.prefixed = a.name.find(':') != std::string_view::npos;
+  if (!open_.empty() && a.name[0] == 'x' && (a.name == "xmlns" || a.name.substr(0, 6) == "xmlns:")) return false;
+  std::size_t v = at + an + 2, i = v;
+  for (;;) {
+    i += plain_prefix(s.data() + i, s.size() - i);
+    if (i >= s.size()) return false;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"') break;
+    if (c == '<') return false;
+    std::size_t n = kClass[c] == 0 || c == ' ' ? 1 : special_length(s, i, true, a.has_entity);
+    if (n == 0) return false;
+    i += n;
+  }
+  a.value = s.substr(v, i - v);
+  at = i + 1;
+  attributes_.push_back(a);
+  return true;
+}
+
+// Links the element about to be appended as `index` to the innermost open element; false when it
+// would be a second root.
+bool XmlSubsetScan::attach(std::uint32_t index) {
+  if (open_.empty()) return elements_.empty();
+  XmlSubsetElement& parent = elements_[open_.back()];
+  if (parent.last_child == XmlSubsetElement::kNone) {
+    parent.first_child = index;
+  } else {
+    elements_[parent.last_child].next_sibling = index;
+  }
+  parent.last_child = index;
+  ++parent.child_count;
+  parent.leaf_text = {};
+  parent.leaf_text_has_entity = false;
+  return true;
 }
 
 }  // namespace netconv

@@ -65,6 +65,11 @@ class XmlSubsetScan {
 
  private:
   bool text(std::size_t& at, XmlSubsetElement& into, bool& has_entity);
+  bool end_tag(std::size_t& at);
+  bool start_tag(std::size_t& at, const XmlVerbatimFinder* verbatim);
+  bool tag_rest(std::size_t& at, XmlSubsetElement& e, bool& self_closing);
+  bool attribute(std::size_t& at);
+  bool attach(std::uint32_t index);
   std::string_view xml_;
   std::vector<XmlSubsetElement> elements_;
   std::vector<XmlSubsetAttribute> attributes_;
