@@ -16,8 +16,8 @@ struct AllowEntry {
   bool used = false;
 };
 
-struct Checker {
-  Checker(const CheckOptions& o, const MappingSet& ms, const RawTables& r, std::vector<Diagnostic>& findings)
+struct TableCheck {
+  TableCheck(const CheckOptions& o, const MappingSet& ms, const RawTables& r, std::vector<Diagnostic>& findings)
       : opt(o), m(ms), raw(r), out(findings) {}
   const CheckOptions& opt;
   const MappingSet& m;
@@ -42,9 +42,9 @@ struct Checker {
 
 // NC-MAP-046: every verified concepts.tsv row whose note marks it a stand-in ("stand-in") has a
 // stand-ins.tsv row giving the registry term, which writers send as code.text / originalText.
-void check_stand_ins(Checker& c);
+void check_stand_ins(TableCheck& c);
 
 // Runs the synthetic-record round trip; fills the report's round-trip counters.
-void round_trip(Checker& c, CheckReport& report);
+void round_trip(TableCheck& c, CheckReport& report);
 
 }  // namespace netconv::check_detail

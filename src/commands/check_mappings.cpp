@@ -17,7 +17,7 @@
 namespace netconv {
 namespace fs = std::filesystem;
 using check_detail::AllowEntry;
-using check_detail::Checker;
+using check_detail::TableCheck;
 
 const std::vector<MappingRule>& mapping_rules() {
   static const std::vector<MappingRule> r = {
@@ -102,7 +102,7 @@ RoundTripValidator load_round_trip_validator(const std::string& fhir_packages, c
 
 namespace check_detail {
 
-AllowEntry* Checker::allowed(const std::string& table, const std::string& key) {
+AllowEntry* TableCheck::allowed(const std::string& table, const std::string& key) {
   for (auto& a : allow)
     if (a.table == table && a.key == key && !a.reason.empty()) {
       a.used = true;
@@ -142,8 +142,8 @@ const std::vector<ExtraTable>& extra_tables() {
   return t;
 }
 
-struct Run : Checker {
-  using Checker::Checker;
+struct Run : TableCheck {
+  using TableCheck::TableCheck;
 
   // ---- structure of the tables MappingSet does not load
   void extra_structure() {

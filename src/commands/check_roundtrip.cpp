@@ -59,7 +59,7 @@ struct Attribution {
   std::map<std::pair<std::string, std::string>, Location> code;  // (system URI, code) -> concepts.tsv row
 };
 
-Attribution attribution(const Checker& c) {
+Attribution attribution(const TableCheck& c) {
   Attribution a;
   const auto& cs = c.raw["code-systems.tsv"];
   std::map<std::string, std::string> key_uri;
@@ -77,7 +77,7 @@ Attribution attribution(const Checker& c) {
 }
 
 struct FhirCheck {
-  Checker& c;
+  TableCheck& c;
   const Attribution& at;
   const Synthetic& s;
   std::string label;
@@ -260,7 +260,7 @@ class CaseBuilder {
 };
 
 // The FHIR writer (it must start) and the C-CDA writer (when its configuration is available).
-bool start_writers(Checker& c, CheckReport& rep, std::vector<std::unique_ptr<OutputWriter>>& writers) {
+bool start_writers(TableCheck& c, CheckReport& rep, std::vector<std::unique_ptr<OutputWriter>>& writers) {
   WriterOptions wo;
   try {
     writers = make_writers({"fhir"}, wo, c.m);
@@ -282,7 +282,7 @@ bool start_writers(Checker& c, CheckReport& rep, std::vector<std::unique_ptr<Out
 // Renders one converted synthetic record with every writer and checks what comes out.
 class RoundTripCheck {
  public:
-  RoundTripCheck(Checker& c, CheckReport& rep, const std::vector<std::unique_ptr<OutputWriter>>& writers)
+  RoundTripCheck(TableCheck& c, CheckReport& rep, const std::vector<std::unique_ptr<OutputWriter>>& writers)
       : c_(c), rep_(rep), writers_(writers), at_(attribution(c)),
         validator_(c.opt.validator) {}
 
@@ -333,7 +333,7 @@ class RoundTripCheck {
     for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, chunk.path + ": " + p + " (synthetic record for " + s.what + ")");
   }
 
-  Checker& c_;
+  TableCheck& c_;
   CheckReport& rep_;
   const std::vector<std::unique_ptr<OutputWriter>>& writers_;
   Attribution at_;
@@ -342,7 +342,7 @@ class RoundTripCheck {
 
 }  // namespace
 
-void round_trip(Checker& c, CheckReport& rep) {
+void round_trip(TableCheck& c, CheckReport& rep) {
   CaseBuilder builder(c.m, c.raw);
   if (!builder.pick_representatives()) {
     rep.round_trip_note = "round trip not run: morphology-scope.tsv converts no class 'net' morphology";

@@ -17,7 +17,7 @@ bool marked_stand_in(std::string note) {
 
 }  // namespace
 
-void check_stand_ins(Checker& c) {
+void check_stand_ins(TableCheck& c) {
   const auto& si = c.raw["stand-ins.tsv"];
   std::set<std::pair<std::string, std::string>> with_text;
   for (const auto& r : si.rows)

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "mapping/mapper.hpp"
-#include "shipped_tables.hpp"
+#include "support/shipped_tables.hpp"
 #include "writers/writer.hpp"
 
 namespace netconv {
