@@ -19,6 +19,8 @@
 #include "pipeline/output_files.hpp"
 #include "pipeline/work_queue.hpp"
 #include "readers/reader.hpp"
+#include "report/reject_digest.hpp"
+#include "report/run_folder.hpp"
 #include "validation/cda_validator.hpp"
 #include "validation/fhir_validator.hpp"
 
@@ -153,8 +155,15 @@ class Run {
     if (!s_.interrupted) s_.outputs = files_.finish();
     s_.output_bytes = files_.bytes_written();
     s_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (s_.interrupted) files_.abandon(report_text());
-    else files_.commit(report_text());
+    if (s_.interrupted) {
+      files_.abandon(report_text());
+    } else {
+      // the run report is drawn from the report it commits with, the same way `netconv report` does
+      s_.outputs.push_back("report.html");
+      s_.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
+      const std::string report = report_text();
+      files_.commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
+    }
     s_.exit_code = s_.interrupted ? kExitInterrupted : s_.rejected || s_.files_failed ? kExitDataProblems : kExitOk;
     return s_;
   }
@@ -184,6 +193,7 @@ class Run {
     else if (format == "ndjson") reader = make_ndjson_reader(*in, cfg, reader_diags_);
     else if (format == "naaccr-xml") reader = make_naaccr_reader(*in, cfg, reader_diags_);
     else throw ConfigError("unknown input format '" + format + "' (expected csv, ndjson or naaccr-xml)");
+    ++s_.quality.input_formats[format];
     SourceRecord rec;
     while (!interrupt_requested() && reader->next(rec)) {
       add(std::move(rec));
@@ -341,6 +351,7 @@ class Run {
           for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
           for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
         }
+        for (const auto& nc : group.cases) s.quality.add(nc);
         ++s.patients_written;
         return;
       }
@@ -403,7 +414,10 @@ class Run {
       it->second.push_back(c.bytes);
     }
     for (const auto& [path, pieces] : appends) files_.append(*path, pieces);
-    if (!r.rejects.empty()) files_.append("rejects.ndjson", r.rejects);
+    if (!r.rejects.empty()) {
+      files_.append("rejects.ndjson", r.rejects);
+      rejects_digest_.add_lines(r.rejects);
+    }
     const auto& c = r.counts;
     s_.read += c.read;
     s_.converted += c.converted;
@@ -417,6 +431,7 @@ class Run {
     merge(s_.warnings_by_code, c.warnings_by_code);
     merge(s_.resources_by_type, c.resources_by_type);
     merge(s_.counted, c.counted);
+    s_.quality.merge(c.quality);
     if (opt_.progress) show_progress();
   }
 
@@ -462,6 +477,7 @@ class Run {
     counts("warnings_by_code", s_.warnings_by_code);
     counts("resources_by_type", s_.resources_by_type);
     counts("counted", s_.counted);
+    s_.quality.write_json(w);
     w.key("outputs").begin_array();
     for (const auto& o : s_.outputs) w.string(o);
     w.end_array();
@@ -490,6 +506,7 @@ class Run {
   ColumnMap columns_;
   ConvertSummary s_;
   BufferSink reader_diags_;
+  report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   WorkItem item_;
   std::size_t item_records_ = 0, current_rows_ = 0;
   std::string current_patient_;

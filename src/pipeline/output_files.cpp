@@ -175,7 +175,7 @@ void roll_forward(int out, const std::string& dir) {
 
 const std::vector<std::string>& OutputFiles::owned_names() {
   // report.json first: the order in which a commit moves the previous run's entries away
-  static const std::vector<std::string> names = {"report.json", kInterrupted, "rejects.ndjson", "fhir", "cda"};
+  static const std::vector<std::string> names = {"report.json", kInterrupted, "report.html", "rejects.ndjson", "fhir", "cda"};
   return names;
 }
 
@@ -349,8 +349,9 @@ std::vector<std::string> OutputFiles::finish() {
   return done;
 }
 
-void OutputFiles::commit(const std::string& report) {
+void OutputFiles::commit(const std::string& report, const std::string& report_html) {
   if (!finished_) finish();
+  if (!report_html.empty()) write_new_file(staging_, "report.html", report_html, path("report.html"), false);
   write_new_file(staging_, "report.json", report, path("report.json"), false);
   std::string manifest = "report.json\n";
   for (const auto& name : owned_names())
