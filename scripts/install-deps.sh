@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what netconv needs on Debian 12 from Debian's packages. With --test it also installs
-# what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared).
+# what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared; tidy
+# and Chromium for the run report's HTML check and browser test).
 set -euo pipefail
 pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libjemalloc-dev)
 # npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
 # image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [[ ${1:-} == --test ]]; then
-  pkgs+=(libgtest-dev libxml2-utils python3)
+  pkgs+=(libgtest-dev libxml2-utils python3 tidy chromium)
 fi
 if [[ ${1:-} == --sanitize ]]; then
   # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer

@@ -40,6 +40,9 @@ svg .bar{fill:var(--bar)}svg .bar.bad{fill:var(--bad)}svg .bar.warn{fill:var(--w
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
+// `text` escaped in <code>; nothing for an empty text (an empty element is noise to HTML checkers)
+std::string code(std::string_view text) { return text.empty() ? std::string() : "<code>" + html_escape(text) + "</code>"; }
+
 // part/whole as "12.3 %" in integer arithmetic: the same text on every machine
 std::string percent(std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) return "";
@@ -49,7 +52,7 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
 
 std::uint64_t count_of(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
-  return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+  return it != j.end() && is_count(*it) ? it->get<std::uint64_t>() : 0;
 }
 
 Rows rows_of(const Counts& m) { return Rows(m.begin(), m.end()); }
@@ -59,7 +62,7 @@ Rows rows_of(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end() || !it->is_object()) return out;
   for (const auto& [k, v] : it->items())
-    if (v.is_number_unsigned()) out.emplace_back(k, v.get<std::uint64_t>());
+    if (is_count(v)) out.emplace_back(k, v.get<std::uint64_t>());
   return out;
 }
 
@@ -106,7 +109,7 @@ void table(std::string& out, const std::string& caption, const std::string& key_
   out += "<table><caption>" + html_escape(caption) + "</caption>\n<thead><tr><th>" + html_escape(key_header) +
          "</th><th class=\"n\">count</th>" + (total ? "<th class=\"n\">share</th>" : "") + "</tr></thead><tbody>\n";
   for (const auto& [k, v] : rows) {
-    out += "<tr><td><code>" + html_escape(k) + "</code></td><td class=\"n\">" + num(v) + "</td>";
+    out += "<tr><td>" + code(k) + "</td><td class=\"n\">" + num(v) + "</td>";
     if (total) out += "<td class=\"n\">" + percent(v, total) + "</td>";
     out += "</tr>\n";
   }
@@ -194,7 +197,7 @@ std::string timing_text(const nlohmann::json& t, const char* name, const char* u
 void run_section(std::string& out, const nlohmann::json& r, const QualityStats& q) {
   out += "<section id=\"run\">\n<h2>Run</h2>\n<table>\n";
   auto row = [&](const char* k, const std::string& v) {
-    out += "<tr><th>" + std::string(k) + "</th><td><code>" + html_escape(v) + "</code></td></tr>\n";
+    out += "<tr><th>" + std::string(k) + "</th><td>" + code(v) + "</td></tr>\n";
   };
   row("tool", r.value("tool", std::string()) + " " + r.value("version", std::string()));
   row("inputs", join_strings(r, "inputs"));
@@ -242,12 +245,12 @@ void reasons_section(std::string& out, const RejectDigest& d, const HtmlOptions&
   for (const auto& reason : top) {
     std::string where;
     for (const auto& e : reason.examples) {
-      where += "<code>" + html_escape(e.where) + "</code>";
-      if (o.show_values && !e.record_key.empty()) where += " <code>" + html_escape(e.record_key) + "</code>";
+      where += code(e.where);
+      if (o.show_values && !e.record_key.empty()) where += " " + code(e.record_key);
       where += "<br>";
     }
-    out += "<tr><td class=\"n\">" + num(reason.count) + "</td><td><code>" + html_escape(reason.code) + "</code></td><td><code>" +
-           html_escape(reason.field) + "</code></td><td class=\"msg\">" + html_escape(reason.message) + "</td><td class=\"where\">" + where + "</td></tr>\n";
+    out += "<tr><td class=\"n\">" + num(reason.count) + "</td><td>" + code(reason.code) + "</td><td>" + code(reason.field) +
+           "</td><td class=\"msg\">" + html_escape(reason.message) + "</td><td class=\"where\">" + where + "</td></tr>\n";
   }
   out += "</tbody></table>\n";
   if (d.unreadable()) out += "<p>" + num(d.unreadable()) + " line(s) of rejects.ndjson could not be read.</p>\n";

@@ -55,16 +55,20 @@ Counts read_counts(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end() || !it->is_object()) return out;
   for (const auto& [k, v] : it->items())
-    if (v.is_number_unsigned()) out[k] = v.get<std::uint64_t>();
+    if (is_count(v)) out[k] = v.get<std::uint64_t>();
   return out;
 }
 
 std::uint64_t read_number(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
-  return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+  return it != j.end() && is_count(*it) ? it->get<std::uint64_t>() : 0;
 }
 
 }  // namespace
+
+bool is_count(const nlohmann::json& v) {
+  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+}
 
 const std::array<std::string_view, kKi67Bins>& ki67_bin_labels() {
   static const std::array<std::string_view, kKi67Bins> labels = {"<1", "1-<3", "3-<5", "5-<10", "10-20", ">20-30", ">30-55", ">55"};

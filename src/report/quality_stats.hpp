@@ -52,6 +52,9 @@ struct QualityStats {
   static QualityStats from_json(const nlohmann::json& quality);
 };
 
+// A count in report.json: a non-negative integer (whatever JSON number type a reader gave it).
+bool is_count(const nlohmann::json& v);
+
 // sha256 over the regular files of a mapping-table folder; "" when it cannot be read.
 std::string mapping_tables_sha256(const std::string& dir);
 
