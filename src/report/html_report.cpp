@@ -38,7 +38,15 @@ svg .bar{fill:var(--bar)}svg .bar.bad{fill:var(--bad)}svg .bar.warn{fill:var(--w
 @media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid;page-break-after:avoid}section{break-inside:auto}}
 )";
 
-std::string num(std::uint64_t v) { return std::to_string(v); }
+// 1234567 as "1,234,567": registry counts run to millions
+std::string num(std::uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
 
 // `text` escaped in <code>; nothing for an empty text (an empty element is noise to HTML checkers)
 std::string code(std::string_view text) { return text.empty() ? std::string() : "<code>" + html_escape(text) + "</code>"; }

@@ -77,6 +77,12 @@ PY
 )
 check "screenshot is not blank" ok "$verdict"
 
+# printed: A4 pages (the page's @page rule), more than one for this report
+pdf=$work/09.pdf
+chrome --print-to-pdf="$pdf" "file://$work/09-rejected-code-and-value-errors/report.html" > /dev/null
+boxes=$(grep -aoE '/MediaBox \[[^]]*\]' "$pdf" | sort -u)
+check "printed on A4 (595 x 842 pt)" yes "$(grep -qxE '/MediaBox \[0 0 59[45](\.[0-9]+)? 84[12](\.[0-9]+)?\]' <<< "$boxes" && [[ $(wc -l <<< "$boxes") == 1 ]] && echo yes)"
+
 if ((fails)); then echo "browser log:"; tail -5 "$work/browser.log"; fi
 echo "report in a browser: $passes passed, $fails failed"
 exit $((fails > 0))

@@ -129,3 +129,12 @@ TEST(RunFolder, SamplePageHasNoPatientIdsWithoutShowValues) {
 }
 
 }  // namespace netconv::report
+
+namespace netconv::report {
+TEST(HtmlReport, LargeCountsAreGroupedInThousands) {
+  auto report = small_report();
+  report["read"] = 1234567;
+  const std::string page = render_html(report, RejectDigest(), {});
+  EXPECT_NE(page.find("<b>1,234,567</b>"), std::string::npos);
+}
+}  // namespace netconv::report
