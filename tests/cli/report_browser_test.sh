@@ -77,7 +77,7 @@ PY
 )
 check "screenshot is not blank" ok "$verdict"
 
-# printed: A4 pages (the page's @page rule), more than one for this report
+# printed: every page A4 (the page's @page rule)
 pdf=$work/09.pdf
 chrome --print-to-pdf="$pdf" "file://$work/09-rejected-code-and-value-errors/report.html" > /dev/null
 boxes=$(grep -aoE '/MediaBox \[[^]]*\]' "$pdf" | sort -u)
