@@ -351,8 +351,8 @@ std::vector<std::string> OutputFiles::finish() {
 
 void OutputFiles::commit(const std::string& report, const std::string& report_html) {
   if (!finished_) finish();
-  if (!report_html.empty()) write_new_file(staging_, "report.html", report_html, path("report.html"), false);
   write_new_file(staging_, "report.json", report, path("report.json"), false);
+  if (!report_html.empty()) write_new_file(staging_, "report.html", report_html, path("report.html"), false);
   std::string manifest = "report.json\n";
   for (const auto& name : owned_names())
     if (name != "report.json" && exists_at(staging_, name)) manifest += name + "\n";
