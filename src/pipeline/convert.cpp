@@ -161,6 +161,7 @@ class Run {
       // the run report is drawn from the report it commits with, the same way `netconv report` does
       s_.outputs.push_back("report.html");
       s_.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
+      s_.quality.output_formats = opt_.to;
       const std::string report = report_text();
       files_.commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
     }

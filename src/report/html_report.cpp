@@ -211,9 +211,13 @@ void run_section(std::string& out, const nlohmann::json& r, const QualityStats& 
   row("inputs", join_strings(r, "inputs"));
   row("input formats", join_keys(q.input_formats));
   std::string formats;
-  for (const auto& [k, v] : rows_of(r, "resources_by_type")) {
-    std::string f = k.substr(0, k.find(':'));
-    if (formats.find(f) == std::string::npos) formats += (formats.empty() ? "" : ", ") + f;
+  for (const auto& f : q.output_formats) formats += (formats.empty() ? "" : ", ") + f;
+  // a report without them (written before they were recorded): the formats resources were written in
+  if (q.output_formats.empty()) {
+    for (const auto& [k, v] : rows_of(r, "resources_by_type")) {
+      std::string f = k.substr(0, k.find(':'));
+      if (formats.find(f) == std::string::npos) formats += (formats.empty() ? "" : ", ") + f;
+    }
   }
   row("output formats", formats);
   row("mapping tables (sha256)", q.mapping_tables_sha256);

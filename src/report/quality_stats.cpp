@@ -122,12 +122,16 @@ void QualityStats::merge(const QualityStats& o) {
   add_counts(treatment_kinds, o.treatment_kinds);
   add_counts(unverified_concepts, o.unverified_concepts);
   add_counts(input_formats, o.input_formats);
+  if (output_formats.empty()) output_formats = o.output_formats;
   if (mapping_tables_sha256.empty()) mapping_tables_sha256 = o.mapping_tables_sha256;
 }
 
 void QualityStats::write_json(JsonWriter& w) const {
   w.key("quality").begin_object().member_number("cases", std::to_string(cases));
   write_counts(w, "input_formats", input_formats);
+  w.key("output_formats").begin_array();
+  for (const auto& f : output_formats) w.string(f);
+  w.end_array();
   w.member("mapping_tables_sha256", mapping_tables_sha256);
   write_counts(w, "site_groups", site_groups);
   write_counts(w, "primary_sites", primary_sites);
@@ -147,6 +151,9 @@ QualityStats QualityStats::from_json(const nlohmann::json& q) {
   if (!q.is_object()) return s;
   s.cases = read_number(q, "cases");
   s.input_formats = read_counts(q, "input_formats");
+  if (auto it = q.find("output_formats"); it != q.end() && it->is_array())
+    for (const auto& f : *it)
+      if (f.is_string()) s.output_formats.push_back(f.get<std::string>());
   if (auto it = q.find("mapping_tables_sha256"); it != q.end() && it->is_string()) s.mapping_tables_sha256 = *it;
   s.site_groups = read_counts(q, "site_groups");
   s.primary_sites = read_counts(q, "primary_sites");

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -42,6 +43,7 @@ struct QualityStats {
   // The run, beside the cases: inputs by format (csv, ndjson, naaccr-xml) and the sha256 of the
   // mapping-table files (name, size and bytes of each, in name order).
   Counts input_formats;
+  std::vector<std::string> output_formats;  // as asked for (--to), in that order
   std::string mapping_tables_sha256;
 
   void add(const model::NetCase& c);

@@ -85,9 +85,10 @@ TEST(QualityStats, JsonRoundTripsAndKeepsAFixedKeyOrder) {
   QualityStats s;
   s.add(make_case("C17.2", "G2", "given", 12));
   s.input_formats["csv"] = 2;
+  s.output_formats = {"fhir", "cda"};
   s.mapping_tables_sha256 = "ab";
   const std::string text = json_of(s);
-  EXPECT_EQ(text.find("{\"quality\":{\"cases\":1,\"input_formats\":{\"csv\":2},\"mapping_tables_sha256\":\"ab\""), 0u) << text;
+  EXPECT_EQ(text.find("{\"quality\":{\"cases\":1,\"input_formats\":{\"csv\":2},\"output_formats\":[\"fhir\",\"cda\"],\"mapping_tables_sha256\":\"ab\""), 0u) << text;
   auto back = QualityStats::from_json(nlohmann::json::parse(text)["quality"]);
   EXPECT_EQ(json_of(back), text);
   // a report without the section (an older run) reads as nothing counted
