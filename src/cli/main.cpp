@@ -19,6 +19,7 @@ int run_export_terminology(const std::vector<std::string>& args);  // cli/mappin
 int run_explain(const std::vector<std::string>& args);             // cli/mapping_commands.cpp
 namespace netconv::cli {
 int run_validate(const std::vector<std::string>& args);  // cli/validate_command.cpp
+int run_report(const std::vector<std::string>& args);    // cli/report_command.cpp
 }
 
 namespace {
@@ -30,7 +31,8 @@ const char* kUsage =
     "  validate            check FHIR JSON/NDJSON and CDA XML files (R4, mCODE profiles, CDA schema)\n"
     "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
     "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
-    "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n\n"
+    "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n"
+    "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
     "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
 
 std::string not_completed(const std::string& out) {
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
     if (cmd == "check-mappings") return run_check_mappings(args);
     if (cmd == "export-terminology") return run_export_terminology(args);
     if (cmd == "explain") return run_explain(args);
+    if (cmd == "report") return cli::run_report(args);
     std::cerr << "netconv: unknown command '" << cmd << "'\n" << kUsage;
     return kExitUsage;
   } catch (const cli::UsageError& e) {

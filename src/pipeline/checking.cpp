@@ -71,6 +71,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
         for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
         for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
       }
+      for (const auto& nc : group.cases) s.quality.add(nc);
       ++s.patients_written;
       return;
     }

@@ -17,6 +17,8 @@
 #include "pipeline/reporting.hpp"
 #include "pipeline/work.hpp"
 #include "pipeline/work_queue.hpp"
+#include "report/reject_digest.hpp"
+#include "report/run_folder.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
@@ -77,8 +79,16 @@ class Run {
     if (!s.interrupted) s.outputs = files_.finish();
     s.output_bytes = files_.bytes_written();
     s.seconds = report_.seconds_since_start();
-    if (s.interrupted) files_.abandon(report_.report_text(opt_.inputs));
-    else files_.commit(report_.report_text(opt_.inputs));
+    if (s.interrupted) {
+      files_.abandon(report_.report_text(opt_.inputs));
+    } else {
+      // the run report is drawn from the report it commits with, the same way `netconv report` does
+      s.outputs.push_back("report.html");
+      s.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
+      s.quality.output_formats = opt_.to;
+      const std::string report = report_.report_text(opt_.inputs);
+      files_.commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
+    }
     s.exit_code = s.interrupted ? kExitInterrupted : s.rejected || s.files_failed ? kExitDataProblems : kExitOk;
     return s;
   }
@@ -97,6 +107,7 @@ class Run {
     // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
     OpenedInput in(input, opt_.from, formats_, cfg, grouper_.reader_diagnostics(), tables_);
     auto& reader = in.reader();
+    ++report_.summary.quality.input_formats[in.format().name];
     SourceRecord rec;
     while (!interrupt_requested() && reader.next(rec)) {
       grouper_.add(std::move(rec));
@@ -125,7 +136,10 @@ class Run {
       it->second.push_back(c.bytes);
     }
     for (const auto& [path, pieces] : appends) files_.append(*path, pieces);
-    if (!r.rejects.empty()) files_.append("rejects.ndjson", r.rejects);
+    if (!r.rejects.empty()) {
+      files_.append("rejects.ndjson", r.rejects);
+      rejects_digest_.add_lines(r.rejects);
+    }
     report_.merge(r.counts);
   }
 
@@ -139,6 +153,7 @@ class Run {
   PatientWork work_;
   RunReport report_;
   PatientGrouper grouper_;
+  report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
   // declared last: destroyed (threads joined) before the members their tasks use
   OrderedPipeline<WorkItem, WorkResult> pipeline_;

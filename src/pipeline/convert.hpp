@@ -13,6 +13,7 @@
 #include "mapping/mapping_set.hpp"
 #include "formats/format.hpp"
 #include "pipeline/interrupt.hpp"
+#include "report/quality_stats.hpp"
 #include "writers/writer.hpp"
 
 namespace netconv {
@@ -54,6 +55,7 @@ struct ConvertSummary {
   // before the first record (not part of `seconds`).
   double validation_seconds = 0, validator_load_seconds = 0;
   std::uint64_t output_bytes = 0;
+  report::QualityStats quality;  // the converted cases, for report.json's "quality" and report.html
   bool interrupted = false;
   int exit_code = 0;
 };

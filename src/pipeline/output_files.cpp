@@ -174,7 +174,7 @@ void roll_forward(int out, const std::string& dir, const std::vector<std::string
 
 OutputFiles::OutputFiles(std::string dir, const std::vector<std::string>& format_dirs)
     // report.json first: the order in which a commit moves the previous run's entries away
-    : dir_(std::move(dir)), owned_{"report.json", kInterrupted, "rejects.ndjson"} {
+    : dir_(std::move(dir)), owned_{"report.json", kInterrupted, "report.html", "rejects.ndjson"} {
   owned_.insert(owned_.end(), format_dirs.begin(), format_dirs.end());
 }
 
@@ -348,9 +348,10 @@ std::vector<std::string> OutputFiles::finish() {
   return done;
 }
 
-void OutputFiles::commit(const std::string& report) {
+void OutputFiles::commit(const std::string& report, const std::string& report_html) {
   if (!finished_) finish();
   write_new_file(staging_, "report.json", report, path("report.json"), false);
+  if (!report_html.empty()) write_new_file(staging_, "report.html", report_html, path("report.html"), false);
   std::string manifest = "report.json\n";
   for (const auto& name : owned_names())
     if (name != "report.json" && exists_at(staging_, name)) manifest += name + "\n";

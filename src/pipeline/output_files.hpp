@@ -49,10 +49,10 @@ class OutputFiles {
   // paths written, sorted.
   std::vector<std::string> finish();
   std::uint64_t bytes_written() const { return bytes_; }
-  // After finish(): stages `report` as report.json, makes the staged run durable (syncfs) and
-  // switches it into place (the commit protocol). Throws IoError; past the commit point the next
-  // run completes the switch.
-  void commit(const std::string& report);
+  // After finish(): stages `report` as report.json (and `report_html`, when given, as
+  // report.html), makes the staged run durable (syncfs) and switches it into place (the commit
+  // protocol). Throws IoError; past the commit point the next run completes the switch.
+  void commit(const std::string& report, const std::string& report_html = {});
   // The run did not complete (interrupted): its staged files are removed and `report` becomes
   // OUT/report.interrupted.json; the previous completed run stays as it was.
   void abandon(const std::string& report);

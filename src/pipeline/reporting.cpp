@@ -24,6 +24,7 @@ void RunReport::merge(const ConvertSummary& c) {
   add(s.warnings_by_code, c.warnings_by_code);
   add(s.resources_by_type, c.resources_by_type);
   add(s.counted, c.counted);
+  s.quality.merge(c.quality);
   if (progress_) show_progress();
 }
 
@@ -73,6 +74,7 @@ std::string RunReport::report_text(const std::vector<std::string>& inputs) const
   counts("warnings_by_code", s.warnings_by_code);
   counts("resources_by_type", s.resources_by_type);
   counts("counted", s.counted);
+  s.quality.write_json(w);
   w.key("outputs").begin_array();
   for (const auto& o : s.outputs) w.string(o);
   w.end_array();

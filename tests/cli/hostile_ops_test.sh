@@ -96,7 +96,7 @@ limited() { # KiB command... : run with RLIMIT_FSIZE, stderr to err.txt (through
   (trap '' XFSZ; ulimit -f "$1"; shift; "$@" 2>&1 > /dev/null) | cat > "$work/err.txt"
   return "${PIPESTATUS[0]}"
 }
-for case in "rejects 8 rejects.csv rejects\.ndjson" "fhir 32 big.csv fhir/[A-Za-z]+\.ndjson" "report 0 header.csv report\.json"; do
+for case in "rejects 8 rejects.csv rejects\.ndjson" "fhir 32 big.csv fhir/[A-Za-z]+\.ndjson" "report 0 header.csv report\.json" "page 4 header.csv report\.html"; do
   read -r name kib input file <<< "$case"
   nc -o "$work/f-$name" "$work/small.csv"
   snapshot "$work/f-$name" "$work/f-$name.before"

@@ -14,8 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
 markers='PHIPID|PHIVAL|1931-?07-?2[0-9]|Zebulon'
 no_phi() { # name output-dir
   local hits
-  hits=$(grep -EaHo "$markers" "$work/$1.err" "$2/report.json" 2>/dev/null | sort -u | head -5)
-  check "$1: no patient data in stderr or report.json" "" "$hits"
+  hits=$(grep -EaHo "$markers" "$work/$1.err" "$2/report.json" "$2/report.html" 2>/dev/null | sort -u | head -5)
+  check "$1: no patient data in stderr, report.json or report.html" "" "$hits"
   [[ -n $hits ]] && grep -Ea "$markers" "$work/$1.err" | head -5 | sed 's/^/    /'
 }
 convert() { # name input [options]
