@@ -32,7 +32,7 @@ TEST(ReportCommit, CommittedWithTheRunAndKeptWhenARunDoesNotComplete) {
   TempDir t;
   const fs::path out = t.path / "out";
   {
-    OutputFiles files(out.string());
+    OutputFiles files(out.string(), {"fhir", "cda"});
     files.begin();
     files.ensure("rejects.ndjson");
     files.finish();
@@ -40,20 +40,20 @@ TEST(ReportCommit, CommittedWithTheRunAndKeptWhenARunDoesNotComplete) {
   }
   EXPECT_EQ(read_all(out / "report.html"), "<p>first</p>\n");
   {
-    OutputFiles files(out.string());
+    OutputFiles files(out.string(), {"fhir", "cda"});
     files.begin();
     files.ensure("rejects.ndjson");
     files.abandon("{\"interrupted\":true}\n");
   }
   EXPECT_EQ(read_all(out / "report.html"), "<p>first</p>\n");
   {
-    OutputFiles files(out.string());
+    OutputFiles files(out.string(), {"fhir", "cda"});
     files.begin();
     files.ensure("rejects.ndjson");
   }  // failed: destroyed without commit
   EXPECT_EQ(read_all(out / "report.html"), "<p>first</p>\n");
   {
-    OutputFiles files(out.string());
+    OutputFiles files(out.string(), {"fhir", "cda"});
     files.begin();
     files.ensure("rejects.ndjson");
     files.finish();
@@ -70,7 +70,7 @@ TEST(ReportCommit, RedrawReplacesThePageAndRefusesAFolderARunHolds) {
   report::write_report_html(out.string(), "new");
   EXPECT_EQ(read_all(out / "report.html"), "new");
   EXPECT_FALSE(fs::exists(out / ".netconv-report.html.part"));
-  OutputFiles run(out.string());
+  OutputFiles run(out.string(), {"fhir", "cda"});
   run.begin();  // holds the folder's lock
   EXPECT_THROW(report::write_report_html(out.string(), "x"), IoError);
   EXPECT_THROW(report::render_run_folder((t.path / "missing").string(), {}), IoError);
