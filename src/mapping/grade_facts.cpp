@@ -1,3 +1,4 @@
+#include "core/ids.hpp"
 #include "mapping/grade_facts.hpp"
 
 #include "mapping/mapper.hpp"
@@ -10,7 +11,7 @@ void set_grade_value(model::Tumor& tu, const MappingSet& t, const std::string& m
   tu.grade_value = t.lookup(key);
   if (t.has_slot(key, "who"))
     for (const auto& c : t.lookup(key, "who").codings) tu.grade_value->codings.push_back(c);
-  tu.grade_observation_id = Mapper::hash_id({"Observation", tu.key, "histologic-grade"});
+  tu.grade_observation_id = hash_id({"Observation", tu.key, "histologic-grade"});
   if (method_key.empty()) tu.grade_method.reset();
   else tu.grade_method = t.lookup(method_key);
 }

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/diagnostics.hpp"
-#include "core/ids.hpp"
 #include "mapping/mapping_set.hpp"
 #include "model/net_case.hpp"
 #include "model/source_record.hpp"
@@ -45,8 +44,6 @@ class Mapper {
  public:
   Mapper(const MappingSet& tables, MapperOptions options);
   RecordOutcome map(const SourceRecord& record) const;
-  // Stable ids (docs: "Resource ids"); the function itself lives in core/ids.hpp.
-  static std::string hash_id(std::initializer_list<std::string_view> parts) { return netconv::hash_id(parts); }
 
  private:
   const MappingSet& t_;

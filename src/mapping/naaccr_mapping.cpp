@@ -2,6 +2,7 @@
 // at birth, laterality, Ki-67 SSDI categories, tumor identifiers, the first-course treatment
 // summaries and cause of death. Every registry code is read through
 // mappings/naaccr-values.tsv and mappings/naaccr-treatments.tsv; nothing here knows a code.
+#include "core/ids.hpp"
 #include "mapping/naaccr_mapping.hpp"
 
 #include <algorithm>
@@ -98,7 +99,7 @@ void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
   }
   if (q)
     tu.observations.push_back({"ki67", tables.lookup("observation.ki67"), q, std::nullopt,
-                               Mapper::hash_id({"Observation", tu.key, "ki67"})});
+                               hash_id({"Observation", tu.key, "ki67"})});
   bool gep_net = tu.site_family == "gep" && tu.tumor_class == "net";
   if (!gep_net) return;
   if (tu.grade_source == "given" && grade_rank(tu.grade) > 0) {
@@ -222,7 +223,7 @@ void emit_family(Out& o, const MappingSet& tables, model::NetCase& nc, const std
       auto tr = make_treatment(*row, tables);
       tr.start = treatment_date(o, *row, nc);
       if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
-      tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
+      tr.resource_id = hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
       if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
     }
     for (const auto& c : fam.counted) o.out.counted.push_back(c + ".beside_given");
@@ -230,7 +231,7 @@ void emit_family(Out& o, const MappingSet& tables, model::NetCase& nc, const std
     auto tr = make_treatment(*fam.not_done, tables);
     tr.status = "not-done";
     if (!fam.not_done->status_reason.empty()) tr.status_reason = tables.lookup(fam.not_done->status_reason);
-    tr.resource_id = Mapper::hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
+    tr.resource_id = hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
     if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
   } else if (!fam.counted.empty()) {
     o.out.counted.push_back(fam.counted.front());
@@ -275,7 +276,7 @@ void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
   c.text = *code;
   c.codings.push_back({sys->uri, sys->oid, *code, ""});
   nc.patient.cause_of_death = c;
-  nc.patient.cause_of_death_id = Mapper::hash_id({"Observation", nc.patient.resource_id, "cause-of-death"});
+  nc.patient.cause_of_death_id = hash_id({"Observation", nc.patient.resource_id, "cause-of-death"});
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Clinical rules on mapped treatments (issue K items 6 and 7), applied once per record after
+// Clinical rules on mapped treatments, applied once per record after
 // every reader-specific field is mapped:
 //  - timing and status: an end date says a course ended (completed); a course with a start only,
 //    or no date, is "unknown" (the registry does not say whether it goes on); an event (surgery,

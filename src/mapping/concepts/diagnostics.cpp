@@ -1,4 +1,5 @@
 // Diagnostic procedures (contract 1.1): KIND[@DATE].
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -18,7 +19,7 @@ void map_diagnostics(RecordContext& cx) {
     }
     const auto* key = cx.t.value_concept("diagnostics", kind);
     if (!key || key->empty()) { cx.reject(df, "diagnostics", "NC-VAL-001", "diagnostics: value is not one of the contract's values"); continue; }
-    std::string id = Mapper::hash_id({"Procedure", tu.key, "diagnostic", *key, date ? date->fhir() : ""});
+    std::string id = hash_id({"Procedure", tu.key, "diagnostic", *key, date ? date->fhir() : ""});
     if (!cx.resource_ids.insert(id).second) continue;
     tu.diagnostics.push_back({kind, cx.t.lookup(*key), date, id});
   }

@@ -2,6 +2,7 @@
 // the measurements or the tumor class) and differentiation.
 #include <cctype>
 
+#include "core/ids.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/grade_facts.hpp"
 #include "mapping/transforms.hpp"
@@ -85,13 +86,13 @@ void add_measurement_observations(RecordContext& cx, const Measurements& m) {
   auto& tu = cx.out.net_case.tumor;
   if (m.ki67) {
     model::Observation o{"ki67", cx.t.lookup("observation.ki67"), model::Quantity{*m.ki67, "", "%", "%"}, std::nullopt,
-                         Mapper::hash_id({"Observation", tu.key, "ki67"})};
+                         hash_id({"Observation", tu.key, "ki67"})};
     tu.observations.push_back(std::move(o));
   }
   if (m.mitoses) {
     model::Observation o{"mitotic_count", cx.t.lookup("observation.mitotic_count"),
                          model::Quantity{*m.mitoses, "", "/(2.mm2)", "mitoses per 2 mm2"}, std::nullopt,
-                         Mapper::hash_id({"Observation", tu.key, "mitotic_count"})};
+                         hash_id({"Observation", tu.key, "mitotic_count"})};
     tu.observations.push_back(std::move(o));
   }
 }
@@ -109,7 +110,7 @@ void add_differentiation(RecordContext& cx, const GivenGrade& given) {
     diff_key = "differentiation." + given.differentiation;
   if (diff_key.empty()) return;
   model::Observation o{"differentiation", cx.t.lookup("observation.differentiation"), std::nullopt, cx.t.lookup(diff_key),
-                       Mapper::hash_id({"Observation", tu.key, "differentiation"})};
+                       hash_id({"Observation", tu.key, "differentiation"})};
   tu.observations.push_back(std::move(o));
 }
 

@@ -1,5 +1,6 @@
 // Labs (contract 1.1): TEST=VALUE UNIT[@DATE]. The unit decides the LOINC code and is never
 // converted: a unit the test does not take rejects the record.
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -40,7 +41,7 @@ void map_lab(RecordContext& cx, const std::string& item) {
   std::optional<model::PartialDate> date;
   if (!lab.date_text.empty() && !(date = parse_partial_date(lab.date_text))) { cx.reject(lf, "labs", "NC-DATE-001", "lab date is not a valid date"); return; }
   auto& tu = cx.out.net_case.tumor;
-  std::string id = Mapper::hash_id({"Observation", tu.key, "lab", lab.test, lab.unit, date ? date->fhir() : "", value->text});
+  std::string id = hash_id({"Observation", tu.key, "lab", lab.test, lab.unit, date ? date->fhir() : "", value->text});
   if (!cx.resource_ids.insert(id).second) return;
   tu.labs.push_back({lab.test, cx.t.lookup(*key), model::Quantity{*value, lab.comparator, lab.unit, lab.unit}, date, id});
 }

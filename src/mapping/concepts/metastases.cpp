@@ -1,4 +1,5 @@
 // Metastatic sites: one Condition per distinct site concept.
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 
@@ -17,7 +18,7 @@ void map_metastases(RecordContext& cx) {
     m.code = t.lookup(*key);
     if (t.has_slot(*key, icd_slot)) merge_codings(m.code, t.lookup(*key, icd_slot));
     if (t.has_slot(*key, "bodySite")) m.body_site = t.lookup(*key, "bodySite");
-    m.resource_id = Mapper::hash_id({"Condition", tu.key, "metastasis", *key});
+    m.resource_id = hash_id({"Condition", tu.key, "metastasis", *key});
     tu.metastases.push_back(std::move(m));
   }
 }

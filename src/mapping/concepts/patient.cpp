@@ -1,6 +1,7 @@
 // Identity, the record-wide checks and the patient.
 #include <algorithm>
 
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -61,8 +62,8 @@ void map_patient(RecordContext& cx, const std::string& default_id_system) {
   // readers of registry exports name the identifier system per record (NAACCR registry id)
   pt.id_system = cx.value("patient_id_system").empty() ? default_id_system : cx.value("patient_id_system");
   pt.id_value = cx.out.patient_id;
-  pt.resource_id = Mapper::hash_id({"Patient", pt.id_system, pt.id_value});
-  pt.file_key = Mapper::hash_id({"file", pt.id_system, pt.id_value}).substr(0, 24);
+  pt.resource_id = hash_id({"Patient", pt.id_system, pt.id_value});
+  pt.file_key = hash_id({"file", pt.id_system, pt.id_value}).substr(0, 24);
   if (const auto& b = cx.value("birth_date"); !b.empty()) {
     pt.birth_date = parse_partial_date(b);
     if (!pt.birth_date) cx.reject("birth_date", "NC-DATE-001", "birth_date is not a valid date (YYYY, YYYY-MM, YYYY-MM-DD, YYYYMMDD)");

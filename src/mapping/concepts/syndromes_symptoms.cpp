@@ -1,4 +1,5 @@
 // Syndromes, the carcinoid syndrome flag and symptoms: Conditions of the tumor.
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 
@@ -11,7 +12,7 @@ void add_conditions(RecordContext& cx, const char* field, const char* kind) {
     const auto* key = cx.t.value_concept(field, item);
     if (!key) { cx.reject(field, "NC-VAL-001", std::string(field) + ": value is not one of the contract's values"); continue; }
     if (key->empty() || !cx.first_time(*key)) continue;
-    tu.conditions.push_back({kind, to_lower(item), cx.t.lookup(*key), Mapper::hash_id({"Condition", tu.key, kind, *key})});
+    tu.conditions.push_back({kind, to_lower(item), cx.t.lookup(*key), hash_id({"Condition", tu.key, kind, *key})});
   }
 }
 
@@ -22,7 +23,7 @@ void add_carcinoid_syndrome(RecordContext& cx) {
   const auto* key = cx.t.value_concept("carcinoid_syndrome", cs);
   if (!key) cx.reject("carcinoid_syndrome", "NC-VAL-001", "carcinoid_syndrome must be Y, N or U");
   else if (!key->empty())
-    tu.conditions.push_back({"carcinoid_syndrome", "carcinoid_syndrome", cx.t.lookup(*key), Mapper::hash_id({"Condition", tu.key, "carcinoid_syndrome"})});
+    tu.conditions.push_back({"carcinoid_syndrome", "carcinoid_syndrome", cx.t.lookup(*key), hash_id({"Condition", tu.key, "carcinoid_syndrome"})});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Treatments: KIND:AGENT[+AGENT...][@START[/END]], one resource per agent.
 #include <algorithm>
 
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -66,7 +67,7 @@ void add_agents(RecordContext& cx, const TreatmentItem& it) {
     tr.start = it.start;
     tr.end = it.end;
     tr.regimen = agents.size() > 1 ? regimen : "";
-    tr.resource_id = Mapper::hash_id({tr.resource, tu.key, it.kind, a, it.start ? it.start->fhir() : "", it.end ? it.end->fhir() : ""});
+    tr.resource_id = hash_id({tr.resource, tu.key, it.kind, a, it.start ? it.start->fhir() : "", it.end ? it.end->fhir() : ""});
     if (!cx.resource_ids.insert(tr.resource_id).second) continue;  // the same item twice says nothing new
     tu.treatments.push_back(std::move(tr));
   }

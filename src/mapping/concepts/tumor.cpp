@@ -1,4 +1,5 @@
 // The tumor's codes (site, histology, behavior), which decide scope, and its concepts.
+#include "core/ids.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
 
@@ -50,8 +51,8 @@ void map_tumor_identity(RecordContext& cx) {
   const auto& pt = cx.out.net_case.patient;
   tu.tumor_id = cx.out.tumor_id;
   // a reader may give a stabler tumor key than the sequence number (NAACCR: site, histology, date)
-  tu.key = Mapper::hash_id({"Tumor", pt.resource_id, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key")});
-  tu.condition_id = Mapper::hash_id({"Condition", tu.key, "primary"});
+  tu.key = hash_id({"Tumor", pt.resource_id, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key")});
+  tu.condition_id = hash_id({"Condition", tu.key, "primary"});
   if (const auto& d = cx.value("diagnosis_date"); !d.empty()) {
     tu.diagnosis_date = parse_partial_date(d);
     if (!tu.diagnosis_date) cx.reject("diagnosis_date", "NC-DATE-001", "diagnosis_date is not a valid date");

@@ -2,6 +2,7 @@
 // is given for, and how a metastasis names its primary -- in FHIR and CDA alike.
 #include <gtest/gtest.h>
 
+#include "core/ids.hpp"
 #include "mapping/mapper.hpp"
 #include "support/records.hpp"
 #include "support/shipped_tables.hpp"
