@@ -1,4 +1,4 @@
-// check-mappings rule NC-MAP-046 (issue K item 8): a broader code standing in for a registry term
+// check-mappings rule NC-MAP-046: a broader code standing in for a registry term
 // hides the difference between terms (bland embolization and chemoembolization share 41209002),
 // so every row marked as a stand-in carries the term it stands for.
 #include <algorithm>
