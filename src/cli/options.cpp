@@ -74,7 +74,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   const auto& formats = builtin_formats();
   const auto help = format_help(formats);
   const std::string from_help = help.substr(0, help.find('\n')), to_help = help.substr(help.find('\n') + 1);
-  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch;
+  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch, cache_limit;
   long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
@@ -99,6 +99,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("no-validate", po::bool_switch(&p.no_validate), "do not validate outputs before writing them")
       ("no-validation-cache", po::bool_switch(&p.no_validation_cache),
        "validate every FHIR resource and CDA document in full instead of re-checking repeats of validated shapes (same verdicts, slower)")
+      ("validation-cache-limit", po::value(&cache_limit)->default_value("64"),
+       "MiB one worker's validation caches may hold before they are dropped and start again, 1-65536 (same verdicts)")
       ("fhir-packages", po::value(&p.convert.fhir_packages), "FHIR definition packages dir (default $NETCONV_FHIR_PACKAGES, then ~/.cache/netconv/fhir-packages)")
       ("fhir-schema", po::value(&p.convert.fhir_schema), "also validate FHIR output against this official fhir.schema.json")
       ("cda-schema", po::value(&p.convert.cda_schema), "validate CDA output against this XSD (e.g. HL7 CDA_SDTC.xsd) instead of schemas/cda/netconv-ccda.xsd")
@@ -133,6 +135,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   p.convert.show_values = p.common.show_values;
   p.convert.validate = !p.no_validate;
   p.convert.validation_cache = !p.no_validation_cache;
+  p.convert.validation_cache_limit = static_cast<std::size_t>(bounded_number("--validation-cache-limit", cache_limit, 1, 65536)) << 20;
   return p;
 }
 

@@ -47,6 +47,7 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   malloc_trim(0);
   CheckSessionOptions so;
   so.caches = opt.validation_cache;
+  so.memory_limit = opt.validation_cache_limit;
   sessions_ = std::make_unique<CheckSessionPool>(so);
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 }

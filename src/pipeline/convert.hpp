@@ -31,7 +31,9 @@ struct ConvertOptions {
   WriterOptions writer;
   bool show_values = false;
   bool validate = true;       // every output checked before it is written (--no-validate)
-  bool validation_cache = true;  // FHIR: per-thread result cache (--no-validation-cache; docs/validation.md)
+  bool validation_cache = true;  // verdict-neutral caches in each worker's check session (--no-validation-cache; docs/validation.md)
+  // what one check session may remember before its caches are dropped (--validation-cache-limit)
+  std::size_t validation_cache_limit = std::size_t{64} << 20;
   std::string fhir_packages;  // FHIR definition packages (--fhir-packages; see scripts/install-fhir-packages.sh)
   std::string fhir_schema;    // optional official fhir.schema.json checked as well
   std::string cda_schema;     // CDA XSD (default: schemas/cda/netconv-ccda.xsd)

@@ -76,6 +76,16 @@ for s in 01 02 03 04 05 06 07 08 09 10 12 14 16 17; do inputs+=("$root"/samples/
 "$netconv" convert --quiet -j 1 --no-validation-cache -o "$work/nocache" "${inputs[@]}" 2> /dev/null; without=$?
 check "validation cache: same exit code" "$without" "$with"
 diff -r -x report.json -x report.html "$work/cache" "$work/nocache" > /dev/null; check "validation cache: same outputs and rejects" 0 $?
+# the smallest session bound (caches dropped again and again) changes no verdict and no byte either
+"$netconv" convert --quiet -j 2 --to fhir,cda --validation-cache-limit 1 -o "$work/cache-1m" "${inputs[@]}" 2> /dev/null; small=$?
+"$netconv" convert --quiet -j 2 --to fhir,cda -o "$work/cache-64m" "${inputs[@]}" 2> /dev/null; default=$?
+check "validation cache limit: same exit code" "$default" "$small"
+diff -r -x report.json -x report.html "$work/cache-64m" "$work/cache-1m" > /dev/null; check "validation cache limit: same outputs and rejects" 0 $?
+for bad in 0 65537 x; do
+  "$netconv" convert --validation-cache-limit $bad -o "$work/bad-limit" "${inputs[0]}" > /dev/null 2> "$work/err.txt"
+  check "--validation-cache-limit $bad: usage error" 2 $?
+  has "--validation-cache-limit $bad: says the bounds" "$work/err.txt" "--validation-cache-limit must be a whole number from 1"
+done
 # the CDA shape memo likewise, on documents and on section files
 for layout in document entries; do
   "$netconv" convert --quiet -j 2 --to cda --cda-layout $layout -o "$work/cda-memo-$layout" "${inputs[@]}" 2> /dev/null; with=$?
