@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/format.hpp"
 #include "cli/options.hpp"
 #include "core/errors.hpp"
 #include "pipeline/convert.hpp"
@@ -24,16 +25,19 @@ int run_report(const std::vector<std::string>& args);    // cli/report_command.c
 
 namespace {
 
-const char* kUsage =
-    "Usage: netconv COMMAND [options]\n\n"
-    "Commands:\n"
-    "  convert             convert registry records (CSV, NDJSON, NAACCR XML) to FHIR R4 JSON and C-CDA XML\n"
-    "  validate            check FHIR JSON/NDJSON and CDA XML files (R4, mCODE profiles, CDA schema)\n"
-    "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
-    "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
-    "  explain             show which table rows a value matches and what it becomes in FHIR and C-CDA\n"
-    "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
-    "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
+// The formats are the registry's, so a format registered once shows up here too.
+std::string usage() {
+  const auto& formats = builtin_formats();
+  return "Usage: netconv COMMAND [options]\n\n"
+         "Commands:\n"
+         "  convert             convert registry records (" + formats.input_names(", ") + ") to the output formats (" + formats.output_names(", ") + ")\n"
+         "  validate            check files of the output formats (" + formats.output_names(", ") + ") with each format's checker\n"
+         "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
+         "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
+         "  explain             show which table rows a value matches and what every output format makes of it\n"
+         "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
+         "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
+}
 
 std::string not_completed(const std::string& out) {
   return "netconv: the run did not complete; " + out +
@@ -86,7 +90,7 @@ int main(int argc, char** argv) {
   ensure_standard_descriptors();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    std::cerr << kUsage;
+    std::cerr << usage();
     return kExitUsage;
   }
   std::string cmd = args.front();
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-      std::cout << kUsage;
+      std::cout << usage();
       return kExitOk;
     }
     if (cmd == "convert") return run_convert(args);
@@ -106,7 +110,7 @@ int main(int argc, char** argv) {
     if (cmd == "export-terminology") return run_export_terminology(args);
     if (cmd == "explain") return run_explain(args);
     if (cmd == "report") return cli::run_report(args);
-    std::cerr << "netconv: unknown command '" << cmd << "'\n" << kUsage;
+    std::cerr << "netconv: unknown command '" << cmd << "'\n" << usage();
     return kExitUsage;
   } catch (const cli::UsageError& e) {
     std::cerr << "netconv " << cmd << ": " << e.what() << " (see netconv " << cmd << " --help)\n";
