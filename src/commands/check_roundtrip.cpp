@@ -11,7 +11,6 @@
 #include <map>
 
 #include "commands/check_internal.hpp"
-#include "core/errors.hpp"
 #include "core/text.hpp"
 #include "formats/format.hpp"
 #include "mapping/mapper.hpp"
