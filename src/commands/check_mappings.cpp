@@ -11,8 +11,7 @@
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "mapping/code_checks.hpp"
-#include "validation/cda_validator.hpp"
-#include "validation/fhir_validator.hpp"
+#include "formats/format.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
@@ -70,34 +69,45 @@ const std::vector<MappingRule>& mapping_rules() {
   return r;
 }
 
-RoundTripValidator load_round_trip_validator(const std::string& fhir_packages, const std::string& cda_schema, std::string& note) {
+namespace {
+
+// One error a checker found in a unit, as a problem line: where in the unit, what, the rule.
+std::string problem_text(const Diagnostic& d) {
+  return (d.location.field.empty() ? "" : d.location.field + ": ") + d.message + " [" + d.code + "]";
+}
+
+}  // namespace
+
+RoundTripValidator load_round_trip_validator(const FormatRegistry& formats, const CheckerOptions& options, std::string& note) {
   note.clear();
-  std::shared_ptr<const FhirValidator> fhir;
-  try {
-    FhirValidatorOptions vo;
-    // the types the FHIR writer emits and their bases: the definitions compile faster and smaller
-    vo.resource_types = {"Resource", "DomainResource", "Patient", "Condition", "Observation", "Procedure",
-                         "MedicationAdministration", "Bundle"};
-    fhir = std::make_shared<const FhirValidator>(FhirValidator::load(resolve_fhir_packages_dir(fhir_packages), vo));
-  } catch (const ConfigError& e) {
-    note = std::string("FHIR output not validated: ") + e.what();
-  }
-  std::shared_ptr<const CdaValidator> cda;
-  try {
-    cda = std::make_shared<const CdaValidator>(cda_schema_path(cda_schema));
-  } catch (const ConfigError& e) {
-    note += (note.empty() ? "" : "; ") + std::string("C-CDA output not validated: ") + e.what();
-  }
-  return [fhir, cda](const std::string& format, const std::string& label, const std::string& bytes,
-                     std::vector<std::string>& problems) {
-    if (format == "fhir" && fhir) {
-      for (const auto& i : fhir->errors(bytes)) problems.push_back(i.path + ": " + i.message + " [" + i.rule + "]");
-    } else if (format == "cda" && cda) {
-      for (const auto& d : cda->validate(bytes, label))
-        if (d.severity == Severity::error)
-          problems.push_back(d.code + (d.location.field.empty() ? "" : " at " + d.location.field) + ": " + d.message);
+  auto checkers = std::make_shared<std::map<std::string, std::shared_ptr<const OutputChecker>>>();
+  for (const auto& f : formats.outputs()) {
+    if (!f.checker) continue;
+    try {
+      checkers->emplace(f.name, f.checker(options));
+    } catch (const ConfigError& e) {
+      note += (note.empty() ? "" : "; ") + f.title + " output not validated: " + e.what();
     }
+  }
+  // the checkers' session lives as long as the validator: it must not outlive them
+  auto session = std::make_shared<CheckSession>();
+  return [checkers, session](const std::string& format, const std::string& label, const std::string& bytes,
+                             std::vector<std::string>& problems) {
+    auto it = checkers->find(format);
+    if (it == checkers->end()) return;
+    it->second->check_file(*session, label, bytes, [&](CheckedUnit u) {
+      for (const auto& d : u.issues)
+        if (d.severity == Severity::error) problems.push_back(problem_text(d));
+    });
   };
+}
+
+RoundTripValidator load_round_trip_validator(const std::string& fhir_packages, const std::string& cda_schema, std::string& note) {
+  CheckerOptions co;
+  co.fhir_packages = fhir_packages;
+  co.cda_schema = cda_schema;
+  co.own_output_only = true;  // only what the writers emit is checked: fewer definitions to load
+  return load_round_trip_validator(builtin_formats(), co, note);
 }
 
 namespace check_detail {
@@ -582,9 +592,16 @@ CheckReport check_mappings(const CheckOptions& opt) {
     rep.findings.push_back(std::move(d));
   }
   RawTables raw = read_raw_tables(dir);
-  CheckOptions o = opt;  // the round trip's validator is resolved once, here, and handed down
-  if (opt.round_trip && !loader_errors && !o.validator)
-    o.validator = load_round_trip_validator(opt.fhir_packages, opt.cda_schema, rep.round_trip_note);
+  CheckOptions o = opt;  // the round trip's formats and validator are resolved once, here, and handed down
+  if (!o.formats) o.formats = &builtin_formats();
+  for (const auto& f : o.formats->outputs()) rep.outputs.push_back({f.name, f.title, f.unit_noun, 0});
+  if (opt.round_trip && !loader_errors && !o.validator) {
+    CheckerOptions co;
+    co.fhir_packages = opt.fhir_packages;
+    co.cda_schema = opt.cda_schema;
+    co.own_output_only = true;
+    o.validator = load_round_trip_validator(*o.formats, co, rep.round_trip_note);
+  }
   Run c(o, m, raw, rep.findings);
   c.slots = slot_rules(raw);
   c.extra_structure();

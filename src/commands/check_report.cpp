@@ -13,9 +13,10 @@ std::string summary_line(const CheckReport& r) {
   std::string s = "check-mappings: " + std::to_string(r.errors) + " error(s), " + std::to_string(r.warnings) + " warning(s), " +
                   std::to_string(r.notes) + " note(s)" + (r.strict ? " [--strict]" : "") + "; ";
   if (r.round_trip_ran)
-    s += "round trip: " + std::to_string(r.records) + " synthetic record(s), " + std::to_string(r.converted) + " converted, " +
-         std::to_string(r.resources) + " FHIR resource(s), " + std::to_string(r.cda_files) + " C-CDA file(s)";
-  else
+  {
+    s += "round trip: " + std::to_string(r.records) + " synthetic record(s), " + std::to_string(r.converted) + " converted";
+    for (const auto& o : r.outputs) s += ", " + std::to_string(o.units) + " " + o.title + " " + o.unit_noun + "(s)";
+  } else
     s += r.round_trip_note.empty() ? "round trip not run" : r.round_trip_note;
   if (r.round_trip_ran && !r.round_trip_note.empty()) s += " (" + r.round_trip_note + ")";
   return s;
@@ -118,8 +119,9 @@ std::string json(const CheckReport& r) {
   j["mappings"] = r.mappings_dir;
   j["strict"] = r.strict;
   j["summary"] = {{"errors", r.errors}, {"warnings", r.warnings}, {"notes", r.notes}, {"exit_code", r.exit_code}};
-  j["round_trip"] = {{"ran", r.round_trip_ran}, {"records", r.records}, {"converted", r.converted},
-                     {"fhir_resources", r.resources}, {"cda_files", r.cda_files}, {"note", r.round_trip_note}};
+  j["round_trip"] = {{"ran", r.round_trip_ran}, {"records", r.records}, {"converted", r.converted}};
+  for (const auto& o : r.outputs) j["round_trip"][o.name + "_" + o.unit_noun + "s"] = o.units;
+  j["round_trip"]["note"] = r.round_trip_note;
   auto arr = nlohmann::ordered_json::array();
   for (const auto& d : r.findings) {
     nlohmann::ordered_json f;

@@ -1,23 +1,20 @@
 // check-mappings round trip: one synthetic SourceRecord per table row that shapes output (site x
 // tumor class, converted morphology, contract value, agent x kind, grade code), mapped and
-// rendered by the real Mapper and writers. A record that does not convert, an output that does
-// not parse, a coding or profile that is not a valid FHIR code/uri, a Quantity unit that is not
-// UCUM, and every problem the registered validator reports, is a finding located at the table
-// row that caused it (the coding's or constant's own row when it can be told, else the row the
-// record was built from).
-#include <libxml/parser.h>
-
+// rendered by the real Mapper and the writer of every registered output format. A record that
+// does not convert, a unit that does not read, a coded value its format's type rules reject (a
+// coding, a profile), a unit of measure that is not UCUM, and every problem the validator reports,
+// is a finding located at the table row that caused it (the coding's or constant's own row when
+// it can be told, else the row the record was built from). What a unit carries is the format's
+// business (OutputFormat::coded_values); tracing it back to the tables is done here.
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "commands/check_internal.hpp"
-#include "mapping/ucum.hpp"
-#include "core/errors.hpp"
 #include "core/text.hpp"
+#include "formats/format.hpp"
 #include "mapping/mapper.hpp"
-#include "validation/fhir_primitives.hpp"
+#include "mapping/ucum.hpp"
 #include "writers/writer.hpp"
 
 namespace netconv::check_detail {
@@ -59,7 +56,7 @@ struct Attribution {
   std::map<std::pair<std::string, std::string>, Location> code;  // (system URI, code) -> concepts.tsv row
 };
 
-Attribution attribution(const TableCheck& c) {
+Attribution attribution(const TableCheck& c, const FormatRegistry& formats) {
   Attribution a;
   const auto& cs = c.raw["code-systems.tsv"];
   std::map<std::string, std::string> key_uri;
@@ -69,14 +66,16 @@ Attribution attribution(const TableCheck& c) {
   }
   const auto& ct = c.raw["concepts.tsv"];
   for (const auto& r : ct.rows) a.code.emplace(std::make_pair(key_uri[ct.cell(r, "system")], ct.cell(r, "code")), ct.where(r, "code"));
-  for (const char* f : {"profiles.tsv", "cda-templates.tsv"}) {
-    const auto& t = c.raw[f];
+  for (const auto& f : formats.outputs()) {  // the tables of the formats' constants
+    if (f.constants_table.empty()) continue;
+    const auto& t = c.raw[f.constants_table];
     for (const auto& r : t.rows) a.constant.emplace(t.cell(r, "value"), t.where(r, "value"));
   }
   return a;
 }
 
-struct FhirCheck {
+// The findings about one unit's coded values, each located at the row the value came from.
+struct CodedValueCheck {
   TableCheck& c;
   const Attribution& at;
   const Synthetic& s;
@@ -86,36 +85,23 @@ struct FhirCheck {
     auto it = m.find(key);
     return it == m.end() ? s.origin : it->second;
   }
-  void walk(const nlohmann::json& j, const std::string& path) {
-    if (j.is_array()) {
-      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], path + "[" + std::to_string(i) + "]");
+  void operator()(const CodedValue& v) const {
+    using K = CodedValue::Kind;
+    if (v.kind == K::ucum_unit) {
+      if (auto why = ucum_problem(v.value); !why.empty())
+        c.error("NC-MAP-027", s.origin, v.path + ": UCUM unit '" + v.value + "': " + why + suffix());
       return;
     }
-    if (!j.is_object()) return;
-    if (auto it = j.find("coding"); it != j.end() && it->is_array()) {
-      for (const auto& cd : *it) {
-        std::string sys = cd.value("system", ""), code = cd.value("code", "");
-        if (const char* why = fhir::check_string_primitive(fhir::Prim::uri, sys))
-          c.error("NC-MAP-071", where(at.uri, sys), path + ".coding.system '" + sys + "': " + why + suffix());
-        if (const char* why = fhir::check_string_primitive(fhir::Prim::code, code)) {
-          auto k = at.code.find({sys, code});
-          c.error("NC-MAP-071", k == at.code.end() ? s.origin : k->second, path + ".coding.code '" + code + "': " + why + suffix());
-        }
-      }
+    if (v.invalid.empty()) return;
+    if (v.kind == K::uri) {  // a constant's URI: its row shows it
+      c.error("NC-MAP-071", where(at.constant, v.value), v.path + ": " + v.invalid + suffix());
+      return;
     }
-    if (auto it = j.find("profile"); it != j.end() && it->is_array() && path.size() >= 5 && path.substr(path.size() - 5) == ".meta")
-      for (const auto& p : *it) {
-        auto v = p.is_string() ? p.get<std::string>() : std::string();
-        if (const char* why = fhir::check_string_primitive(fhir::Prim::canonical, v))
-          c.error("NC-MAP-071", where(at.constant, v), path + ".profile '" + v + "': " + why + suffix());
-      }
-    if (auto it = j.find("url"); it != j.end() && it->is_string())
-      if (const char* why = fhir::check_string_primitive(fhir::Prim::uri, it->get<std::string>()))
-        c.error("NC-MAP-071", where(at.constant, it->get<std::string>()), path + ".url: " + why + suffix());
-    if (j.value("system", "") == "http://unitsofmeasure.org" && j.contains("code") && j["code"].is_string())
-      if (auto why = ucum_problem(j["code"].get<std::string>()); !why.empty())
-        c.error("NC-MAP-027", s.origin, path + ".code: UCUM unit '" + j["code"].get<std::string>() + "': " + why + suffix());
-    for (auto it = j.begin(); it != j.end(); ++it) walk(it.value(), path + "." + it.key());
+    Location loc = s.origin;
+    if (v.kind == K::system) loc = where(at.uri, v.value);
+    else if (v.kind == K::canonical) loc = where(at.constant, v.value);
+    else if (auto k = at.code.find({v.system, v.value}); k != at.code.end()) loc = k->second;
+    c.error("NC-MAP-071", loc, v.path + " '" + v.value + "': " + v.invalid + suffix());
   }
 };
 
@@ -259,83 +245,70 @@ class CaseBuilder {
   std::vector<Synthetic> cases_;
 };
 
-// The FHIR writer (it must start) and the C-CDA writer (when its configuration is available).
-bool start_writers(TableCheck& c, CheckReport& rep, std::vector<std::unique_ptr<OutputWriter>>& writers) {
+// An output format's writer as the round trip uses it.
+struct RoundTripWriter {
+  const OutputFormat* format;
+  std::unique_ptr<OutputWriter> writer;
+  std::size_t* units;  // the report's count for the format
+};
+
+// The writer of every registered output format; one that cannot start is a finding at the table
+// holding its constants, and the round trip goes on with the others. False when none starts.
+bool start_writers(TableCheck& c, CheckReport& rep, const FormatRegistry& formats, std::vector<RoundTripWriter>& writers) {
   WriterOptions wo;
-  try {
-    writers = make_writers({"fhir"}, wo, c.m);
-  } catch (const std::exception& e) {
-    c.error("NC-MAP-071", c.file_loc("profiles.tsv"), std::string("the FHIR writer cannot start: ") + e.what());
-    return false;
+  for (const auto& f : formats.outputs()) {
+    std::size_t* count = nullptr;
+    for (auto& o : rep.outputs)
+      if (o.name == f.name) count = &o.units;
+    try {
+      writers.push_back({&f, f.writer(wo, c.m), count});
+    } catch (const std::exception& e) {
+      c.error("NC-MAP-050", c.file_loc(f.constants_table), "the " + f.title + " writer cannot start: " + e.what());
+    }
   }
-  try {
-    auto cda = make_writers({"cda"}, wo, c.m);
-    for (auto& w : cda) writers.push_back(std::move(w));
-  } catch (const ConfigError& e) {
-    std::string why = e.what();
-    if (why.find("not available") != std::string::npos) rep.round_trip_note = "C-CDA not rendered: " + why;
-    else c.error("NC-MAP-050", c.file_loc("cda-templates.tsv"), "the C-CDA writer cannot start: " + why);
-  }
-  return true;
+  return !writers.empty();
 }
 
-// Renders one converted synthetic record with every writer and checks what comes out.
+// Renders one converted synthetic record with every writer and checks each unit that comes out.
 class RoundTripCheck {
  public:
-  RoundTripCheck(TableCheck& c, CheckReport& rep, const std::vector<std::unique_ptr<OutputWriter>>& writers)
-      : c_(c), rep_(rep), writers_(writers), at_(attribution(c)),
-        validator_(c.opt.validator) {}
+  RoundTripCheck(TableCheck& c, const FormatRegistry& formats, const std::vector<RoundTripWriter>& writers)
+      : c_(c), writers_(writers), at_(attribution(c, formats)), validator_(c.opt.validator) {}
 
   void check(const Synthetic& s, const model::PatientCases& pc) {
     for (const auto& w : writers_) {
       RenderedPatient out;
       try {
-        w->render(pc, out);
+        w.writer->render(pc, out);
       } catch (const std::exception& e) {
-        c_.error("NC-MAP-071", s.origin, "the " + w->name() + " writer failed on the synthetic record for " + s.what + ": " + e.what());
+        c_.error("NC-MAP-071", s.origin, "the " + w.writer->name() + " writer failed on the synthetic record for " + s.what + ": " + e.what());
         continue;
       }
-      for (const auto& chunk : out.chunks) {
-        if (w->name() == "fhir") fhir_chunk(s, chunk);
-        else cda_chunk(s, chunk);
-      }
+      for (const auto& chunk : out.chunks)
+        for (const auto& unit : w.format->units(chunk)) check_unit(s, w, unit);
     }
   }
 
  private:
-  void fhir_chunk(const Synthetic& s, const OutputChunk& chunk) {
-    for (const auto& line : split(chunk.bytes, '\n')) {
-      if (line.empty()) continue;
-      ++rep_.resources;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) {
-        c_.error("NC-MAP-071", s.origin, "FHIR output is not a JSON object (synthetic record for " + s.what + ")");
-        continue;
-      }
-      std::string label = j.value("resourceType", "?") + "/" + j.value("id", "?");
-      FhirCheck{c_, at_, s, label}.walk(j, j.value("resourceType", "Resource"));
-      if (!validator_) continue;
-      std::vector<std::string> problems;
-      validator_("fhir", label, line, problems);
-      for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, label + ": " + p + " (synthetic record for " + s.what + ")");
+  void check_unit(const Synthetic& s, const RoundTripWriter& w, const OutputUnit& unit) {
+    if (w.units) ++*w.units;
+    UnitCodes codes;
+    if (w.format->coded_values) w.format->coded_values(unit, codes);
+    if (!codes.unreadable.empty()) {
+      c_.error("NC-MAP-071", s.origin, w.format->title + " output " + (unit.label.empty() ? "" : unit.label + " ") + codes.unreadable +
+                                           " (synthetic record for " + s.what + ")");
+      return;
     }
-  }
-
-  void cda_chunk(const Synthetic& s, const OutputChunk& chunk) {
-    ++rep_.cda_files;
-    xmlDocPtr doc = xmlReadMemory(chunk.bytes.data(), static_cast<int>(chunk.bytes.size()), "cda.xml", nullptr,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) c_.error("NC-MAP-071", s.origin, "C-CDA output " + chunk.path + " is not well-formed XML (synthetic record for " + s.what + ")");
-    else xmlFreeDoc(doc);
+    CodedValueCheck check{c_, at_, s, unit.label};
+    for (const auto& v : codes.values) check(v);
     if (!validator_) return;
     std::vector<std::string> problems;
-    validator_("cda", chunk.path, chunk.bytes, problems);
-    for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, chunk.path + ": " + p + " (synthetic record for " + s.what + ")");
+    validator_(w.format->name, unit.label, std::string(unit.bytes), problems);
+    for (const auto& p : problems) c_.error("NC-MAP-071", s.origin, unit.label + ": " + p + " (synthetic record for " + s.what + ")");
   }
 
   TableCheck& c_;
-  CheckReport& rep_;
-  const std::vector<std::unique_ptr<OutputWriter>>& writers_;
+  const std::vector<RoundTripWriter>& writers_;
   Attribution at_;
   const RoundTripValidator& validator_;
 };
@@ -350,9 +323,10 @@ void round_trip(TableCheck& c, CheckReport& rep) {
   }
   const auto cases = builder.build();
   Mapper mapper(c.m, MapperOptions{c.m.constant_or("fhir.system.patient_id_default", "urn:netconv:patient-id")});
-  std::vector<std::unique_ptr<OutputWriter>> writers;
-  if (!start_writers(c, rep, writers)) return;
-  RoundTripCheck check(c, rep, writers);
+  std::vector<RoundTripWriter> writers;
+  const FormatRegistry& formats = c.opt.formats ? *c.opt.formats : builtin_formats();
+  if (!start_writers(c, rep, formats, writers)) return;
+  RoundTripCheck check(c, formats, writers);
   std::size_t n = 0;
   for (const auto& s : cases) {
     auto rec = make_record(++n, s);

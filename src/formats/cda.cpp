@@ -1,5 +1,7 @@
 // C-CDA 2.1 XML as an output format: the writer (writers/cda_*), the schema validator
 // (validation/cda_validator) as its checker, and how `validate` and explain read its files.
+#include <libxml/parser.h>
+
 #include <map>
 #include <ostream>
 #include <regex>
@@ -51,6 +53,15 @@ void describe_document(const OutputChunk& chunk, const OutputUnit&, std::ostream
   for (const auto& [t, c] : counts) out << "    templateId " << t << " x" << c << "\n";
 }
 
+// check-mappings: a document must be well-formed XML; the codes in it come from the same table
+// rows as the FHIR codings, which are looked at there.
+void coded_values(const OutputUnit& unit, UnitCodes& codes) {
+  xmlDocPtr doc = xmlReadMemory(unit.bytes.data(), static_cast<int>(unit.bytes.size()), "cda.xml", nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc) codes.unreadable = "is not well-formed XML";
+  else xmlFreeDoc(doc);
+}
+
 }  // namespace
 
 void register_cda_format(FormatRegistry& r) {
@@ -63,6 +74,10 @@ void register_cda_format(FormatRegistry& r) {
   f.file_extensions = {".xml"};
   f.units = [](const OutputChunk& c) { return std::vector<OutputUnit>{{c.bytes, c.path}}; };
   f.describe = describe_document;
+  f.title = "C-CDA";
+  f.unit_noun = "file";
+  f.constants_table = "cda-templates.tsv";
+  f.coded_values = coded_values;
   r.add(std::move(f));
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "formats/format.hpp"
+#include "validation/fhir_primitives.hpp"
 #include "validation/fhir_validator.hpp"
 #include "validation/json_locate.hpp"
 
@@ -156,6 +157,46 @@ std::vector<OutputUnit> resources_of(const OutputChunk& chunk) {
   return units;
 }
 
+// check-mappings: the codings, profiles, urls and UCUM units a resource carries, each with what
+// the FHIR primitive types say about it.
+void walk_codes(const json& j, const std::string& path, std::vector<CodedValue>& out) {
+  using K = CodedValue::Kind;
+  auto prim = [](fhir::Prim p, const std::string& v) -> std::string {
+    const char* why = fhir::check_string_primitive(p, v);
+    return why ? why : "";
+  };
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) walk_codes(j[i], path + "[" + std::to_string(i) + "]", out);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (auto it = j.find("coding"); it != j.end() && it->is_array())
+    for (const auto& cd : *it) {
+      std::string sys = cd.value("system", ""), code = cd.value("code", "");
+      out.push_back({K::system, path + ".coding.system", sys, "", prim(fhir::Prim::uri, sys)});
+      out.push_back({K::code, path + ".coding.code", code, sys, prim(fhir::Prim::code, code)});
+    }
+  if (auto it = j.find("profile"); it != j.end() && it->is_array() && path.size() >= 5 && path.substr(path.size() - 5) == ".meta")
+    for (const auto& p : *it) {
+      auto v = p.is_string() ? p.get<std::string>() : std::string();
+      out.push_back({K::canonical, path + ".profile", v, "", prim(fhir::Prim::canonical, v)});
+    }
+  if (auto it = j.find("url"); it != j.end() && it->is_string())
+    out.push_back({K::uri, path + ".url", it->get<std::string>(), "", prim(fhir::Prim::uri, it->get<std::string>())});
+  if (j.value("system", "") == "http://unitsofmeasure.org" && j.contains("code") && j["code"].is_string())
+    out.push_back({K::ucum_unit, path + ".code", j["code"].get<std::string>(), "", ""});
+  for (auto it = j.begin(); it != j.end(); ++it) walk_codes(it.value(), path + "." + it.key(), out);
+}
+
+void coded_values(const OutputUnit& unit, UnitCodes& codes) {
+  json j = json::parse(unit.bytes, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    codes.unreadable = "is not a JSON object";
+    return;
+  }
+  walk_codes(j, j.value("resourceType", "Resource"), codes.values);
+}
+
 void describe_resource(const OutputChunk&, const OutputUnit& unit, std::ostream& out) {
   auto j = json::parse(unit.bytes, nullptr, false);
   if (!j.is_object()) return;
@@ -177,6 +218,10 @@ void register_fhir_format(FormatRegistry& r) {
   f.file_extensions = {".json", ".ndjson", ".jsonl"};
   f.units = resources_of;
   f.describe = describe_resource;
+  f.title = "FHIR";
+  f.unit_noun = "resource";
+  f.constants_table = "profiles.tsv";
+  f.coded_values = coded_values;
   r.add(std::move(f));
 }
 

@@ -87,6 +87,27 @@ struct OutputUnit {
   std::string label;       // how findings name it, e.g. "Condition/abc" or the chunk's path
 };
 
+// check-mappings' round trip: a value one unit carries that a mapping table put there, with
+// what the format's own type rules say about it. check-mappings traces it back to the table row.
+struct CodedValue {
+  enum class Kind {
+    system,     // a code system's URI (code-systems.tsv)
+    code,       // a code of `system` (concepts.tsv)
+    canonical,  // a profile or other canonical URL taken from a constant
+    uri,        // a URI taken from a constant (findings do not quote it)
+    ucum_unit,  // a unit of measure, checked against UCUM by check-mappings itself
+  };
+  Kind kind = Kind::code;
+  std::string path;    // where in the unit, e.g. "Condition.code.coding.system"
+  std::string value;
+  std::string system;  // kind code: the system URI the code belongs to
+  std::string invalid; // why the format's own type rules reject the value ("" = valid)
+};
+struct UnitCodes {
+  std::string unreadable;  // why the unit cannot be read at all ("" = it can), e.g. "is not a JSON object"
+  std::vector<CodedValue> values;
+};
+
 struct OutputFormat {
   std::string name;     // the --to value, e.g. "fhir"
   std::string summary;  // one line for --help
@@ -100,6 +121,14 @@ struct OutputFormat {
   std::function<std::vector<OutputUnit>(const OutputChunk&)> units;
   // explain: a few indented lines saying what one unit holds (codings, templates).
   std::function<void(const OutputChunk&, const OutputUnit&, std::ostream&)> describe;
+  // How people name the format and its units, in check-mappings' report and notes: "FHIR" and
+  // "resource" give "3 FHIR resource(s)" and the JSON count "fhir_resources" (name_unit + "s").
+  std::string title, unit_noun;
+  // The mapping table that holds the writer's constants: where check-mappings locates a writer
+  // that cannot start.
+  std::string constants_table;
+  // check-mappings: whether a unit reads and the coded values it carries; empty = none to look at.
+  std::function<void(const OutputUnit&, UnitCodes&)> coded_values;
 };
 
 class FormatRegistry {

@@ -1,13 +1,15 @@
 // A format is one file plus one registration line: a toy input format and a toy output format,
 // defined and registered here only, are accepted by convert(), validate_files() and explain()
-// through the library API without any other file knowing them.
+// and check-mappings() through the library API without any other file knowing them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "commands/check_mappings.hpp"
 #include "commands/explain.hpp"
 #include "core/text.hpp"
 #include "formats/format.hpp"
@@ -110,6 +112,11 @@ OutputFormat toy_output() {
   f.file_extensions = {".toyout"};
   f.units = [](const OutputChunk& c) { return std::vector<OutputUnit>{{c.bytes, c.path}}; };
   f.describe = [](const OutputChunk& c, const OutputUnit&, std::ostream& out) { out << "  TOY " << c.path << ": " << c.bytes; };
+  f.title = "TOY";
+  f.unit_noun = "file";
+  f.coded_values = [](const OutputUnit&, UnitCodes& codes) {
+    codes.values.push_back({CodedValue::Kind::ucum_unit, "Toy.unit", "mg", "", ""});
+  };
   return f;
 }
 
@@ -205,6 +212,52 @@ TEST(ToyFormats, ALogicErrorInAReaderIsNotTurnedIntoAnIoError) {
   o.jobs = 1;
   CollectingSink diags;
   EXPECT_THROW(convert(o, test_support::shipped_tables(), diags), std::logic_error);
+}
+
+// A toy output whose every line fails its checker and whose unit of measure is not UCUM.
+class ToyBadWriter : public ToyWriter {
+ public:
+  std::string name() const override { return "toy-bad"; }
+  std::string directory() const override { return "toy-bad"; }
+  void render(const model::PatientCases&, RenderedPatient& out, RenderScratch&) const override {
+    out.chunks.push_back({"toy-bad/cases.txt", "case BAD\n", false});
+  }
+};
+
+// check-mappings' round trip renders every registered output format, checks each unit with its
+// format's checker and looks at the coded values its format says the unit carries.
+TEST(ToyFormats, CheckMappingsRoundTripRendersAndChecksToyOutput) {
+  auto formats = registry_with_toys();
+  OutputFormat bad = toy_output();
+  bad.name = "toy-bad";
+  bad.directory = "toy-bad";
+  bad.writer = [](const WriterOptions&, const MappingSet&) -> std::unique_ptr<OutputWriter> { return std::make_unique<ToyBadWriter>(); };
+  bad.coded_values = [](const OutputUnit&, UnitCodes& codes) {
+    codes.values.push_back({CodedValue::Kind::ucum_unit, "Toy.unit", "m g", "", ""});
+  };
+  formats.add(bad);
+  CheckOptions o;
+  o.mappings_dir = NETCONV_MAPPINGS_DIR;
+  o.formats = &formats;
+  o.fhir_packages = "/nonexistent/netconv/fhir-packages";  // the toys' checkers are what is looked at
+  auto r = check_mappings(o);
+  ASSERT_TRUE(r.round_trip_ran) << r.round_trip_note;
+  std::map<std::string, std::size_t> units;
+  for (const auto& c : r.outputs) units[c.name] = c.units;
+  EXPECT_EQ(units["toy-out"], r.converted);  // one file per rendered patient
+  EXPECT_EQ(units["toy-bad"], r.converted);
+  EXPECT_GT(units["fhir"], r.converted);
+  std::size_t checker = 0, ucum = 0;
+  for (const auto& f : r.findings) {
+    if (f.severity != Severity::error) continue;
+    checker += f.code == "NC-MAP-071" && f.message.find("toy-bad/cases.txt: BAD line [toy-bad]") != std::string::npos;
+    ucum += f.code == "NC-MAP-027" && f.message.find("Toy.unit: UCUM unit 'm g'") != std::string::npos;
+    EXPECT_NE(f.message.find("toy-bad/cases.txt"), std::string::npos) << f.code << " " << f.message;  // the rest is clean
+  }
+  EXPECT_GT(checker, 0u);
+  EXPECT_GT(ucum, 0u);
+  EXPECT_NE(render_check_report(r, "text").find(" TOY file(s)"), std::string::npos);
+  EXPECT_NE(render_check_report(r, "json").find("\"toy-bad_files\""), std::string::npos);
 }
 
 }  // namespace
