@@ -27,7 +27,7 @@ class CdaChecker : public OutputChecker {
     if (!out.targets.empty()) return;
     for (const auto& c : out.chunks)
       if (c.whole_file && is_xml(c.path))
-        for (const auto& issue : validator_.check(session, c.bytes, {c.path, true})) failed[""].push_back(issue.diagnostic());
+        for (const auto& issue : validator_.check(session, c.bytes, {c.path, true, {}})) failed[""].push_back(issue.diagnostic());
   }
 
   void check_file(CheckSession& session, const std::string& path, std::string_view text,

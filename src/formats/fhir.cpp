@@ -42,7 +42,7 @@ class FhirChecker : public OutputChecker {
       if (t.media != validator_->media()) continue;
       std::string_view text(out.chunks[t.chunk].bytes.data() + t.offset, t.length);
       std::string label = t.label;
-      for (const auto& issue : validator_->check(session, text, {std::string(), true})) {
+      for (const auto& issue : validator_->check(session, text, {std::string(), true, {}})) {
         // a FHIR target carries no label: the failed resource is named here, once
         if (label.empty()) label = out.chunks[t.chunk].path + " " + fhir_resource_label(json::parse(text, nullptr, false));
         Diagnostic d = issue.diagnostic();
