@@ -15,11 +15,17 @@
 #include <set>
 
 #include "core/errors.hpp"
+#include "core/posix_files.hpp"
 
 namespace netconv {
 namespace fs = std::filesystem;
 
 namespace {
+
+using posix::Fd;
+using posix::fail;
+using posix::write_all;
+using posix::write_new_file;
 
 constexpr const char* kStaging = ".netconv-run";     // the run being written
 constexpr const char* kCommit = ".netconv-commit";   // a staged run past the commit point
@@ -30,29 +36,6 @@ constexpr std::size_t kBufferBytes = 64 * 1024;
 // Appended files start their write-back every this many bytes, so the fsync at commit finds
 // little left to write (the disk works while the run converts).
 constexpr std::uint64_t kWritebackStep = 8u << 20;
-
-std::string errno_text(int err) { return std::strerror(err); }
-
-[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
-  std::string hint;
-  if (err == EEXIST || err == ELOOP || err == ENOTDIR)
-    hint = " (netconv creates every file itself and never follows a link: something else was planted there)";
-  throw IoError(what + " " + path + ": " + errno_text(err) + hint);
-}
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int open_dir_at(int at, const char* name) {
   return ::openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -93,31 +76,6 @@ void remove_tree(int at, const char* name, const std::string& shown) {
 
 void sync_fd(int fd, const std::string& shown) {
   if (::fsync(fd) != 0) fail("cannot fsync", shown, errno);
-}
-
-void write_all(int fd, const char* data, std::size_t size, const std::string& shown) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot write", shown, errno);
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
-// Creates `name` below `at` (never an existing file or a link), writes and closes it; fsyncs it
-// unless the caller makes the folder durable as a whole (syncfs).
-void write_new_file(int at, const char* name, const std::string& bytes, const std::string& shown, bool sync) {
-  int fd = ::openat(at, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-  if (fd < 0) fail("cannot create", shown, errno);
-  try {
-    write_all(fd, bytes.data(), bytes.size(), shown);
-    if (sync) sync_fd(fd, shown);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::close(fd) != 0) fail("cannot close", shown, errno);
 }
 
 std::string read_small_file(int at, const char* name) {

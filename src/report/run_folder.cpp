@@ -11,34 +11,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/posix_files.hpp"
 
 namespace netconv::report {
 namespace {
 
 constexpr const char* kTemp = ".netconv-report.html.part";
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
-  throw IoError(what + " " + path + ": " + std::strerror(err));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
+using posix::Fd;
+using posix::fail;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -46,15 +27,6 @@ std::string read_file(const std::string& path) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) fail("cannot read", path, errno ? errno : EIO);
   return bytes;
-}
-
-void write_all(int fd, const std::string& bytes, const std::string& path) {
-  for (std::size_t done = 0; done < bytes.size();) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot write", path, errno);
-    done += std::size_t(n);
-  }
 }
 
 }  // namespace
@@ -88,11 +60,7 @@ void write_report_html(const std::string& dir, const std::string& html) {
   // a temporary a killed `netconv report` left; the lock says no one is writing it now
   if (::unlinkat(out.get(), kTemp, 0) != 0 && errno != ENOENT) fail("cannot remove", dir + "/" + kTemp, errno);
   const std::string temp = dir + "/" + kTemp;
-  Fd fd(::openat(out.get(), kTemp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
-  if (fd.get() < 0) fail("cannot create", temp, errno);
-  write_all(fd.get(), html, temp);
-  if (::fsync(fd.get()) != 0) fail("cannot write", temp, errno);
-  if (::close(fd.release()) != 0) fail("cannot close", temp, errno);
+  posix::write_new_file(out.get(), kTemp, html, temp, true);
   if (::renameat(out.get(), kTemp, out.get(), "report.html") != 0) fail("cannot replace", dir + "/report.html", errno);
   if (::fsync(out.get()) != 0) fail("cannot sync", dir, errno);
 }
