@@ -63,6 +63,9 @@ class Run {
 
   ConvertSummary run() {
     report_.start();
+    // named before the first record: the digest is of the tables this run maps with, even if the
+    // folder changes while it runs
+    report_.summary.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
     files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
     files_.ensure("rejects.ndjson");
     for (const auto& input : opt_.inputs) {
@@ -84,7 +87,6 @@ class Run {
     } else {
       // the run report is drawn from the report it commits with, the same way `netconv report` does
       s.outputs.push_back("report.html");
-      s.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
       s.quality.output_formats = opt_.to;
       const std::string report = report_.report_text(opt_.inputs);
       files_.commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
@@ -100,7 +102,9 @@ class Run {
       std::error_code ec;
       report_.add_input_size(fs::file_size(input, ec));
     }
-    ReaderConfig cfg{display, columns_.renames.empty() ? nullptr : &columns_};
+    ReaderConfig cfg;
+    cfg.display_name = display;
+    cfg.columns = columns_.renames.empty() ? nullptr : &columns_;
     cfg.naaccr_dictionary = opt_.naaccr_dictionary;
     cfg.mappings_dir = tables_.dir();
     cfg.max_records_per_patient = opt_.max_rows_per_patient;
