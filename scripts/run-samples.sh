@@ -19,4 +19,4 @@ for sample in "$root"/samples/*/; do
   (cd "$sample" && "$root/build/netconv" convert --to fhir,cda "${args[@]}" --quiet -o "$out/$name" "$(basename "$input")") || code=$?
   printf '%-45s exit %s  %s\n' "$name" "$code" "$(tr -d '\n' < "$out/$name/report.json" | grep -o '"read":[0-9]*,"converted":[0-9]*,"rejected":[0-9]*,"skipped":[0-9]*')"
 done
-echo "netconv: sample outputs are in $out (one folder per sample: fhir/, cda/, rejects.ndjson, report.json)"
+echo "netconv: sample outputs are in $out (one folder per sample: fhir/, cda/, rejects.ndjson, report.json, report.html)"
