@@ -74,7 +74,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   const auto& formats = builtin_formats();
   const auto help = format_help(formats);
   const std::string from_help = help.substr(0, help.find('\n')), to_help = help.substr(help.find('\n') + 1);
-  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch, cache_limit;
+  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch, cache_limit, memory_limit;
   long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
@@ -108,6 +108,10 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("batch", po::value(&batch)->default_value("256"), "records per unit of parallel work, 1-1000000 (tuning; output does not depend on it)")
       ("max-rows-per-patient", po::value(&max_rows)->default_value(1000),
        "records one patient may have (rows, NAACCR tumors); a patient with more is rejected whole (NC-REC-007)")
+      ("memory-limit", po::value(&memory_limit)->default_value("256"),
+       "MiB the grouping of records by patient may hold before it sorts on disk in the output folder, 1-1048576")
+      ("presorted", po::bool_switch(&p.convert.presorted),
+       "records of a patient are contiguous: group them in one pass as read (a patient that reappears: NC-REC-006)")
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
@@ -132,6 +136,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";
   if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
   p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
+  p.convert.memory_limit = static_cast<std::size_t>(bounded_number("--memory-limit", memory_limit, 1, 1048576)) << 20;
   p.convert.show_values = p.common.show_values;
   p.convert.validate = !p.no_validate;
   p.convert.validation_cache = !p.no_validation_cache;

@@ -25,6 +25,11 @@ std::string reject_line(const std::string& record_key, const Location& where, co
   return out;
 }
 
+void add_reject(WorkResult& r, const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons) {
+  r.rejects += reject_line(record_key, where, reasons);
+  r.reject_origins.push_back(where);
+}
+
 OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
     : validate_(opt.validate) {
   auto writers = formats.make_writers(opt.to, opt.writer, tables);
@@ -99,7 +104,7 @@ void OutputStage::reject_failed(model::PatientCases& group, FailedRecords& faile
       r.diagnostics.push_back(d);
       ++s.rejected_by_code[d.code];
     }
-    r.rejects += reject_line(nc.record_key, nc.location, reasons);
+    add_reject(r, nc.record_key, nc.location, reasons);
   }
   group.cases = std::move(kept);
 }

@@ -18,11 +18,14 @@ struct WorkResult {
   std::vector<Diagnostic> diagnostics;
   std::vector<OutputChunk> chunks;
   std::string rejects;  // rejects.ndjson lines
+  std::vector<Location> reject_origins;  // where each line's record was read: rejects leave in input order
   ConvertSummary counts;
 };
 
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.
 std::string reject_line(const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons);
+// Adds that line to `r` with its origin.
+void add_reject(WorkResult& r, const std::string& record_key, const Location& where, const std::vector<Diagnostic>& reasons);
 
 // What one work item borrows while it runs: the checkers' session (null without validation) and
 // the writers' reusable buffers; both are the worker's, never thread_local.

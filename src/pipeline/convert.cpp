@@ -14,6 +14,7 @@
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
 #include "pipeline/output_files.hpp"
+#include "pipeline/record_intake.hpp"
 #include "pipeline/reporting.hpp"
 #include "pipeline/work.hpp"
 #include "pipeline/work_queue.hpp"
@@ -68,12 +69,18 @@ class Run {
     report_.summary.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
     files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
     files_.ensure("rejects.ndjson");
+    // records in patient-key order (sorted in bounded memory), or as read with --presorted
+    intake_ = std::make_unique<RecordIntake>(opt_.presorted, opt_.memory_limit / 4 * 3, grouper_, diags_, files_.staging_fd(),
+                                             files_.staging_path());
+    if (opt_.presorted) start_reject_order(true);
     for (const auto& input : opt_.inputs) {
       if (interrupt_requested()) break;
       convert_input(input);
     }
-    grouper_.flush();
+    if (!opt_.presorted) start_reject_order(intake_->sorted_order_was_input_order());
+    intake_->finish(interrupt_requested);
     pipeline_.finish();
+    reject_order_->finish([this](const std::string& lines) { write_rejects(lines); }, interrupt_requested);
     report_.end_progress();
     auto& s = report_.summary;
     s.interrupted = interrupt_requested();
@@ -109,12 +116,13 @@ class Run {
     cfg.mappings_dir = tables_.dir();
     cfg.max_records_per_patient = opt_.max_rows_per_patient;
     // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
-    OpenedInput in(input, opt_.from, formats_, cfg, grouper_.reader_diagnostics(), tables_);
+    intake_->begin_input();
+    OpenedInput in(input, opt_.from, formats_, cfg, intake_->reader_diagnostics(), tables_);
     auto& reader = in.reader();
     ++report_.summary.quality.input_formats[in.format().name];
     SourceRecord rec;
     while (!interrupt_requested() && reader.next(rec)) {
-      grouper_.add(std::move(rec));
+      intake_->add(std::move(rec));
       rec = SourceRecord{};
       report_.set_bytes_read(completed_bytes_ + reader.bytes_read());
     }
@@ -140,11 +148,21 @@ class Run {
       it->second.push_back(c.bytes);
     }
     for (const auto& [path, pieces] : appends) files_.append(*path, pieces);
-    if (!r.rejects.empty()) {
-      files_.append("rejects.ndjson", r.rejects);
-      rejects_digest_.add_lines(r.rejects);
-    }
+    reject_order_->take(r, [this](const std::string& lines) { write_rejects(lines); });
     report_.merge(r.counts);
+  }
+
+  // rejects.ndjson in input order: items in patient-key order have theirs sorted at the end
+  void start_reject_order(bool items_in_input_order) {
+    std::vector<std::string> shown;
+    for (const auto& input : opt_.inputs) shown.push_back(input == "-" ? "<stdin>" : input);
+    reject_order_ = std::make_unique<RejectOrder>(items_in_input_order, opt_.memory_limit / 4, files_.staging_fd(),
+                                                  files_.staging_path(), shown);
+  }
+
+  void write_rejects(const std::string& lines) {
+    files_.append("rejects.ndjson", lines);
+    rejects_digest_.add_lines(lines);
   }
 
   const ConvertOptions& opt_;
@@ -157,6 +175,8 @@ class Run {
   PatientWork work_;
   RunReport report_;
   PatientGrouper grouper_;
+  std::unique_ptr<RecordIntake> intake_;      // after files_: its run files go before the staging folder
+  std::unique_ptr<RejectOrder> reject_order_;
   report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
   // declared last: destroyed (threads joined) before the members their tasks use

@@ -43,6 +43,11 @@ struct ConvertOptions {
   // records one patient may have (CSV/NDJSON rows, NAACCR tumors); beyond it the patient is
   // rejected whole (NC-REC-007) and its records are held as keys only (--max-rows-per-patient)
   std::size_t max_rows_per_patient = 1000;
+  // Records are grouped by patient whatever their order, sorted in at most this much memory
+  // (beyond it, in run files in the output folder's staging area; --memory-limit). With
+  // `presorted` they are grouped as they come, in one pass (--presorted; NC-REC-006).
+  std::size_t memory_limit = std::size_t{256} << 20;
+  bool presorted = false;
 };
 
 struct ConvertSummary {

@@ -58,6 +58,10 @@ class OutputFiles {
   void abandon(const std::string& report);
 
   const std::string& dir() const { return dir_; }
+  // After begin(): the staging folder, for a run's temporary files (the sort's runs) that must go
+  // with it whatever happens; a commit or an abandoned run removes what is left in it.
+  int staging_fd() const { return staging_; }
+  std::string staging_path() const { return path(".netconv-run"); }
 
   // Names a run owns at the top of the output folder; a commit replaces or removes each of them.
   const std::vector<std::string>& owned_names() const { return owned_; }

@@ -46,7 +46,9 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
     }
     if (patient.reappeared) {
       o.reasons.push_back({Severity::error, "NC-REC-006", rec.location,
-                           "patient reappears after other patients (sort the input by patient first)", ""});
+                           patient.other_element ? "patient id repeats an earlier NAACCR Patient element's (one element per patient)"
+                                                 : "patient reappears after other patients (sort the input by patient first, or drop --presorted)",
+                           ""});
       o.kind = RecordOutcome::Kind::rejected;
     }
     if (o.kind == RecordOutcome::Kind::rejected) {
@@ -55,7 +57,7 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
         r.diagnostics.push_back(reason);
         ++s.rejected_by_code[reason.code];
       }
-      r.rejects += reject_line(o.patient_id + "/" + o.tumor_id, rec.location, o.reasons);
+      add_reject(r, o.patient_id + "/" + o.tumor_id, rec.location, o.reasons);
       continue;
     }
     if (group.cases.empty()) {
@@ -84,7 +86,7 @@ void PatientWork::reject_too_many(const PatientRecords& patient, WorkResult& r) 
     const auto* tid = rec.get("tumor_id");
     std::string p = pid ? pid->value : "", t = tid && !tid->value.empty() ? tid->value : "1";
     clear_unreportable_key(p, t);
-    r.rejects += reject_line(p + "/" + t, rec.location, {d});
+    add_reject(r, p + "/" + t, rec.location, {d});
   }
 }
 
