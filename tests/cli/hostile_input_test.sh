@@ -132,7 +132,9 @@ with open(f"{w}/attrs.xml", "w") as f:  # 200,000 attributes on one element
 with open(f"{w}/doctype.xml", "w") as f:  # DOCTYPE on line 2 of 5
     f.write('<?xml version="1.0"?>\n<!DOCTYPE NaaccrData [\n<!ENTITY x "y">\n]>\n' + root.split("\n")[1] + "</NaaccrData>\n")
 PY
-read -r code rss _ < <(convert -o "$work/p1" "$work/onepatient.csv")
+# grouping by patient holds records up to --memory-limit (default 256 MiB) before it sorts on
+# disk: with 48 MiB the run must stay under the small-file bound (the limit + 64 MiB at most)
+read -r code rss _ < <(convert --memory-limit 48 -o "$work/p1" "$work/onepatient.csv")
 check "100,000 rows of one patient: exit 1" 1 "$code"
 has "100,000 rows of one patient: coded, located" "$work/err.txt" 'onepatient\.csv:2:1: error: NC-REC-007'
 check "100,000 rows of one patient: told once" 1 "$(grep -c NC-REC-007 "$work/err.txt")"
@@ -147,7 +149,7 @@ for bad in 0 -5 x; do
   read -r code _ _ < <(convert --max-rows-per-patient "$bad" -o "$work/p3" "$work/onepatient.csv")
   check "--max-rows-per-patient $bad: usage error" 2 "$code"
 done
-read -r code rss _ < <(convert -o "$work/p4" "$work/onepatient.xml")
+read -r code rss _ < <(convert --memory-limit 48 -o "$work/p4" "$work/onepatient.xml")
 check "100,000 NAACCR tumors of one patient: all rejected, the next patient converted" "1 100001 1 100000" \
   "$code $(report "$work/p4" read) $(report "$work/p4" converted) $(report "$work/p4" rejected)"
 balanced "100,000 NAACCR tumors of one patient" "$work/p4"

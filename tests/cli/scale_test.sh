@@ -19,12 +19,21 @@ subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNUL
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 PY
 }
-small=$(peak_kib "$netconv" convert -q -j 1 -o "$work/m20" "$work/20k.csv")
-large=$(peak_kib "$netconv" convert -q -j 1 -o "$work/m200" "$work/200k.csv")
-echo "peak RSS: 20k rows ${small} KiB, 200k rows ${large} KiB"
+# the single pass (--presorted) holds one work item per thread, whatever the input's size
+small=$(peak_kib "$netconv" convert -q -j 1 --presorted -o "$work/m20" "$work/20k.csv")
+large=$(peak_kib "$netconv" convert -q -j 1 --presorted -o "$work/m200" "$work/200k.csv")
+echo "peak RSS (--presorted): 20k rows ${small} KiB, 200k rows ${large} KiB"
 # flat: ten times the input may not cost more than 8 MiB more memory
 check "memory does not grow with the input" 1 "$((large - small < 8192))"
 check "peak RSS under 64 MiB at -j 1" 1 "$((large < 65536))"
+# grouping by patient in any order (the default) holds records up to --memory-limit, then sorts
+# on disk: memory stays flat past it, under the limit + 64 MiB, and the bytes are the same
+small=$(peak_kib "$netconv" convert -q -j 1 --memory-limit 16 -o "$work/s20" "$work/20k.csv")
+large=$(peak_kib "$netconv" convert -q -j 1 --memory-limit 16 -o "$work/s200" "$work/200k.csv")
+echo "peak RSS (sorting, --memory-limit 16): 20k rows ${small} KiB, 200k rows ${large} KiB"
+check "sorting: memory does not grow with the input past the limit" 1 "$((large - small < 8192))"
+check "sorting: peak RSS under the limit + 64 MiB at -j 1" 1 "$((large < 81920))"
+check "sorting: the bytes of the single pass" "" "$(diff -r "$work/m200/fhir" "$work/s200/fhir" | head -n 3)"
 
 # the generator's defective records, exactly, are the rejects; every record is accounted for
 bad=$(wc -l < "$work/200k.bad")
