@@ -37,9 +37,11 @@ commands=$("$netconv" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z
 {
   echo "[COMMANDS]"
   for c in $commands; do
-    usage=$("$netconv" "$c" --help | head -n 1 | sed 's/^Usage: //')
+    # the whole text first: a reader that stops early (head) would kill netconv with SIGPIPE
+    help=$("$netconv" "$c" --help)
+    usage=$(sed -n '1s/^Usage: //p' <<<"$help")
     echo ".SS \"$(sed 's/\\/\\e/g; s/-/\\-/g; s/"/\\(dq/g' <<<"$usage")\""
-    "$netconv" "$c" --help | tail -n +2 | help_to_roff
+    tail -n +2 <<<"$help" | help_to_roff
   done
   cat "$root/packaging/netconv.1.include"
 } > "$work/include"

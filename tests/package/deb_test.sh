@@ -35,7 +35,7 @@ has "description" "$work/info.txt" "^ Description: convert neuroendocrine tumor 
 for lib in libc6 libstdc\\+\\+6 libxml2 libboost-program-options; do
   has "depends on $lib" "$work/info.txt" "^ Depends: .*$lib"
 done
-if ldd "$build/netconv" | grep -q libjemalloc; then has "depends on jemalloc" "$work/info.txt" "^ Depends: .*libjemalloc"; fi
+if [[ $(ldd "$build/netconv") == *libjemalloc* ]]; then has "depends on jemalloc" "$work/info.txt" "^ Depends: .*libjemalloc"; fi
 sed -n 's/^ Depends: /declared dependencies: /p' "$work/info.txt"
 
 # contents
