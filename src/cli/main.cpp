@@ -21,6 +21,7 @@ int run_explain(const std::vector<std::string>& args);             // cli/mappin
 namespace netconv::cli {
 int run_validate(const std::vector<std::string>& args);  // cli/validate_command.cpp
 int run_report(const std::vector<std::string>& args);    // cli/report_command.cpp
+int run_version(const std::vector<std::string>& args);   // cli/version_command.cpp
 }
 
 namespace {
@@ -36,7 +37,8 @@ std::string usage() {
          "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
          "  explain             show which table rows a value matches and what every output format makes of it\n"
          "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
-         "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
+         "netconv --version prints the version, the mapping tables' sha256 and the FHIR packages in use;\n"
+         "netconv COMMAND --help the command's options.\n";
 }
 
 std::string not_completed(const std::string& out) {
@@ -96,10 +98,7 @@ int main(int argc, char** argv) {
   std::string cmd = args.front();
   args.erase(args.begin());
   try {
-    if (cmd == "--version" || cmd == "version") {
-      std::cout << "netconv " << NETCONV_VERSION << "\n";
-      return kExitOk;
-    }
+    if (cmd == "--version" || cmd == "version") return cli::run_version(args);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       std::cout << usage();
       return kExitOk;

