@@ -32,9 +32,9 @@ void finish(std::string& out, std::string_view type, std::string_view id, const 
   out.clear();
   JsonWriter w(out);
   w.begin_object().member("resourceType", type).member("id", id);
-  if (!profile.empty() || unverified || !ctx.meta_source.empty()) {  // FHIR JSON allows no empty objects
+  if (!profile.empty() || unverified || !ctx.meta_source_json.empty()) {  // FHIR JSON allows no empty objects
     w.key("meta").begin_object();
-    meta_source(w, ctx.meta_source);
+    meta_source(w, ctx.meta_source_json);
     if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
     if (unverified)
       w.key("tag").begin_array().begin_object().member("system", ctx.tag_system).member("code", "unverified-terminology")
@@ -50,8 +50,8 @@ void finish(std::string& out, std::string_view type, std::string_view id, const 
 
 }  // namespace
 
-void meta_source(JsonWriter& w, const std::string& source) {
-  if (!source.empty()) w.member("source", source);
+void meta_source(JsonWriter& w, const std::string& source_json) {
+  if (!source_json.empty()) w.key("source").raw_number(source_json);  // a JSON string, escaped by the context
 }
 
 void render_codeable(JsonWriter& w, const Concept& c) {

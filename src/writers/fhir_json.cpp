@@ -15,7 +15,7 @@ FhirJsonWriter::FhirJsonWriter(const MappingSet& t, const WriterOptions& o)
   if (!base_url_.empty())
     if (auto problem = fhir_base_url_problem(base_url_); !problem.empty())
       throw ConfigError("--fhir-base-url " + problem);
-  ctx_.meta_source = lineage_.meta_source;
+  if (!lineage_.meta_source.empty()) append_json_string(ctx_.meta_source_json, lineage_.meta_source);
 }
 
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {

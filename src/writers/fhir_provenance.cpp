@@ -30,9 +30,9 @@ FhirResource FhirJsonWriter::provenance(const model::PatientCases& pc, const std
   FhirResource out{"Provenance", hash_id({"Provenance", pc.patient.resource_id, lineage_.run_id}), "", ""};
   JsonWriter w(out.json);
   w.begin_object().member("resourceType", "Provenance").member("id", out.id);
-  if (!ctx_.meta_source.empty()) {
+  if (!ctx_.meta_source_json.empty()) {
     w.key("meta").begin_object();
-    fhir_render::meta_source(w, ctx_.meta_source);
+    fhir_render::meta_source(w, ctx_.meta_source_json);
     w.end_object();
   }
   w.key("target").begin_array();
