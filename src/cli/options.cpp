@@ -1,8 +1,11 @@
 #include "cli/options.hpp"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cctype>
 #include <sstream>
+
+#include "core/lineage.hpp"
 
 namespace po = boost::program_options;
 
@@ -67,6 +70,21 @@ std::string format_help(const FormatRegistry& formats) {
   return from + '\n' + to;
 }
 
+// Bundle options and the registry id, checked before anything is read.
+void check_lineage_options(const ConvertOptions& c) {
+  const auto& w = c.writer;
+  if (w.fhir_bundle_type != "transaction" && w.fhir_bundle_type != "batch")
+    throw UsageError("--bundle-type must be transaction or batch");
+  if (!w.fhir_base_url.empty())
+    if (auto problem = fhir_base_url_problem(w.fhir_base_url); !problem.empty())
+      throw UsageError("--fhir-base-url " + problem + " (got '" + w.fhir_base_url + "')");
+  const auto& id = c.registry_id;
+  bool token = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+  });
+  if (!id.empty() && !token) throw UsageError("--registry-id must be 1-64 characters of A-Z a-z 0-9 . _ -");
+}
+
 }  // namespace
 
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
@@ -88,6 +106,13 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
       ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
        "bulk: fhir/<ResourceType>.ndjson | bundle: fhir/bundles.ndjson, one transaction Bundle per patient")
+      ("bundle-type", po::value(&p.convert.writer.fhir_bundle_type)->default_value("transaction"),
+       "transaction | batch: Bundle.type of the bundle layout (every entry a PUT to Type/id)")
+      ("fhir-base-url", po::value(&p.convert.writer.fhir_base_url),
+       "absolute http(s) URL of the FHIR server: Bundle entries' fullUrl is BASE/Type/id (default urn:uuid:<UUID from type and id>)")
+      ("provenance", po::bool_switch(&p.convert.writer.provenance),
+       "one Provenance per patient (netconv, input files by name and SHA-256, the patient's resources): in its Bundle, or fhir/Provenance.ndjson")
+      ("registry-id", po::value(&p.convert.registry_id), "registry id, token [A-Za-z0-9._-]{1,64}: named by every resource's meta.source")
       ("cda-layout", po::value(&p.convert.writer.cda_layout)->default_value("document"),
        "document: cda/<file-key>.xml, one C-CDA 2.1 CCD per patient | entries: cda/<file-key>.<section>.xml")
       ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
@@ -134,6 +159,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
     throw UsageError("--icd10cm-edition must be diagnosis-date or current");
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";
+  check_lineage_options(p.convert);
   if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
   p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
   p.convert.memory_limit = static_cast<std::size_t>(bounded_number("--memory-limit", memory_limit, 1, 1048576)) << 20;

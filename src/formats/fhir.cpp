@@ -33,7 +33,7 @@ class FhirChecker : public OutputChecker {
     // definitions compiled, less memory, for a run that checks only its own output
     if (o.own_output_only)
       vo.resource_types = {"Resource", "DomainResource", "Patient", "Condition", "Observation", "Procedure",
-                           "MedicationAdministration", "Bundle"};
+                           "MedicationAdministration", "Provenance", "Bundle"};
     validator_.emplace(FhirValidator::load(resolve_fhir_packages_dir(o.fhir_packages), vo));
   }
 

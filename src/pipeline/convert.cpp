@@ -10,6 +10,8 @@
 
 #include "core/data_paths.hpp"
 #include "core/errors.hpp"
+#include "core/lineage.hpp"
+#include "pipeline/hashed_inputs.hpp"
 #include "pipeline/checking.hpp"
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
@@ -46,8 +48,8 @@ namespace {
 // the producer writes each item's outputs in input order and counts them (reporting part).
 class Run {
  public:
-  Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags)
-      : opt_(opt), tables_(t), diags_(diags), formats_(opt.formats ? *opt.formats : builtin_formats()),
+  Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags, const HashedInputs& inputs)
+      : opt_(opt), tables_(t), diags_(diags), inputs_(inputs), formats_(opt.formats ? *opt.formats : builtin_formats()),
         files_(opt.output_dir, formats_.output_directories()), columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
         outputs_(opt, formats_, t), work_(opt, t, outputs_), report_(opt.progress),
         grouper_(opt.batch_records, opt.max_rows_per_patient, [this](WorkItem&& w) { pipeline_.submit(std::move(w)); }),
@@ -64,18 +66,16 @@ class Run {
 
   ConvertSummary run() {
     report_.start();
-    // named before the first record: the digest is of the tables this run maps with, even if the
-    // folder changes while it runs
-    report_.summary.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
+    report_.summary.quality.mapping_tables_sha256 = opt_.writer.lineage.tables_sha256;  // taken by convert()
     files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
     files_.ensure("rejects.ndjson");
     // records in patient-key order (sorted in bounded memory), or as read with --presorted
     intake_ = std::make_unique<RecordIntake>(opt_.presorted, opt_.memory_limit / 4 * 3, grouper_, diags_, files_.staging_fd(),
                                              files_.staging_path());
     if (opt_.presorted) start_reject_order(true);
-    for (const auto& input : opt_.inputs) {
+    for (std::size_t i = 0; i < opt_.inputs.size(); ++i) {
       if (interrupt_requested()) break;
-      convert_input(input);
+      convert_input(opt_.inputs[i], inputs_.read_path(i));
     }
     if (!opt_.presorted) start_reject_order(intake_->sorted_order_was_input_order());
     intake_->finish(interrupt_requested);
@@ -103,7 +103,8 @@ class Run {
   }
 
  private:
-  void convert_input(const std::string& input) {
+  // `path`: what to open, the input itself or its copy (a stream read before the run)
+  void convert_input(const std::string& input, const std::string& path) {
     std::string display = input == "-" ? "<stdin>" : input;
     if (input != "-") {
       std::error_code ec;
@@ -117,7 +118,7 @@ class Run {
     cfg.max_records_per_patient = opt_.max_rows_per_patient;
     // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
     intake_->begin_input();
-    OpenedInput in(input, opt_.from, formats_, cfg, intake_->reader_diagnostics(), tables_);
+    OpenedInput in(path, opt_.from, formats_, cfg, intake_->reader_diagnostics(), tables_);
     auto& reader = in.reader();
     ++report_.summary.quality.input_formats[in.format().name];
     SourceRecord rec;
@@ -168,6 +169,7 @@ class Run {
   const ConvertOptions& opt_;
   const MappingSet& tables_;
   DiagnosticSink& diags_;
+  const HashedInputs& inputs_;
   const FormatRegistry& formats_;
   OutputFiles files_;
   ColumnMap columns_;
@@ -187,7 +189,18 @@ class Run {
 }  // namespace
 
 ConvertSummary convert(const ConvertOptions& options, const MappingSet& tables, DiagnosticSink& diags) {
-  Run run(options, tables, diags);
+  // named before the first record: the digest is of the tables this run maps with, even if the
+  // folder changes while it runs
+  ConvertOptions opt = options;
+  auto& lineage = opt.writer.lineage;
+  lineage.tables_sha256 = report::mapping_tables_sha256(tables.dir());
+  HashedInputs inputs(options.inputs);
+  lineage.inputs = inputs.digests();
+  std::vector<std::string> digests;
+  for (const auto& in : lineage.inputs) digests.push_back(in.sha256);
+  lineage.run_id = run_id(NETCONV_VERSION, lineage.tables_sha256, digests);
+  lineage.meta_source = meta_source_uri(options.registry_id, lineage.run_id);
+  Run run(opt, tables, diags, inputs);
   return run.run();
 }
 

@@ -25,6 +25,7 @@ struct ConvertOptions {
   std::vector<std::string> to = {"fhir"};
   std::string output_dir = "out";
   std::string patient_id_system;    // "" = the table default
+  std::string registry_id;          // --registry-id; "" = none (meta.source says "unspecified")
   bool icd10cm_current_edition = false;  // --icd10cm-edition current (default: valid on the diagnosis date)
   std::string columns_file;
   std::string naaccr_dictionary;
@@ -77,6 +78,8 @@ MappingSet load_checked_tables(const std::string& dir, DiagnosticSink& diags);
 // the source tree the binary was built from.
 std::string resolve_mappings_dir(const std::string& flag);
 
+// Every input is hashed (pipeline/hashed_inputs.hpp) before the first record: the run id of
+// the resources' meta.source is made from the inputs' SHA-256 (core/lineage.hpp).
 ConvertSummary convert(const ConvertOptions& options, const MappingSet& tables, DiagnosticSink& diags);
 
 }  // namespace netconv

@@ -24,6 +24,8 @@ FhirContext::FhirContext(const MappingSet& t) {
                t.constant("fhir.extension.condition_related"),            t.constant("fhir.extension.laterality_qualifier"),
                t.constant("fhir.extension.data_absent_reason"),           t.constant("fhir.extension.us_core_birthsex")};
   tag_system = t.constant("fhir.system.tag");
+  input_sha256_system = t.constant("fhir.system.input_sha256");
+  provenance_assembler = t.lookup("provenance.assembler");
   category_problem = t.lookup("category.problem_list_item");
   category_lab = t.lookup("category.laboratory");
   category_diagnostic = t.lookup("category.diagnostic_procedure");

@@ -29,6 +29,11 @@ struct FhirContext {
         birth_sex;
   } extension;
   std::string tag_system;  // meta.tag system of the unverified-terminology tag
+  // The run's meta.source as a JSON string, quoted and escaped once per run rather than for
+  // every resource ("" = none; set by the writer from the run's lineage, not by the tables).
+  std::string meta_source_json;
+  std::string input_sha256_system;  // identifier system of an input file's SHA-256 (Provenance.entity)
+  model::Concept provenance_assembler;  // Provenance.agent.type of netconv
   model::Concept category_problem, category_lab, category_diagnostic, confirmed, grade_code, cause_of_death_code;
   ConceptJsonCache concept_json;
 

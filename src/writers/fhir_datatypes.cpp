@@ -28,24 +28,19 @@ bool same_concept(const Concept& a, const Concept& b) {
 // The meta tag depends on what the body contained, so bodies are rendered first into a
 // separate buffer and joined behind resourceType, id and meta, into `out` (replacing its text).
 void finish(std::string& out, std::string_view type, std::string_view id, const std::string& profile, std::string_view body,
-            bool unverified, const std::string& tag_system) {
+            bool unverified, const FhirContext& ctx) {
   out.clear();
   JsonWriter w(out);
   w.begin_object().member("resourceType", type).member("id", id);
-  if (profile.empty() && !unverified) {  // FHIR JSON allows no empty objects: no meta at all
-    if (!body.empty()) {
-      out += ',';
-      out += body;
-    }
-    out += '}';
-    return;
+  if (!profile.empty() || unverified || !ctx.meta_source_json.empty()) {  // FHIR JSON allows no empty objects
+    w.key("meta").begin_object();
+    meta_source(w, ctx.meta_source_json);
+    if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
+    if (unverified)
+      w.key("tag").begin_array().begin_object().member("system", ctx.tag_system).member("code", "unverified-terminology")
+          .member("display", "Contains concepts without a verified code").end_object().end_array();
+    w.end_object();  // meta; the resource object stays open for the body's members
   }
-  w.key("meta").begin_object();
-  if (!profile.empty()) w.key("profile").begin_array().string(profile).end_array();
-  if (unverified)
-    w.key("tag").begin_array().begin_object().member("system", tag_system).member("code", "unverified-terminology")
-        .member("display", "Contains concepts without a verified code").end_object().end_array();
-  w.end_object();  // meta; the resource object stays open for the body's members
   if (!body.empty()) {
     out += ',';
     out += body;
@@ -54,6 +49,10 @@ void finish(std::string& out, std::string_view type, std::string_view id, const 
 }
 
 }  // namespace
+
+void meta_source(JsonWriter& w, const std::string& source_json) {
+  if (!source_json.empty()) w.key("source").raw_number(source_json);  // a JSON string, escaped by the context
+}
 
 void render_codeable(JsonWriter& w, const Concept& c) {
   w.begin_object().key("coding").begin_array();
@@ -167,7 +166,7 @@ void Emitter::emit(std::string_view type, const std::string& id, const std::stri
                    std::string_view record_key) {
   if (!written_.insert(id)) return;  // ids are hashes over the type, so unique across types
   bool unverified = b.unverified;
-  finish(resource_, type, id, profile, b.take(), unverified, ctx.tag_system);
+  finish(resource_, type, id, profile, b.take(), unverified, ctx);
   sink_({type, id, resource_, record_key});
 }
 

@@ -1,12 +1,22 @@
 #include "writers/fhir_json.hpp"
 
+#include "core/errors.hpp"
 #include "core/ids.hpp"
+#include "core/lineage.hpp"
 #include "core/json_writer.hpp"
 #include "writers/fhir_render.hpp"
 
 namespace netconv {
 
-FhirJsonWriter::FhirJsonWriter(const MappingSet& t) : ctx_(t) {}
+FhirJsonWriter::FhirJsonWriter(const MappingSet& t, const WriterOptions& o)
+    : ctx_(t), bundle_type_(o.fhir_bundle_type), base_url_(o.fhir_base_url), lineage_(o.lineage) {
+  if (bundle_type_ != "transaction" && bundle_type_ != "batch")
+    throw ConfigError("--bundle-type must be transaction or batch");
+  if (!base_url_.empty())
+    if (auto problem = fhir_base_url_problem(base_url_); !problem.empty())
+      throw ConfigError("--fhir-base-url " + problem);
+  if (!lineage_.meta_source.empty()) append_json_string(ctx_.meta_source_json, lineage_.meta_source);
+}
 
 std::vector<FhirResource> FhirJsonWriter::render(const model::PatientCases& pc) const {
   std::vector<FhirResource> out;
@@ -37,9 +47,11 @@ std::string FhirJsonWriter::bundle(const model::PatientCases& pc, const std::vec
   out.reserve(256 + resources.size() * 512);
   JsonWriter w(out);
   w.begin_object().member("resourceType", "Bundle").member("id", hash_id({"Bundle", pc.patient.resource_id}))
-      .member("type", "transaction").key("entry").begin_array();
+      .member("type", bundle_type_).key("entry").begin_array();
   for (const auto& r : resources) {
-    w.begin_object().key("resource");
+    // R4 requires fullUrl on entries with a PUT; with a base URL it resolves the entries'
+    // relative references (Patient/<id>) to the entries themselves
+    w.begin_object().member("fullUrl", bundle_full_url(base_url_, r.type, r.id)).key("resource");
     if (offsets) offsets->push_back(out.size());
     w.raw_number(r.json);
     w.key("request").begin_object().member("method", "PUT").member("url", r.type + "/" + r.id).end_object();

@@ -11,6 +11,7 @@
 
 #include "model/net_case.hpp"
 #include "writers/fhir_context.hpp"
+#include "writers/writer.hpp"
 
 namespace netconv {
 
@@ -30,21 +31,29 @@ struct FhirResourceView {
 
 class FhirJsonWriter {
  public:
-  // Resolves the render context; throws ConfigError when a constant it needs is missing.
-  explicit FhirJsonWriter(const MappingSet& tables);
+  // Resolves the render context; throws ConfigError when a constant it needs is missing or an
+  // option (bundle type, base URL) is not one the writer can use. The options' lineage gives
+  // every resource its meta.source.
+  explicit FhirJsonWriter(const MappingSet& tables, const WriterOptions& options = {});
   // Patient first, then per tumor: primary Condition, Observations, secondary Conditions,
   // other Conditions, Procedures, MedicationAdministrations. Duplicate ids are written once.
   std::vector<FhirResource> render(const model::PatientCases& pc) const;
   // The same resources in the same order, each passed to `sink` as soon as it is rendered,
   // without a string per resource (the bulk writer appends them to its chunks).
   void render_each(const model::PatientCases& pc, const std::function<void(const FhirResourceView&)>& sink) const;
-  // A transaction Bundle of the resources, every entry a PUT to its own id.
-  // `offsets`, when given, receives where each resource's JSON starts inside the Bundle text.
+  // A transaction (or batch) Bundle of the resources, every entry with its fullUrl
+  // (core/lineage.hpp) and a PUT to its own id. `offsets`, when given, receives where each
+  // resource's JSON starts inside the Bundle text.
   std::string bundle(const model::PatientCases& pc, const std::vector<FhirResource>& resources,
                      std::vector<std::size_t>* offsets = nullptr) const;
+  // The patient's Provenance (fhir_provenance.cpp): `targets` are "Type/id" references of the
+  // resources rendered for it, in order. Its id is a hash of the patient's id and the run id.
+  FhirResource provenance(const model::PatientCases& pc, const std::vector<std::string>& targets) const;
 
  private:
   FhirContext ctx_;
+  std::string bundle_type_, base_url_;
+  RunLineage lineage_;
 };
 
 }  // namespace netconv

@@ -10,7 +10,7 @@ namespace {
 
 class FhirOutputWriter : public OutputWriter {
  public:
-  FhirOutputWriter(const MappingSet& t, std::string layout) : json_(t), layout_(std::move(layout)) {
+  FhirOutputWriter(const MappingSet& t, const WriterOptions& o) : json_(t, o), layout_(o.fhir_layout), provenance_(o.provenance) {
     if (layout_ != "bulk" && layout_ != "bundle") throw ConfigError("--fhir-layout must be bulk or bundle");
   }
   std::string name() const override { return "fhir"; }
@@ -19,6 +19,12 @@ class FhirOutputWriter : public OutputWriter {
   void render(const model::PatientCases& pc, RenderedPatient& out, RenderScratch& scratch) const override {
     if (layout_ == "bundle") {
       auto resources = json_.render(pc);
+      if (provenance_) {
+        std::vector<std::string> targets;
+        targets.reserve(resources.size());
+        for (const auto& r : resources) targets.push_back(r.type + "/" + r.id);
+        resources.push_back(json_.provenance(pc, targets));
+      }
       for (const auto& r : resources) ++out.resource_counts["fhir:" + r.type];
       std::vector<std::size_t> offsets;
       std::string line = json_.bundle(pc, resources, &offsets) + "\n";
@@ -44,7 +50,8 @@ class FhirOutputWriter : public OutputWriter {
     std::vector<TypeChunk> types;
     types.reserve(8);  // the resource types the writer emits
     if (out.describe_targets) out.targets.reserve(16);  // a patient's usual resources, without regrowing
-    json_.render_each(pc, [&](const FhirResourceView& r) {
+    std::vector<std::string> targets;  // "Type/id" of each resource, for the Provenance
+    auto add = [&](const FhirResourceView& r) {
       auto it = std::find_if(types.begin(), types.end(), [&](const TypeChunk& t) { return t.type == r.type; });
       if (it == types.end()) {
         out.chunks.push_back({"fhir/" + std::string(r.type) + ".ndjson", "", false});
@@ -56,7 +63,13 @@ class FhirOutputWriter : public OutputWriter {
       staged += '\n';
       ++it->count;
       it->bytes += r.json.size() + 1;
-    });
+      if (provenance_) targets.push_back(std::string(r.type) + "/" + std::string(r.id));
+    };
+    json_.render_each(pc, add);
+    if (provenance_) {
+      const auto p = json_.provenance(pc, targets);
+      add({"Provenance", p.id, p.json, p.record_key});
+    }
     for (const auto& t : types) out.chunks[t.chunk].bytes.reserve(t.bytes);
     for (const auto& p : pieces) out.chunks[types[p.tag].chunk].bytes.append(staged, p.offset, p.length);
     for (const auto& t : types) out.resource_counts["fhir:" + std::string(t.type)] += t.count;
@@ -67,12 +80,13 @@ class FhirOutputWriter : public OutputWriter {
  private:
   FhirJsonWriter json_;
   std::string layout_;
+  bool provenance_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<OutputWriter> make_fhir_writer(const WriterOptions& o, const MappingSet& t) {
-  return std::make_unique<FhirOutputWriter>(t, o.fhir_layout);
+  return std::make_unique<FhirOutputWriter>(t, o);
 }
 
 }  // namespace netconv

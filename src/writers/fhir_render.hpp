@@ -16,6 +16,10 @@
 
 namespace netconv::fhir_render {
 
+// meta.source of the run (FhirContext::meta_source_json), first member of meta (R4 element
+// order), when the run has one. The one place it is rendered: whatever hashes a resource's
+// content without it (run manifests) can rely on this exact member, "source":"<uri>".
+void meta_source(JsonWriter& w, const std::string& source_json);
 // A CodeableConcept rendered in full (also what the context pre-renders).
 void render_codeable(JsonWriter& w, const model::Concept& c);
 // A CodeableConcept, from the context's pre-rendered JSON when the concept is the table's own;

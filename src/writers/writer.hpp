@@ -55,8 +55,25 @@ struct RenderScratch {
   std::string document;     // the document being rendered
 };
 
+// Where a run's FHIR resources come from (meta.source, Provenance); filled by the conversion
+// before the writers are made. Empty fields: nothing is written for them (e.g. `explain`).
+struct RunLineage {
+  struct Input {
+    std::string name;    // as diagnostics name it: the path given, or <stdin>
+    std::string sha256;  // of its bytes, lower-case hex
+  };
+  std::string meta_source;  // urn:netconv:registry:<ID>:run:<run-id> (core/lineage.hpp)
+  std::string run_id;
+  std::string tables_sha256;
+  std::vector<Input> inputs;
+};
+
 struct WriterOptions {
   std::string fhir_layout = "bulk";  // bulk | bundle
+  std::string fhir_bundle_type = "transaction";  // transaction | batch (bundle layout)
+  std::string fhir_base_url;  // "" = fullUrl urn:uuid:<uuid from type and id>; else BASE/Type/id
+  bool provenance = false;    // one Provenance per patient (bundle: in its Bundle; bulk: Provenance.ndjson)
+  RunLineage lineage;
   std::string cda_layout = "document";  // document | entries
   std::string cda_config;  // path to the CDA header configuration, "" = defaults
 };

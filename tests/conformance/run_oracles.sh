@@ -22,13 +22,18 @@ for sample in "$root"/samples/*/; do
   [[ -n $input ]] || continue
   args=()
   [[ -f $sample/args ]] && mapfile -t args < "$sample/args"
-  for layout in bulk bundle; do
+  # a sample whose args choose the layout is checked in that one
+  layouts=(bulk bundle)
+  printf '%s\n' "${args[@]}" | grep -qx -- --fhir-layout && layouts=(own)
+  for layout in "${layouts[@]}"; do
     out=$work/$name-$layout
-    (cd "$sample" && "$netconv" convert "${args[@]}" --quiet --to "$to" --fhir-layout "$layout" -o "$out" "$(basename "$input")") 2>/dev/null
+    layout_args=(--fhir-layout "$layout")
+    [[ $layout == own ]] && layout_args=()
+    (cd "$sample" && "$netconv" convert "${args[@]}" --quiet --to "$to" "${layout_args[@]}" -o "$out" "$(basename "$input")") 2>/dev/null
     code=$?
     if ((code > 1)); then echo "FAIL: $name ($layout) exited $code"; exit 1; fi
     [[ -d $out/fhir ]] && [[ -n $(ls -A "$out/fhir") ]] && cp -r "$out/fhir" "$work/all/fhir/$name-$layout"
-    [[ $layout == bulk && -d $out/cda ]] && mkdir -p "$work/all/cda" && cp -r "$out/cda" "$work/all/cda/$name"
+    [[ $layout != bundle && -d $out/cda ]] && mkdir -p "$work/all/cda" && cp -r "$out/cda" "$work/all/cda/$name"
   done
 done
 bash "$oracles/check-output.sh" "$work/all" | tee "$work/result.txt"
