@@ -86,6 +86,7 @@ struct Counts {
   std::uint64_t patients = 0;  // patients with at least one converted record (their outputs delivered)
   std::map<std::string, std::uint64_t> rejected_by_code, skipped_by_reason, warnings_by_code;
   std::map<std::string, std::uint64_t> outputs_by_type;  // "fhir:Condition" -> 3, "cda:ClinicalDocument" -> 1
+  bool input_failed = false;  // a file-level problem (e.g. malformed XML) ended the input early (told by on_diagnostic)
 };
 
 // Receives a conversion's outputs. Override what you need; the defaults ignore. The views are
@@ -102,7 +103,8 @@ class NETCONV_API Sink {
   virtual void on_cda(std::string_view patient_key, std::string_view file_key, std::string_view xml);
   // A record that was rejected (a data problem or an output that failed its checks).
   virtual void on_reject(const RejectedRecord& record);
-  // A warning or note that did not reject anything (e.g. NC-REC-005), in input order.
+  // Every diagnostic the CLI prints on stderr, in input order: warnings (e.g. NC-REC-005),
+  // file-level problems, and the reasons of rejected records (also given to on_reject).
   virtual void on_diagnostic(const Issue& issue);
 };
 
