@@ -19,6 +19,9 @@ target_sources(netconv_lib PRIVATE ${NETCONV_API_SOURCES})
 target_include_directories(netconv_lib PRIVATE ${PROJECT_SOURCE_DIR}/include)
 set_target_properties(netconv_lib PROPERTIES
   POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+# where the shared library finds its data: <prefix>/<libdir>/.. (src/api/engine.cpp)
+set_property(SOURCE ${PROJECT_SOURCE_DIR}/src/api/engine.cpp APPEND PROPERTY COMPILE_DEFINITIONS
+  NETCONV_INSTALL_LIBDIR="${CMAKE_INSTALL_LIBDIR}")
 
 # Sanitizer and fuzzing builds instrument netconv_lib for their own runtimes: they test memory
 # safety, not packaging, and build no installable library (install.consumer skips there).

@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include <dlfcn.h>
+
+#include <filesystem>
+
 #include "api/engine_impl.hpp"
+#include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "report/quality_stats.hpp"
 
@@ -13,6 +18,39 @@ namespace {
 
 constexpr const char* kFhirLayouts[] = {"bulk", "bundle"};
 constexpr const char* kCdaLayouts[] = {"document", "entries"};
+
+// The prefix the shared library is installed under (<prefix>/<libdir>/libnetconv.so), "" when
+// the code is linked into the program itself (the CLI's rule, beside the executable, applies).
+std::string library_prefix() {
+  Dl_info info{};
+  if (!dladdr(reinterpret_cast<void*>(&library_version), &info) || !info.dli_fname) return "";
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path lib = std::filesystem::weakly_canonical(info.dli_fname, ec);
+  if (lib.empty() || lib == self) return "";
+  lib = lib.parent_path();
+  if (std::filesystem::path(NETCONV_INSTALL_LIBDIR).is_absolute()) return "";
+  for (const auto& part : std::filesystem::path(NETCONV_INSTALL_LIBDIR)) {
+    (void)part;
+    lib = lib.parent_path();
+  }
+  return lib.string();
+}
+
+// A data path as the CLI finds it, except that a program using the installed shared library
+// finds the data installed beside the library (<prefix>/share/netconv) before its own.
+std::string resolve_for_library(DataPath what, const std::string& option) {
+  constexpr const char* kNotFound = "\x01";  // marks the rule's last step, the source tree
+  DataPathSources sources = DataPathSources::of_process();
+  if (const std::string prefix = library_prefix(); !prefix.empty()) {
+    DataPathSources beside_library = sources;
+    beside_library.executable = prefix + "/bin/netconv";
+    beside_library.source_dir = kNotFound;
+    const std::string found = resolve_data_path(what, option, beside_library);
+    if (found.rfind(kNotFound, 0) != 0) return found;  // an option, a variable or beside the library
+  }
+  return resolve_data_path(what, option, sources);
+}
 
 ConvertOptions pipeline_options(const EngineOptions& o, const FormatRegistry& formats) {
   ConvertOptions c;
@@ -28,7 +66,7 @@ ConvertOptions pipeline_options(const EngineOptions& o, const FormatRegistry& fo
   c.validation_cache_limit = o.validation_cache_limit;
   c.fhir_packages = o.fhir_packages;
   c.fhir_schema = o.fhir_schema;
-  c.cda_schema = o.cda_schema;
+  c.cda_schema = resolve_for_library(DataPath::cda_schema, o.cda_schema);
   c.max_rows_per_patient = o.max_rows_per_patient;
   return c;
 }
@@ -38,7 +76,7 @@ ConvertOptions pipeline_options(const EngineOptions& o, const FormatRegistry& fo
 MappingSet load_tables(const std::string& flag) {
   CollectingSink problems;
   try {
-    return load_checked_tables(resolve_mappings_dir(flag), problems);
+    return load_checked_tables(resolve_for_library(DataPath::mappings, flag), problems);
   } catch (const ConfigError& e) {
     std::string message = e.what();
     for (std::size_t i = 0; i < problems.items.size() && i < 5; ++i) message += "\n  " + format_diagnostic(problems.items[i], false);

@@ -16,9 +16,8 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
-for component in netconv_lib netconv_dev; do
-  cmake --install "$build" --prefix "$prefix" --component "$component" >/dev/null
-done
+# everything: the library finds its data (mappings) installed beside it
+cmake --install "$build" --prefix "$prefix" >/dev/null
 sample=$src/samples/01-ileal-net-carcinoid-syndrome/input.csv
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -39,6 +38,18 @@ for program in "$work/consumer/consumer" "$work/consumer/consumer_static" "$work
   sort "$work/out.txt" | cmp -s - "$work/cli.txt" || fail "$program: resources differ from the CLI's ($(sort "$work/out.txt" | diff - "$work/cli.txt" | head -c 300))"
   echo "ok: $(basename "$program") gives the CLI's $(wc -l < "$work/cli.txt") resources"
 done
+
+# with no mappings folder given, the shared library uses the tables installed beside it
+"$work/consumer/consumer" "" "$sample" | sort | cmp -s - "$work/cli.txt" || fail "the installed tables were not found beside the library"
+tables=$(find "$prefix" -name concepts.tsv -path '*share/netconv/mappings*' | head -n 1)
+[[ -n $tables ]] || fail "no mapping tables installed"
+echo "broken	row" >> "$tables"
+set +e
+"$work/consumer/consumer" "" "$sample" > /dev/null 2> "$work/err.txt"
+code=$?
+set -e
+[[ $code == 2 ]] && grep -q "$prefix" "$work/err.txt" || fail "the installed tables are not the ones used (exit $code: $(head -c 300 "$work/err.txt"))"
+echo "ok: the installed library reads the tables installed beside it"
 
 # private dependencies stay private
 needed=$(readelf -d "$work/consumer/consumer" | grep NEEDED || true)
