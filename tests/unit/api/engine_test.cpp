@@ -317,3 +317,24 @@ TEST(EngineOpen, ShippedTablesHaveNoErrorsAndAnEngineWithoutChecksConverts) {
 
 }  // namespace
 }  // namespace netconv
+
+namespace netconv {
+namespace {
+
+// The checkers of a converting engine know only the resource types netconv writes; asked to,
+// validate() knows every R4 type.
+TEST(EngineOpen, ValidateKnowsEveryFhirTypeWhenAskedTo) {
+  const std::string encounter = R"({"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"}})";
+  EngineOptions o = engine_options();
+  o.outputs = {"fhir"};
+  const Engine own_types(o);
+  EXPECT_FALSE(own_types.validate(encounter, "fhir").valid);
+  o.validate_any_fhir_type = true;
+  const Engine every_type(o);
+  const ValidationResult r = every_type.validate(encounter, "fhir");
+  EXPECT_TRUE(r.valid) << (r.issues.empty() ? "" : r.issues[0].code + " " + r.issues[0].message);
+  EXPECT_FALSE(every_type.validate(R"({"resourceType":"Encounter"})", "fhir").valid);  // status, class: 1..1
+}
+
+}  // namespace
+}  // namespace netconv
