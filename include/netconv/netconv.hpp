@@ -108,7 +108,8 @@ class NETCONV_API Sink {
   virtual void on_diagnostic(const Issue& issue);
 };
 
-// What an Engine loads once. Empty paths are found as the CLI finds them (README "Data files").
+// What an Engine loads once. Empty paths are found as the CLI finds them (environment variables,
+// then the data installed beside the shared library or the program; README "Library").
 struct EngineOptions {
   std::string mappings_dir;       // mapping tables ("" = $NETCONV_MAPPINGS, then the installed tables)
   std::string fhir_packages;      // FHIR definition packages ("" = $NETCONV_FHIR_PACKAGES, then the cache)
