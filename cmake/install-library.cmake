@@ -53,7 +53,8 @@ foreach(lib netconv_shared netconv_static)
   target_link_libraries(${lib} PRIVATE LibXml2::LibXml2 Threads::Threads)
 endforeach()
 # every symbol the objects need is resolved when the shared library is linked, not in a consumer
-target_link_options(netconv_shared PRIVATE LINKER:--no-undefined)
+target_link_options(netconv_shared PRIVATE LINKER:--no-undefined LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/netconv.map)
+set_property(TARGET netconv_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/netconv.map)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netconv DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT netconv_dev)
 install(TARGETS netconv_shared EXPORT netconvTargets

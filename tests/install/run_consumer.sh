@@ -57,7 +57,10 @@ grep -q 'libnetconv\.so\.' <<<"$needed" || fail "the shared consumer does not li
 ! grep -q libxml2 <<<"$needed" || fail "libxml2 leaked into the shared consumer's link: $needed"
 soname=$(readelf -d "$libdir/libnetconv.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [[ $soname =~ ^libnetconv\.so\.[0-9]+(\.[0-9]+)?$ ]] || fail "unexpected SONAME '$soname'"
-internal=$(nm -DC --defined-only "$libdir/libnetconv.so" | grep -E 'netconv::(MappingSet|Mapper|OutputStage|PatientWork|FhirValidator|CheckSession|Diagnostic|ConvertOptions)' | head -n 5 || true)
-[[ -z $internal ]] || fail "internal symbols exported: $internal"
+# only the public API and its classes' type information (cmake/netconv.map)
+internal=$(nm -DC --defined-only "$libdir/libnetconv.so" | cut -d' ' -f3- \
+  | grep -vE '^(netconv::(Engine|Sink|Error|check_mappings|library_version)|(typeinfo|typeinfo name|vtable) for netconv::(Sink|Error)$)' | head -n 5 || true)
+[[ -z $internal ]] || fail "symbols beyond the public API exported: $internal"
+nm -DC --defined-only "$libdir/libnetconv.so" | grep -q 'netconv::Engine::convert' || fail "Engine::convert is not exported"
 ! grep -rqE '#include "(core|pipeline|mapping|formats|validation|writers|readers)/' "$prefix/include" || fail "an installed header includes an internal one"
 echo "ok: SONAME $soname, no internal symbol exported, libxml2 not needed by the consumer"
