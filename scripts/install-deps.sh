@@ -12,7 +12,8 @@ command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [[ ${1:-} == --test ]]; then
   # python3-clang-14: libclang for the function-length lint (scripts/check_function_length.py)
   # dpkg-dev: dpkg-shlibdeps, which the Debian package test's cpack runs to declare dependencies
-  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium dpkg-dev)
+  # pkgconf: install.consumer builds a program with the installed netconv.pc
+  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium dpkg-dev pkgconf)
 fi
 if [[ ${1:-} == --sanitize ]]; then
   # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer

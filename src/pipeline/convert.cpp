@@ -110,15 +110,10 @@ class Run {
       std::error_code ec;
       report_.add_input_size(fs::file_size(input, ec));
     }
-    ReaderConfig cfg;
-    cfg.display_name = display;
-    cfg.columns = columns_.renames.empty() ? nullptr : &columns_;
-    cfg.naaccr_dictionary = opt_.naaccr_dictionary;
-    cfg.mappings_dir = tables_.dir();
-    cfg.max_records_per_patient = opt_.max_rows_per_patient;
     // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
     intake_->begin_input();
-    OpenedInput in(path, opt_.from, formats_, cfg, intake_->reader_diagnostics(), tables_);
+    OpenedInput in(path, opt_.from, formats_, reader_config(opt_, tables_, columns_, display), intake_->reader_diagnostics(),
+                   tables_);
     auto& reader = in.reader();
     ++report_.summary.quality.input_formats[in.format().name];
     SourceRecord rec;
