@@ -4,6 +4,8 @@
 #include <cctype>
 #include <sstream>
 
+#include "core/ids.hpp"
+
 namespace po = boost::program_options;
 
 namespace netconv::cli {
@@ -92,7 +94,11 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
        "document: cda/<file-key>.xml, one C-CDA 2.1 CCD per patient | entries: cda/<file-key>.<section>.xml")
       ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
       ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
-      ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
+      ("patient-id-system", po::value(&p.convert.patient_id_system),
+       "identifier system URI for patient_id (default: urn:netconv:registry:<ID>:patient with --registry-id, else urn:netconv:patient-id)")
+      ("registry-id", po::value(&p.convert.registry_id),
+       "the registry's id, [A-Za-z0-9._-]{1,64}: names the identifier systems (urn:netconv:registry:<ID>:patient|fact); "
+       "default: registry_id in --cda-config, then a NAACCR file's registryId")
       ("icd10cm-edition", po::value(&icd10cm_edition)->default_value("diagnosis-date"),
        "diagnosis-date: the ICD-10-CM code valid on the diagnosis date | current: the newest edition in the tables")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
@@ -130,6 +136,8 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
     throw UsageError("--icd10cm-edition must be diagnosis-date or current");
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";
+  if (vm.count("registry-id") && !valid_registry_id(p.convert.registry_id))
+    throw UsageError("--registry-id must be 1-64 letters, digits, '.', '_' or '-'");
   if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
   p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
   p.convert.show_values = p.common.show_values;

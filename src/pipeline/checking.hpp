@@ -5,6 +5,7 @@
 // invalid output is ever written as if it were good. Runs on the worker threads (const).
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct WorkResult {
   std::vector<OutputChunk> chunks;
   std::string rejects;  // rejects.ndjson lines
   ConvertSummary counts;
+  // the first converted record whose patient has no registry id (default identifier systems)
+  std::optional<Location> default_systems_at;
 };
 
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.

@@ -14,6 +14,7 @@
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
 #include "pipeline/output_files.hpp"
+#include "pipeline/registry_id.hpp"
 #include "pipeline/reporting.hpp"
 #include "pipeline/work.hpp"
 #include "pipeline/work_queue.hpp"
@@ -126,6 +127,15 @@ class Run {
 
   // Runs on the producer thread, in input order.
   void write(WorkResult& r) {
+    if (warn_default_systems_ && r.default_systems_at) {
+      warn_default_systems_ = false;
+      r.diagnostics.push_back({Severity::warning, "NC-ID-003", *r.default_systems_at,
+                               "no registry id (--registry-id, registry_id in --cda-config, NAACCR registryId): the default identifier "
+                               "systems urn:netconv:patient-id and urn:netconv:fact are for local experiments; two registries "
+                               "loaded into one server would overwrite each other",
+                               ""});
+      ++r.counts.warnings_by_code["NC-ID-003"];
+    }
     for (const auto& d : r.diagnostics) diags_.report(d);
     // the item's pieces of each appended file (a few KiB per patient) go out in one gathered
     // write per file: this thread orders and writes for every worker
@@ -159,6 +169,7 @@ class Run {
   PatientGrouper grouper_;
   report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
+  bool warn_default_systems_ = needs_registry_warning(opt_);
   // declared last: destroyed (threads joined) before the members their tasks use
   OrderedPipeline<WorkItem, WorkResult> pipeline_;
   std::unique_ptr<WorkerPool> pool_;
