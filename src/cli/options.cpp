@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/lineage.hpp"
+#include "core/ids.hpp"
 
 namespace po = boost::program_options;
 
@@ -78,11 +79,6 @@ void check_lineage_options(const ConvertOptions& c) {
   if (!w.fhir_base_url.empty())
     if (auto problem = fhir_base_url_problem(w.fhir_base_url); !problem.empty())
       throw UsageError("--fhir-base-url " + problem + " (got '" + w.fhir_base_url + "')");
-  const auto& id = c.registry_id;
-  bool token = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
-  });
-  if (!id.empty() && !token) throw UsageError("--registry-id must be 1-64 characters of A-Z a-z 0-9 . _ -");
 }
 
 }  // namespace
@@ -112,12 +108,15 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
        "absolute http(s) URL of the FHIR server: Bundle entries' fullUrl is BASE/Type/id (default urn:uuid:<UUID from type and id>)")
       ("provenance", po::bool_switch(&p.convert.writer.provenance),
        "one Provenance per patient (netconv, input files by name and SHA-256, the patient's resources): in its Bundle, or fhir/Provenance.ndjson")
-      ("registry-id", po::value(&p.convert.registry_id), "registry id, token [A-Za-z0-9._-]{1,64}: named by every resource's meta.source")
       ("cda-layout", po::value(&p.convert.writer.cda_layout)->default_value("document"),
        "document: cda/<file-key>.xml, one C-CDA 2.1 CCD per patient | entries: cda/<file-key>.<section>.xml")
       ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
       ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
-      ("patient-id-system", po::value(&p.convert.patient_id_system), "identifier system URI for patient_id")
+      ("patient-id-system", po::value(&p.convert.patient_id_system),
+       "identifier system URI for patient_id (default: urn:netconv:registry:<ID>:patient with --registry-id, else urn:netconv:patient-id)")
+      ("registry-id", po::value(&p.convert.registry_id),
+       "the registry's id, [A-Za-z0-9._-]{1,64}: names the identifier systems (urn:netconv:registry:<ID>:patient|fact); "
+       "default: registry_id in --cda-config, then a NAACCR file's registryId")
       ("icd10cm-edition", po::value(&icd10cm_edition)->default_value("diagnosis-date"),
        "diagnosis-date: the ICD-10-CM code valid on the diagnosis date | current: the newest edition in the tables")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")

@@ -5,13 +5,15 @@
 
 namespace netconv {
 
-void set_grade_value(model::Tumor& tu, const MappingSet& t, const std::string& method_key) {
+void set_grade_value(model::Tumor& tu, const std::string& patient_system, const MappingSet& t, const std::string& method_key) {
   if (tu.grade != "G1" && tu.grade != "G2" && tu.grade != "G3") return;
   const std::string key = "grade." + tu.grade;
   tu.grade_value = t.lookup(key);
   if (t.has_slot(key, "who"))
     for (const auto& c : t.lookup(key, "who").codings) tu.grade_value->codings.push_back(c);
-  tu.grade_observation_id = hash_id({"Observation", tu.key, "histologic-grade"});
+  auto f = fact_id(patient_system, tu.stable_key, {"grade"});
+  tu.grade_observation_id = std::move(f.id);
+  tu.grade_observation_key = std::move(f.key);
   if (method_key.empty()) tu.grade_method.reset();
   else tu.grade_method = t.lookup(method_key);
 }

@@ -11,7 +11,8 @@ namespace netconv {
 
 // For tu.grade G1/G2/G3: sets the HistologicGrade value, its id and, when `method_key` names a
 // concept, the grading method. Any other grade leaves the tumor without a grade value.
-void set_grade_value(model::Tumor& tu, const MappingSet& tables, const std::string& method_key);
+// patient_system: the patient identifier system the id is hashed with (core/ids.hpp).
+void set_grade_value(model::Tumor& tu, const std::string& patient_system, const MappingSet& tables, const std::string& method_key);
 
 // The method of a grade netconv derives (WHO criteria from Ki-67 / mitoses, or G3 by definition
 // of a neuroendocrine carcinoma): the method of the `who` schema's row for that grade.

@@ -65,7 +65,7 @@ RecordOutcome Mapper::map(const SourceRecord& rec) const {
   concepts::map_identity(cx);
   concepts::check_tumor_codes(cx);  // the tumor codes decide scope, so they are checked first
   if (out.kind == RecordOutcome::Kind::skipped) return out;
-  concepts::map_patient(cx, opt_.patient_id_system);
+  concepts::map_patient(cx, opt_);
   concepts::map_tumor_identity(cx);
   if (!cx.codes.scope || !cx.codes.topography) {
     out.kind = RecordOutcome::Kind::rejected;

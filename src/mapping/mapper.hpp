@@ -17,6 +17,9 @@ struct MapperOptions {
   std::string patient_id_system;  // identifier system for patient_id
   // ICD-10-CM of the newest edition in the tables instead of the code valid on the diagnosis date
   bool icd10cm_current_edition = false;
+  // The run's registry id ("" = none; then a record's own, NAACCR registryId): names the fact
+  // identifier system and overrides a record's own patient identifier system
+  std::string registry_id{};
 };
 
 // Clears a record key's parts that failed their checks (patient_id over 64 bytes, tumor_id over

@@ -97,9 +97,10 @@ void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
                                               : "naaccr.ki67.not_documented");
     return;
   }
-  if (q)
-    tu.observations.push_back({"ki67", tables.lookup("observation.ki67"), q, std::nullopt,
-                               hash_id({"Observation", tu.key, "ki67"})});
+  if (q) {
+    auto f = fact_id(nc.patient.id_system, tu.stable_key, {"ki67"});
+    tu.observations.push_back({"ki67", tables.lookup("observation.ki67"), q, std::nullopt, std::move(f.id), std::move(f.key)});
+  }
   bool gep_net = tu.site_family == "gep" && tu.tumor_class == "net";
   if (!gep_net) return;
   if (tu.grade_source == "given" && grade_rank(tu.grade) > 0) {
@@ -113,7 +114,7 @@ void ki67(Out& o, const MappingSet& tables, model::NetCase& nc) {
   if (tu.grade_source == "derived" && grade_rank(tu.grade) >= grade_rank(grade)) return;
   tu.grade = grade;
   tu.grade_source = "derived";
-  set_grade_value(tu, tables, derived_grade_method(tables, grade));
+  set_grade_value(tu, nc.patient.id_system, tables, derived_grade_method(tables, grade));
 }
 
 void identifiers(Out& o, const naaccr::Tables& nt, model::NetCase& nc) {
@@ -216,23 +217,34 @@ model::Treatment make_treatment(const naaccr::TreatmentRow& row, const MappingSe
 }
 
 // A family yields its given treatments, else one not-done procedure, else a counted fact.
-void emit_family(Out& o, const MappingSet& tables, model::NetCase& nc, const std::string& name, const Family& fam, std::set<std::string>& ids) {
+// Identity: the tumor and the summary's family (a second given row of one family, if a table
+// ever has one, its place), never the code: a corrected code or date keeps the id, and a
+// treatment recorded as not done that is later given stays the same resource.
+void set_summary_id(const model::NetCase& nc, const std::string& family, std::size_t place, model::Treatment& tr) {
+  auto f = place == 0 ? fact_id(nc.patient.id_system, nc.tumor.stable_key, {"naaccr", family})
+                      : fact_id(nc.patient.id_system, nc.tumor.stable_key, {"naaccr", family, std::to_string(place + 1)});
+  tr.resource_id = std::move(f.id);
+  tr.stable_key = std::move(f.key);
+}
+
+void emit_family(Out& o, const MappingSet& tables, model::NetCase& nc, const std::string& name, const Family& fam) {
   auto& tu = nc.tumor;
   if (!fam.given.empty()) {
-    for (const auto& [row, f] : fam.given) {
+    for (std::size_t place = 0; place < fam.given.size(); ++place) {
+      const auto& [row, f] = fam.given[place];
       auto tr = make_treatment(*row, tables);
       tr.start = treatment_date(o, *row, nc);
       if (!row->local_system.empty()) keep_registry_code(*row, f->value, tr);
-      tr.resource_id = hash_id({"Procedure", tu.key, "naaccr", name, row->concept_key, "completed"});
-      if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+      set_summary_id(nc, name, place, tr);
+      tu.treatments.push_back(std::move(tr));
     }
     for (const auto& c : fam.counted) o.out.counted.push_back(c + ".beside_given");
   } else if (fam.not_done) {
     auto tr = make_treatment(*fam.not_done, tables);
     tr.status = "not-done";
     if (!fam.not_done->status_reason.empty()) tr.status_reason = tables.lookup(fam.not_done->status_reason);
-    tr.resource_id = hash_id({"Procedure", tu.key, "naaccr", name, fam.not_done->concept_key, "not-done"});
-    if (ids.insert(tr.resource_id).second) tu.treatments.push_back(std::move(tr));
+    set_summary_id(nc, name, 0, tr);
+    tu.treatments.push_back(std::move(tr));
   } else if (!fam.counted.empty()) {
     o.out.counted.push_back(fam.counted.front());
   } else if (!fam.none.empty()) {
@@ -247,9 +259,8 @@ void treatments(Out& o, const naaccr::Tables& nt, const MappingSet& tables, mode
     if (std::find(order.begin(), order.end(), row.family) == order.end()) order.push_back(row.family);
   warn_uninterpreted_codes(o, nt);
   auto families = matched_families(o, nt);
-  std::set<std::string> ids;
   for (const auto& name : order)
-    if (auto it = families.find(name); it != families.end()) emit_family(o, tables, nc, name, it->second, ids);
+    if (auto it = families.find(name); it != families.end()) emit_family(o, tables, nc, name, it->second);
   if (o.value("naaccr.rxSummTreatmentStatus") == "2") o.out.counted.push_back("naaccr.treatment_status.active_surveillance");
 }
 
@@ -276,7 +287,11 @@ void cause_of_death(Out& o, const MappingSet& tables, model::NetCase& nc) {
   c.text = *code;
   c.codings.push_back({sys->uri, sys->oid, *code, ""});
   nc.patient.cause_of_death = c;
-  nc.patient.cause_of_death_id = hash_id({"Observation", nc.patient.resource_id, "cause-of-death"});
+  std::string patient_key;
+  append_key_part(patient_key, nc.patient.id_value);
+  auto id = fact_id(nc.patient.id_system, patient_key, {"cause_of_death"});
+  nc.patient.cause_of_death_id = std::move(id.id);
+  nc.patient.cause_of_death_key = std::move(id.key);
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ struct Patient {
   std::string id_system;  // identifier system URI
   std::string id_value;   // registry identifier (PHI: never logged)
   std::string resource_id;  // hashed from (id_system, id_value)
+  // Business-identifier system of the patient's other resources (core/ids.hpp): the registry's
+  // urn:netconv:registry:<ID>:fact, or urn:netconv:fact without a registry id.
+  std::string fact_system;
   std::string file_key;     // hashed patient key used in file names
   std::optional<PartialDate> birth_date;
   std::optional<Concept> gender;     // administrative gender (FHIR codes)
@@ -22,7 +25,7 @@ struct Patient {
   std::string vital_status;
   std::optional<PartialDate> death_date, last_contact;
   std::optional<Concept> cause_of_death;  // WHO ICD-10 (NAACCR)
-  std::string cause_of_death_id;
+  std::string cause_of_death_id, cause_of_death_key;
 };
 
 struct Observation {  // a measured or stated fact about the tumor
@@ -31,6 +34,7 @@ struct Observation {  // a measured or stated fact about the tumor
   std::optional<Quantity> quantity;
   std::optional<Concept> value;
   std::string resource_id;
+  std::string stable_key{};  // the business identifier value the id is hashed from (core/ids.hpp)
 };
 
 struct Metastasis {
@@ -38,6 +42,7 @@ struct Metastasis {
   Concept code;
   std::optional<Concept> body_site;
   std::string resource_id;
+  std::string stable_key{};
 };
 
 struct SimpleCondition {  // syndromes, carcinoid syndrome, symptoms
@@ -45,6 +50,7 @@ struct SimpleCondition {  // syndromes, carcinoid syndrome, symptoms
   std::string key;
   Concept code;
   std::string resource_id;
+  std::string stable_key{};
 };
 
 struct Treatment {
@@ -56,6 +62,7 @@ struct Treatment {
   std::optional<PartialDate> start, end;
   std::string regimen;   // the whole item text's agents joined by '+', for combined regimens
   std::string resource_id;
+  std::string stable_key{};
   // FHIR status: "completed" (an end date, or an event such as a surgery recorded as done),
   // "unknown" (a course without end date: it may go on or have stopped), "not-done" (NAACCR, with
   // an optional reason: Procedure.statusReason). "" before mapping/treatment_rules.hpp ran.
@@ -78,6 +85,7 @@ struct DiagnosticTest {  // biopsy, imaging, endoscopy... that found or staged t
   Concept code;
   std::optional<PartialDate> date;
   std::string resource_id;
+  std::string stable_key{};
 };
 
 struct LabResult {  // a tumor marker measurement
@@ -86,6 +94,7 @@ struct LabResult {  // a tumor marker measurement
   Quantity quantity;
   std::optional<PartialDate> date;
   std::string resource_id;
+  std::string stable_key{};
 };
 
 struct Identifier {  // a business identifier that is not part of any resource id
@@ -96,8 +105,11 @@ struct Identifier {  // a business identifier that is not part of any resource i
 
 struct Tumor {
   std::string tumor_id;  // sequence within the patient
-  std::string key;       // hashed (patient, tumor_id), used for ids of everything below
-  std::string condition_id;
+  // stable key "patient/tumor" (core/ids.hpp), base of every key below; key = its hash, which
+  // CDA-only ids are derived from
+  std::string stable_key{};
+  std::string key;
+  std::string condition_id, condition_key;
   std::optional<PartialDate> diagnosis_date;
   std::string topography;   // ICD-O-3, dotted
   std::string site_group, site_family;
@@ -112,7 +124,7 @@ struct Tumor {
   std::string grade;            // "", G1, G2, G3, GX
   std::string grade_source;     // given, derived
   std::optional<Concept> grade_value;
-  std::string grade_observation_id;
+  std::string grade_observation_id, grade_observation_key;
   std::optional<Concept> grade_method;  // the grading system (WHO 5th edition) when the grade is WHO-based
   // A given grade that Ki-67 / mitoses or the tumor class contradict: the sentence the grade
   // observation carries (FHIR note, CDA narrative); "" when nothing contradicts it.

@@ -6,6 +6,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct WorkResult {
   std::string rejects;  // rejects.ndjson lines
   std::vector<Location> reject_origins;  // where each line's record was read: rejects leave in input order
   ConvertSummary counts;
+  // the first converted record whose patient has no registry id (default identifier systems)
+  std::optional<Location> default_systems_at;
 };
 
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.

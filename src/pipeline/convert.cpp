@@ -17,6 +17,7 @@
 #include "pipeline/input.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/record_intake.hpp"
+#include "pipeline/registry_id.hpp"
 #include "pipeline/reporting.hpp"
 #include "pipeline/work.hpp"
 #include "pipeline/work_queue.hpp"
@@ -130,6 +131,15 @@ class Run {
 
   // Runs on the producer thread, in input order.
   void write(WorkResult& r) {
+    if (warn_default_systems_ && r.default_systems_at) {
+      warn_default_systems_ = false;
+      r.diagnostics.push_back({Severity::warning, "NC-ID-003", *r.default_systems_at,
+                               "no registry id (--registry-id, registry_id in --cda-config, NAACCR registryId): the default identifier "
+                               "systems urn:netconv:patient-id and urn:netconv:fact are for local experiments; two registries "
+                               "loaded into one server would overwrite each other",
+                               ""});
+      ++r.counts.warnings_by_code["NC-ID-003"];
+    }
     for (const auto& d : r.diagnostics) diags_.report(d);
     // the item's pieces of each appended file (a few KiB per patient) go out in one gathered
     // write per file: this thread orders and writes for every worker
@@ -176,6 +186,7 @@ class Run {
   std::unique_ptr<RejectOrder> reject_order_;
   report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
+  bool warn_default_systems_ = needs_registry_warning(opt_);
   // declared last: destroyed (threads joined) before the members their tasks use
   OrderedPipeline<WorkItem, WorkResult> pipeline_;
   std::unique_ptr<WorkerPool> pool_;
@@ -194,7 +205,7 @@ ConvertSummary convert(const ConvertOptions& options, const MappingSet& tables, 
   std::vector<std::string> digests;
   for (const auto& in : lineage.inputs) digests.push_back(in.sha256);
   lineage.run_id = run_id(NETCONV_VERSION, lineage.tables_sha256, digests);
-  lineage.meta_source = meta_source_uri(options.registry_id, lineage.run_id);
+  lineage.meta_source = meta_source_uri(run_registry_id(options), lineage.run_id);
   Run run(opt, tables, diags, inputs);
   return run.run();
 }

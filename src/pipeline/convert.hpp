@@ -24,8 +24,9 @@ struct ConvertOptions {
   const FormatRegistry* formats = nullptr;  // the formats --from and --to name; null = builtin_formats()
   std::vector<std::string> to = {"fhir"};
   std::string output_dir = "out";
-  std::string patient_id_system;    // "" = the table default
-  std::string registry_id;          // --registry-id; "" = none (meta.source says "unspecified")
+  std::string patient_id_system;    // "" = urn:netconv:registry:<registry_id>:patient, else the table default
+  // the registry's id (--registry-id; pipeline/registry_id.hpp): [A-Za-z0-9._-]{1,64}, "" = none
+  std::string registry_id;
   bool icd10cm_current_edition = false;  // --icd10cm-edition current (default: valid on the diagnosis date)
   std::string columns_file;
   std::string naaccr_dictionary;

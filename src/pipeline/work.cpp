@@ -1,13 +1,25 @@
 #include "pipeline/work.hpp"
 
+#include "core/ids.hpp"
 #include "core/text.hpp"
+#include "pipeline/registry_id.hpp"
 
 namespace netconv {
+namespace {
+
+MapperOptions mapper_options(const ConvertOptions& opt, const MappingSet& t) {
+  MapperOptions m;
+  m.registry_id = run_registry_id(opt);
+  m.patient_id_system = run_patient_id_system(opt, m.registry_id, t.constant("fhir.system.patient_id_default"));
+  m.icd10cm_current_edition = opt.icd10cm_current_edition;
+  return m;
+}
+
+}  // namespace
 
 PatientWork::PatientWork(const ConvertOptions& opt, const MappingSet& t, const OutputStage& outputs)
     : max_rows_(opt.max_rows_per_patient),
-      mapper_(t, MapperOptions{opt.patient_id_system.empty() ? t.constant("fhir.system.patient_id_default") : opt.patient_id_system,
-                               opt.icd10cm_current_edition}),
+      mapper_(t, mapper_options(opt, t)),
       outputs_(outputs) {}
 
 WorkResult PatientWork::process(WorkItem& item) const {
@@ -70,6 +82,9 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
     ++s.converted;
     group.cases.push_back(std::move(o.net_case));
   }
+  // the run warns once that the default identifier systems are for local experiments (NC-ID-003)
+  if (!group.cases.empty() && !r.default_systems_at && group.patient.fact_system == kDefaultFactSystem)
+    r.default_systems_at = group.cases.front().location;
   outputs_.render_checked(group, r, scratch);
 }
 

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "core/errors.hpp"
+#include "core/ids.hpp"
 #include "core/text.hpp"
 
 namespace netconv::cda {
@@ -38,6 +39,7 @@ Config parse_config(std::istream& in, const std::string& display_name) {
       {"author.device_model", [&](const std::string& v) { c.device_model = v; }},
       {"author.software_name", [&](const std::string& v) { c.software_name = v; }},
       {"patient_id_root", [&](const std::string& v) { c.patient_id_root = v; }},
+      {"registry_id", [&](const std::string& v) { c.registry_id = v; }},
   };
   std::string line;
   std::uint64_t n = 0;
@@ -62,6 +64,7 @@ Config parse_config(std::istream& in, const std::string& display_name) {
     if ((key == "custodian.id_root" || key == "patient_id_root") && !value.empty() && !valid_oid(value))
       fail(key + " must be an OID (digits and dots, at most 64 characters)");
     if (key == "custodian.name" && value.empty()) fail("custodian.name must not be empty");
+    if (key == "registry_id" && !valid_registry_id(value)) fail("registry_id must be 1-64 letters, digits, '.', '_' or '-'");
     it->second(value);
   }
   if (in.bad()) throw IoError("cannot read " + display_name);

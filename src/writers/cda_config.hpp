@@ -1,5 +1,5 @@
-// The CDA header configuration (--cda-config FILE): who the author device and the custodian
-// are. Format and defaults: docs/cda.md. Registry records do not carry these facts.
+// The CDA header and registry configuration (--cda-config FILE): who the author device and the
+// custodian are, and the registry id. Format and defaults: docs/cda.md. Registry records do not carry these facts.
 #pragma once
 #include <istream>
 #include <string>
@@ -25,6 +25,9 @@ struct Config {
   std::string device_model = "netconv";
   std::string software_name;   // "" = "netconv <version>"
   std::string patient_id_root; // "" = derived from the patient identifier system
+  // The registry's id (core/ids.hpp): the identifier systems of a run without --registry-id.
+  // The file configures the registry, not only the CDA header; "" = none.
+  std::string registry_id;
 };
 
 // Empty path = defaults. Throws ConfigError naming file:line for unknown keys or bad values.

@@ -6,9 +6,9 @@ namespace netconv::fhir_render {
 
 namespace {
 
-void identifiers(JsonWriter& w, const std::vector<model::Identifier>& ids) {
-  if (ids.empty()) return;
-  w.key("identifier").begin_array();
+// the Condition's own business identifier first, then the registry's tumor numbers
+void identifiers(const TumorScope& s, JsonWriter& w, const std::vector<model::Identifier>& ids) {
+  fact_identifier(w, s.patient.fact_system, s.nc.tumor.condition_key, true);
   for (const auto& id : ids) {
     w.begin_object();
     if (!id.label.empty()) w.key("type").begin_object().member("text", id.label).end_object();
@@ -38,7 +38,7 @@ void primary_condition(const TumorScope& s) {
   const auto& tu = s.nc.tumor;
   Body b = s.e.body();
   auto& w = b.w;
-  identifiers(w, tu.identifiers);
+  identifiers(s, w, tu.identifiers);
   w.key("extension").begin_array().begin_object().member("url", s.e.ctx.extension.histology_morphology_behavior)
       .key("valueCodeableConcept");
   s.e.codeable(b, tu.morphology_concept);
@@ -56,6 +56,7 @@ void secondary_and_other_conditions(const TumorScope& s) {
   const auto& tu = s.nc.tumor;
   for (const auto& m : tu.metastases) {  // SecondaryCancerCondition
     Body b = s.e.body();
+    s.identifier(b.w, m.stable_key);
     s.related(b.w, s.e.ctx.extension.condition_related);
     s.condition_common(b);
     b.w.key("code");
@@ -70,6 +71,7 @@ void secondary_and_other_conditions(const TumorScope& s) {
   }
   for (const auto& c : tu.conditions) {
     Body b = s.e.body();
+    s.identifier(b.w, c.stable_key);
     s.condition_common(b);
     b.w.key("code");
     s.e.codeable(b, c.code);

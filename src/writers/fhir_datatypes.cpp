@@ -96,6 +96,11 @@ void codeable_with_extension(const ConceptJsonCache& cache, JsonWriter& w, const
   w.raw_number("{\"extension\":[" + ext + "]," + inner.substr(1));
 }
 
+void fact_identifier(JsonWriter& w, std::string_view system, std::string_view key, bool open) {
+  w.key("identifier").begin_array().begin_object().member("system", system).member("value", key).end_object();
+  if (!open) w.end_array();
+}
+
 void reference(JsonWriter& w, std::string_view type, std::string_view id) {
   // type and id are plain ASCII ([A-Za-z] and hex digits): no escaping, no temporary string
   w.begin_object().key("reference");

@@ -11,6 +11,7 @@ void histologic_grade(const TumorScope& s) {
   const auto& tu = s.nc.tumor;
   if (!tu.grade_value) return;
   Body b = s.e.body();
+  s.identifier(b.w, tu.grade_observation_key);
   s.related(b.w, s.e.ctx.extension.related_condition);
   s.lab_observation(b, s.e.ctx.grade_code);
   b.w.key("valueCodeableConcept");
@@ -30,6 +31,7 @@ void grade_and_tumor_observations(const TumorScope& s) {
   histologic_grade(s);
   for (const auto& o : s.nc.tumor.observations) {
     Body b = s.e.body();
+    s.identifier(b.w, o.stable_key);
     bool marker = o.kind == "ki67";
     if (marker) s.related(b.w, s.e.ctx.extension.related_condition);
     s.lab_observation(b, o.code);
@@ -52,6 +54,7 @@ void lab_results(const TumorScope& s) {
   for (const auto& l : s.nc.tumor.labs) {
     Body b = s.e.body();
     auto& w = b.w;
+    s.identifier(w, l.stable_key);
     s.related(w, s.e.ctx.extension.related_condition);
     w.member("status", "final");
     w.key("category").begin_array();

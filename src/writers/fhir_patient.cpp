@@ -33,6 +33,7 @@ void cause_of_death(Emitter& e, const model::Patient& p) {
   if (!p.cause_of_death || p.cause_of_death_id.empty()) return;
   Body b = e.body();
   auto& w = b.w;
+  fact_identifier(w, p.fact_system, p.cause_of_death_key);
   w.member("status", "final");
   w.key("code");
   e.codeable(b, e.ctx.cause_of_death_code);

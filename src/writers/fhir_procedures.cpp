@@ -19,6 +19,7 @@ void procedure(const TumorScope& s, const model::Treatment& tr) {
   Body b = s.e.body();
   b.unverified = tr.code_unverified;
   auto& w = b.w;
+  s.identifier(w, tr.stable_key);
   w.member("status", tr.status.empty() ? "completed" : tr.status);
   if (tr.status_reason) {
     w.key("statusReason");
@@ -41,6 +42,7 @@ void medication_administration(const TumorScope& s, const model::Treatment& tr) 
   Body b = s.e.body();
   b.unverified = tr.code_unverified;
   auto& w = b.w;
+  s.identifier(w, tr.stable_key);
   w.member("status", tr.status.empty() ? "completed" : tr.status);
   if (tr.status_reason) {
     w.key("statusReason").begin_array();
@@ -75,6 +77,7 @@ void diagnostic_procedures(const TumorScope& s) {
   for (const auto& d : s.nc.tumor.diagnostics) {
     Body b = s.e.body();
     auto& w = b.w;
+    s.identifier(w, d.stable_key);
     w.member("status", "completed");
     w.key("category");
     s.e.codeable(b, s.e.ctx.category_diagnostic);

@@ -29,6 +29,9 @@ void codeable(const ConceptJsonCache& cache, JsonWriter& w, const model::Concept
 void codeable_with_extension(const ConceptJsonCache& cache, JsonWriter& w, const model::Concept& c, const std::string& url,
                              const model::Concept& ext_value, bool& unverified);
 void reference(JsonWriter& w, std::string_view type, std::string_view id);
+// identifier: [{system, value}] — a fact's business identifier (its stable key, core/ids.hpp),
+// so that a server can match it conditionally; open leaves the array open for more.
+void fact_identifier(JsonWriter& w, std::string_view system, std::string_view key, bool open = false);
 // performed[x] / effective[x] of a treatment or diagnostic procedure (fhir_datatypes.cpp says how).
 void period_or_date(JsonWriter& w, const char* prefix, const std::optional<model::PartialDate>& start,
                     const std::optional<model::PartialDate>& end, const std::string& dar_url, bool course = false);
@@ -92,6 +95,8 @@ struct TumorScope {
   const model::Patient& patient;
   const model::NetCase& nc;
   void subject(JsonWriter& w) const;
+  // identifier of one of the tumor's facts, in the patient's fact system
+  void identifier(JsonWriter& w, std::string_view key) const { fact_identifier(w, patient.fact_system, key); }
   // mcode-related-condition (HistologicGrade, TumorMarkerTest) or, for a SecondaryCancerCondition,
   // condition-related: the extension its relatedPrimaryCancerCondition slice names
   void related(JsonWriter& w, const std::string& url) const;

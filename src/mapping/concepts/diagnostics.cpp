@@ -1,5 +1,5 @@
-// Diagnostic procedures (contract 1.1): KIND[@DATE].
-#include "core/ids.hpp"
+// Diagnostic procedures (contract 1.1): KIND[@DATE], and an explicit id KIND[@DATE]#ID (1.2).
+// Identity: the explicit id, else kind and ordinal (README "What ids mean").
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -8,8 +8,10 @@ namespace netconv::concepts {
 
 void map_diagnostics(RecordContext& cx) {
   auto& tu = cx.out.net_case.tumor;
-  for (const auto& item : cx.items("diagnostics")) {
+  for (auto item : cx.items("diagnostics")) {
     const auto* df = cx.rec.get("diagnostics");
+    std::string item_id;
+    if (!cx.take_item_id(item, item_id, "diagnostics")) continue;
     auto at = item.find('@');
     std::string kind = to_lower(trim(item.substr(0, at)));
     std::optional<model::PartialDate> date;
@@ -19,9 +21,9 @@ void map_diagnostics(RecordContext& cx) {
     }
     const auto* key = cx.t.value_concept("diagnostics", kind);
     if (!key || key->empty()) { cx.reject(df, "diagnostics", "NC-VAL-001", "diagnostics: value is not one of the contract's values"); continue; }
-    std::string id = hash_id({"Procedure", tu.key, "diagnostic", *key, date ? date->fhir() : ""});
-    if (!cx.resource_ids.insert(id).second) continue;
-    tu.diagnostics.push_back({kind, cx.t.lookup(*key), date, id});
+    auto f = item_id.empty() ? cx.tumor_fact({"diagnostic", kind, cx.next_ordinal("diagnostic/" + kind)})
+                             : cx.tumor_fact({"diagnostic", "#" + item_id});
+    tu.diagnostics.push_back({kind, cx.t.lookup(*key), date, std::move(f.id), std::move(f.key)});
   }
 }
 

@@ -2,7 +2,6 @@
 // the measurements or the tumor class) and differentiation.
 #include <cctype>
 
-#include "core/ids.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/grade_facts.hpp"
 #include "mapping/transforms.hpp"
@@ -79,20 +78,21 @@ void decide_grade(RecordContext& cx, const Measurements& m, const GivenGrade& gi
     tu.grade = "GX";
     tu.grade_source = "given";
   }
-  set_grade_value(tu, cx.t, tu.grade_source == "given" ? given.method : derived_grade_method(cx.t, tu.grade));
+  set_grade_value(tu, cx.out.net_case.patient.id_system, cx.t, tu.grade_source == "given" ? given.method : derived_grade_method(cx.t, tu.grade));
 }
 
 void add_measurement_observations(RecordContext& cx, const Measurements& m) {
   auto& tu = cx.out.net_case.tumor;
   if (m.ki67) {
-    model::Observation o{"ki67", cx.t.lookup("observation.ki67"), model::Quantity{*m.ki67, "", "%", "%"}, std::nullopt,
-                         hash_id({"Observation", tu.key, "ki67"})};
+    auto f = cx.tumor_fact({"ki67"});
+    model::Observation o{"ki67", cx.t.lookup("observation.ki67"), model::Quantity{*m.ki67, "", "%", "%"}, std::nullopt, std::move(f.id),
+                         std::move(f.key)};
     tu.observations.push_back(std::move(o));
   }
   if (m.mitoses) {
+    auto f = cx.tumor_fact({"mitotic_count"});
     model::Observation o{"mitotic_count", cx.t.lookup("observation.mitotic_count"),
-                         model::Quantity{*m.mitoses, "", "/(2.mm2)", "mitoses per 2 mm2"}, std::nullopt,
-                         hash_id({"Observation", tu.key, "mitotic_count"})};
+                         model::Quantity{*m.mitoses, "", "/(2.mm2)", "mitoses per 2 mm2"}, std::nullopt, std::move(f.id), std::move(f.key)};
     tu.observations.push_back(std::move(o));
   }
 }
@@ -109,8 +109,9 @@ void add_differentiation(RecordContext& cx, const GivenGrade& given) {
   if (diff_key.empty() && !given.differentiation.empty() && given.differentiation != "unknown")
     diff_key = "differentiation." + given.differentiation;
   if (diff_key.empty()) return;
-  model::Observation o{"differentiation", cx.t.lookup("observation.differentiation"), std::nullopt, cx.t.lookup(diff_key),
-                       hash_id({"Observation", tu.key, "differentiation"})};
+  auto f = cx.tumor_fact({"differentiation"});
+  model::Observation o{"differentiation", cx.t.lookup("observation.differentiation"), std::nullopt, cx.t.lookup(diff_key), std::move(f.id),
+                       std::move(f.key)};
   tu.observations.push_back(std::move(o));
 }
 

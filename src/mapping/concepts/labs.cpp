@@ -1,6 +1,6 @@
-// Labs (contract 1.1): TEST=VALUE UNIT[@DATE]. The unit decides the LOINC code and is never
+// Labs (contract 1.1): TEST=VALUE UNIT[@DATE], and an explicit id ...#ID (1.2). Identity: the
+// explicit id, else test and ordinal: a corrected value, unit or date keeps the id. The unit decides the LOINC code and is never
 // converted: a unit the test does not take rejects the record.
-#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 #include "mapping/transforms.hpp"
@@ -29,8 +29,10 @@ bool split_lab(const std::string& item, LabItem& lab) {
   return true;
 }
 
-void map_lab(RecordContext& cx, const std::string& item) {
+void map_lab(RecordContext& cx, std::string item) {
   const auto* lf = cx.rec.get("labs");
+  std::string item_id;
+  if (!cx.take_item_id(item, item_id, "labs")) return;
   LabItem lab;
   if (!split_lab(item, lab)) { cx.reject(lf, "labs", "NC-LAB-001", "lab item is not TEST=VALUE UNIT[@DATE]"); return; }
   auto value = parse_decimal(lab.value_text);
@@ -41,9 +43,8 @@ void map_lab(RecordContext& cx, const std::string& item) {
   std::optional<model::PartialDate> date;
   if (!lab.date_text.empty() && !(date = parse_partial_date(lab.date_text))) { cx.reject(lf, "labs", "NC-DATE-001", "lab date is not a valid date"); return; }
   auto& tu = cx.out.net_case.tumor;
-  std::string id = hash_id({"Observation", tu.key, "lab", lab.test, lab.unit, date ? date->fhir() : "", value->text});
-  if (!cx.resource_ids.insert(id).second) return;
-  tu.labs.push_back({lab.test, cx.t.lookup(*key), model::Quantity{*value, lab.comparator, lab.unit, lab.unit}, date, id});
+  auto f = item_id.empty() ? cx.tumor_fact({"lab", lab.test, cx.next_ordinal("lab/" + lab.test)}) : cx.tumor_fact({"lab", "#" + item_id});
+  tu.labs.push_back({lab.test, cx.t.lookup(*key), model::Quantity{*value, lab.comparator, lab.unit, lab.unit}, date, std::move(f.id), std::move(f.key)});
 }
 
 }  // namespace

@@ -1,5 +1,4 @@
 // Metastatic sites: one Condition per distinct site concept.
-#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 
@@ -18,7 +17,9 @@ void map_metastases(RecordContext& cx) {
     m.code = t.lookup(*key);
     if (t.has_slot(*key, icd_slot)) merge_codings(m.code, t.lookup(*key, icd_slot));
     if (t.has_slot(*key, "bodySite")) m.body_site = t.lookup(*key, "bodySite");
-    m.resource_id = hash_id({"Condition", tu.key, "metastasis", *key});
+    auto f = cx.tumor_fact({"metastasis", m.key});  // the site, not its codes: a recoded site keeps its id
+    m.resource_id = std::move(f.id);
+    m.stable_key = std::move(f.key);
     tu.metastases.push_back(std::move(m));
   }
 }

@@ -57,10 +57,14 @@ void map_identity(RecordContext& cx) {
   out.net_case.record_key = out.patient_id + "/" + out.tumor_id;
 }
 
-void map_patient(RecordContext& cx, const std::string& default_id_system) {
+void map_patient(RecordContext& cx, const MapperOptions& opt) {
   auto& pt = cx.out.net_case.patient;
-  // readers of registry exports name the identifier system per record (NAACCR registry id)
-  pt.id_system = cx.value("patient_id_system").empty() ? default_id_system : cx.value("patient_id_system");
+  // readers of registry exports name the identifier system per record (NAACCR registry id); the
+  // run's registry id (--registry-id) overrides what a file says
+  const auto& own_system = cx.value("patient_id_system");
+  pt.id_system = own_system.empty() || !opt.registry_id.empty() ? opt.patient_id_system : own_system;
+  const auto& registry = opt.registry_id.empty() ? cx.value("naaccr.registry_id") : opt.registry_id;
+  pt.fact_system = valid_registry_id(registry) ? registry_system(registry, "fact") : std::string(kDefaultFactSystem);
   pt.id_value = cx.out.patient_id;
   pt.resource_id = hash_id({"Patient", pt.id_system, pt.id_value});
   pt.file_key = hash_id({"file", pt.id_system, pt.id_value}).substr(0, 24);

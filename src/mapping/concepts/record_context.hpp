@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "mapping/mapper.hpp"
 
 namespace netconv::concepts {
@@ -31,8 +32,12 @@ struct RecordContext {
   // concept keys (table strings) already mapped as metastases or conditions; at most the
   // table's keys, so a scan is enough
   std::vector<const std::string*> seen_concepts;
-  // treatment, diagnostic and lab resource ids already emitted: the same item twice says nothing new
-  std::set<std::string> resource_ids;
+  // How many facts of each ordinal key (e.g. "treatment/chemo/capecitabine") the record has
+  // named so far: a fact without an explicit id is the n-th of its kind in source order, so two
+  // identical items are two facts with two ids, and a corrected value keeps its place.
+  std::vector<std::pair<std::string, int>> ordinals;
+  // Explicit item ids (`#ID`, contract 1.2) already used by this tumor's lists.
+  std::set<std::string> item_ids;
 
   RecordContext(const SourceRecord& r, RecordOutcome& o, const MappingSet& tables) : rec(r), out(o), t(tables) {}
 
@@ -59,6 +64,16 @@ struct RecordContext {
   std::vector<std::string> items(std::string_view name) const;
   // True the first time a concept key is seen in this record.
   bool first_time(const std::string& key);
+  // The next 1-based ordinal of `key` in this record (see ordinals), as text.
+  std::string next_ordinal(const std::string& key);
+  // Splits an explicit id (`ITEM#ID`, contract 1.2) off the end of `item` into `id` ("" when
+  // the item has none). False, with a reason on `field`, when the id is malformed (NC-ID-001) or
+  // another item of this tumor has it (NC-ID-002).
+  bool take_item_id(std::string& item, std::string& id, const char* field);
+  // A fact of the tumor: its stable key (tumor key + parts) and id (core/ids.hpp).
+  FactId tumor_fact(std::initializer_list<std::string_view> parts) const {
+    return fact_id(out.net_case.patient.id_system, out.net_case.tumor.stable_key, parts);
+  }
 };
 
 void merge_codings(model::Concept& into, const model::Concept& from);
@@ -66,8 +81,8 @@ void merge_codings(model::Concept& into, const model::Concept& from);
 // Identity (patient_id, tumor_id, record key) and the record-wide checks (control characters,
 // list sizes). Fills out.patient_id / tumor_id and nc.record_key.
 void map_identity(RecordContext& cx);
-// The patient: identifier, ids, birth date, sex.
-void map_patient(RecordContext& cx, const std::string& default_id_system);
+// The patient: identifier, ids, fact identifier system, birth date, sex.
+void map_patient(RecordContext& cx, const MapperOptions& opt);
 // Checks primary_site, histology and behavior and looks up scope (cx.codes).
 void check_tumor_codes(RecordContext& cx);
 // Tumor ids and diagnosis date: needed even by a record rejected for its codes.

@@ -1,5 +1,4 @@
 // Syndromes, the carcinoid syndrome flag and symptoms: Conditions of the tumor.
-#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "mapping/concepts/record_context.hpp"
 
@@ -12,7 +11,8 @@ void add_conditions(RecordContext& cx, const char* field, const char* kind) {
     const auto* key = cx.t.value_concept(field, item);
     if (!key) { cx.reject(field, "NC-VAL-001", std::string(field) + ": value is not one of the contract's values"); continue; }
     if (key->empty() || !cx.first_time(*key)) continue;
-    tu.conditions.push_back({kind, to_lower(item), cx.t.lookup(*key), hash_id({"Condition", tu.key, kind, *key})});
+    auto f = cx.tumor_fact({kind, to_lower(item)});
+    tu.conditions.push_back({kind, to_lower(item), cx.t.lookup(*key), std::move(f.id), std::move(f.key)});
   }
 }
 
@@ -22,8 +22,10 @@ void add_carcinoid_syndrome(RecordContext& cx) {
   auto& tu = cx.out.net_case.tumor;
   const auto* key = cx.t.value_concept("carcinoid_syndrome", cs);
   if (!key) cx.reject("carcinoid_syndrome", "NC-VAL-001", "carcinoid_syndrome must be Y, N or U");
-  else if (!key->empty())
-    tu.conditions.push_back({"carcinoid_syndrome", "carcinoid_syndrome", cx.t.lookup(*key), hash_id({"Condition", tu.key, "carcinoid_syndrome"})});
+  else if (!key->empty()) {
+    auto f = cx.tumor_fact({"carcinoid_syndrome"});
+    tu.conditions.push_back({"carcinoid_syndrome", "carcinoid_syndrome", cx.t.lookup(*key), std::move(f.id), std::move(f.key)});
+  }
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-// Treatments: KIND:AGENT[+AGENT...][@START[/END]], one resource per agent.
+// Treatments: KIND:AGENT[+AGENT...][@START[/END]][#ID], one resource per agent. Identity: the
+// explicit item id and the agent's place in the item, else kind, agent and ordinal (README
+// "What ids mean").
 #include <algorithm>
 
 #include "core/ids.hpp"
@@ -10,7 +12,7 @@ namespace netconv::concepts {
 namespace {
 
 struct TreatmentItem {
-  std::string kind, agents_text;
+  std::string kind, agents_text, item_id;
   const KindRow* kind_row = nullptr;
   std::optional<model::PartialDate> start, end;
 };
@@ -30,11 +32,14 @@ bool parse_treatment_dates(RecordContext& cx, const std::string& dates, Treatmen
 }
 
 // Splits one item into kind, agents and dates; nullopt (and a reason) when it is malformed.
-std::optional<TreatmentItem> parse_treatment(RecordContext& cx, const std::string& item) {
+std::optional<TreatmentItem> parse_treatment(RecordContext& cx, std::string item) {
   const auto* tf = cx.rec.get("treatments");
+  std::string item_id;
+  if (!cx.take_item_id(item, item_id, "treatments")) return std::nullopt;
   auto colon = item.find(':');
   if (colon == std::string::npos) { cx.reject(tf, "treatments", "NC-TRT-001", "treatment item is not KIND:AGENT[@START[/END]]"); return std::nullopt; }
   TreatmentItem it;
+  it.item_id = std::move(item_id);
   it.kind = to_lower(trim(item.substr(0, colon)));
   std::string rest = item.substr(colon + 1), dates;
   if (auto at = rest.find('@'); at != std::string::npos) { dates = rest.substr(at + 1); rest = rest.substr(0, at); }
@@ -51,7 +56,8 @@ void add_agents(RecordContext& cx, const TreatmentItem& it) {
   auto agents = split(it.agents_text, '+');
   std::string regimen;
   for (auto& a : agents) { a = to_lower(trim(a)); regimen += (regimen.empty() ? "" : "+") + a; }
-  for (const auto& a : agents) {
+  for (std::size_t place = 0; place < agents.size(); ++place) {
+    const auto& a = agents[place];
     const auto* ag = cx.t.agent(a);
     if (a.empty() || !ag) { cx.reject(tf, "treatments", "NC-TRT-003", "unknown treatment agent"); continue; }
     if (std::find(ag->kinds.begin(), ag->kinds.end(), it.kind) == ag->kinds.end()) {
@@ -67,8 +73,10 @@ void add_agents(RecordContext& cx, const TreatmentItem& it) {
     tr.start = it.start;
     tr.end = it.end;
     tr.regimen = agents.size() > 1 ? regimen : "";
-    tr.resource_id = hash_id({tr.resource, tu.key, it.kind, a, it.start ? it.start->fhir() : "", it.end ? it.end->fhir() : ""});
-    if (!cx.resource_ids.insert(tr.resource_id).second) continue;  // the same item twice says nothing new
+    auto f = it.item_id.empty() ? cx.tumor_fact({"treatment", it.kind, a, cx.next_ordinal("treatment/" + it.kind + "/" + a)})
+                                : cx.tumor_fact({"treatment", "#" + it.item_id, std::to_string(place + 1)});
+    tr.resource_id = std::move(f.id);
+    tr.stable_key = std::move(f.key);
     tu.treatments.push_back(std::move(tr));
   }
 }

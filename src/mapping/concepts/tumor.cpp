@@ -51,8 +51,13 @@ void map_tumor_identity(RecordContext& cx) {
   const auto& pt = cx.out.net_case.patient;
   tu.tumor_id = cx.out.tumor_id;
   // a reader may give a stabler tumor key than the sequence number (NAACCR: site, histology, date)
-  tu.key = hash_id({"Tumor", pt.resource_id, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key")});
-  tu.condition_id = hash_id({"Condition", tu.key, "primary"});
+  tu.stable_key.clear();
+  append_key_part(tu.stable_key, pt.id_value);
+  append_key_part(tu.stable_key, cx.value("tumor_key").empty() ? tu.tumor_id : cx.value("tumor_key"));
+  tu.key = hash_id({"Tumor", pt.id_system, tu.stable_key});
+  auto f = cx.tumor_fact({"primary"});
+  tu.condition_id = std::move(f.id);
+  tu.condition_key = std::move(f.key);
   if (const auto& d = cx.value("diagnosis_date"); !d.empty()) {
     tu.diagnosis_date = parse_partial_date(d);
     if (!tu.diagnosis_date) cx.reject("diagnosis_date", "NC-DATE-001", "diagnosis_date is not a valid date");
