@@ -14,4 +14,11 @@ std::string hash_id(std::initializer_list<std::string_view> parts) {
   return hex_prefix(h.finish(), 16);
 }
 
+std::uint64_t patient_shard_hash(std::string_view patient_key) {
+  const auto digest = sha256(patient_key);
+  std::uint64_t h = 0;
+  for (int i = 0; i < 8; ++i) h = (h << 8) | digest[i];
+  return h;
+}
+
 }  // namespace netconv
