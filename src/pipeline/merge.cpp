@@ -175,6 +175,7 @@ class ResourceIndex {
 };
 
 std::string patient_key(const json& patient) {
+  if (!patient.is_object()) return {};
   const auto& ids = patient.value("identifier", json::array());
   return ids.is_array() && !ids.empty() && ids[0].is_object() ? ids[0].value("value", std::string()) : std::string();
 }
@@ -395,9 +396,7 @@ std::string read_whole(const std::string& path) {
   return bytes;
 }
 
-}  // namespace
-
-ConvertSummary merge_shards(const MergeOptions& opt) {
+ConvertSummary merge_checked(const MergeOptions& opt) {
   const auto& formats = opt.formats ? *opt.formats : builtin_formats();
   const auto format_dirs = formats.output_directories();
   // every check before the first byte is written: a refused merge leaves OUT as it was
@@ -430,6 +429,17 @@ ConvertSummary merge_shards(const MergeOptions& opt) {
   files.commit(text, report::render_report_text(text, digest, {opt.show_values}, "report.json"));
   s.exit_code = s.rejected || s.files_failed ? kExitDataProblems : kExitOk;
   return s;
+}
+
+}  // namespace
+
+ConvertSummary merge_shards(const MergeOptions& opt) {
+  try {
+    return merge_checked(opt);
+  } catch (const json::exception& e) {
+    // a line or report of the wrong shape: not what a netconv run writes
+    throw MergeCheckError(std::string("a shard holds a file that is not what netconv writes (") + e.what() + ")");
+  }
 }
 
 }  // namespace netconv
