@@ -13,7 +13,8 @@ if [[ ${1:-} == --test ]]; then
   # python3-clang-14: libclang for the function-length lint (scripts/check_function_length.py)
   # dpkg-dev: dpkg-shlibdeps, which the Debian package test's cpack runs to declare dependencies
   # pkgconf: install.consumer builds a program with the installed netconv.pc
-  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium dpkg-dev pkgconf)
+  # python3-distributed: dask-scheduler and dask-worker for the cluster test (tests/cluster)
+  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium dpkg-dev pkgconf python3-distributed)
 fi
 if [[ ${1:-} == --sanitize ]]; then
   # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer

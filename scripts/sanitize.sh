@@ -5,8 +5,9 @@
 # hostile-input and PHI tests. Excluded: the conformance oracles (Node.js, slow; they test
 # netconv's output, not its memory safety) and cli.scale (large inputs for flat memory and thread
 # independence: over 10 minutes under the sanitizers on 2 cores; the same code paths run in the
-# other tests), the lints (lint.*: they read the source, they do not run it) and the Debian
-# package test (package.*: it packages and unpacks a Release build, skipped elsewhere). Any sanitizer
+# other tests), the lints (lint.*: they read the source, they do not run it), the Debian package
+# and installed-library tests (package.*, install.*: they package a Release build), the cluster
+# tests (cluster.*: Dask processes drive netconv; the shard and merge code runs in cli.shard). Any sanitizer
 # report fails the test that hit it.
 #
 # Usage: scripts/sanitize.sh [ctest options...]     e.g. scripts/sanitize.sh -R 'Security|hostile'
@@ -27,6 +28,6 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$build"
 code=0
-ctest --output-on-failure -j "$jobs" -E '^(conformance\.|mappings\.export_terminology|cli\.scale$|lint\.|package\.|install\.)' "$@" || code=$?
+ctest --output-on-failure -j "$jobs" -E '^(conformance\.|cluster\.|mappings\.export_terminology|cli\.scale$|lint\.|package\.|install\.)' "$@" || code=$?
 echo "sanitize.sh: build $((built - start))s, tests $(($(date +%s) - built))s (build dir $build)" >&2
 exit $code

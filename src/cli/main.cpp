@@ -22,6 +22,7 @@ namespace netconv::cli {
 int run_validate(const std::vector<std::string>& args);  // cli/validate_command.cpp
 int run_report(const std::vector<std::string>& args);    // cli/report_command.cpp
 int run_version(const std::vector<std::string>& args);   // cli/version_command.cpp
+int run_merge(const std::vector<std::string>& args);     // cli/merge_command.cpp
 }
 
 namespace {
@@ -36,7 +37,8 @@ std::string usage() {
          "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
          "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
          "  explain             show which table rows a value matches and what every output format makes of it\n"
-         "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
+         "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n"
+         "  merge               merge the output folders of convert --shard K/N runs into one\n\n"
          "netconv --version prints the version, the mapping tables' sha256 and the FHIR packages in use;\n"
          "netconv COMMAND --help the command's options.\n";
 }
@@ -61,13 +63,17 @@ int run_convert(const std::vector<std::string>& args) {
   try {
     summary = convert(p.convert, tables, diags);
   } catch (const IoError& e) {
-    std::cerr << "netconv: I/O error: " << e.what() << "\n" << not_completed(out);
+    std::cerr << "netconv: I/O error: " << e.what() << "\n" << (out == "-" ? "" : not_completed(out));
     return kExitIo;
   } catch (const ConfigError& e) {
-    std::cerr << "netconv: configuration error: " << e.what() << "\n" << not_completed(out);
+    std::cerr << "netconv: configuration error: " << e.what() << "\n" << (out == "-" ? "" : not_completed(out));
     return kExitUsage;
   }
-  if (summary.interrupted)
+  if (summary.exit_code == kExitStreamClosed)
+    std::cerr << "netconv: standard output was closed by its reader; the stream is incomplete and no report was written\n";
+  else if (summary.interrupted && out == "-")
+    std::cerr << "netconv: interrupted; the stream is incomplete and no report was written\n";
+  else if (summary.interrupted)
     std::cerr << "netconv: interrupted; " << out << " keeps the previous completed run, if there was one; this run's counts are in "
               << out << "/report.interrupted.json\n";
   if (!p.common.quiet)
@@ -109,6 +115,7 @@ int main(int argc, char** argv) {
     if (cmd == "export-terminology") return run_export_terminology(args);
     if (cmd == "explain") return run_explain(args);
     if (cmd == "report") return cli::run_report(args);
+    if (cmd == "merge") return cli::run_merge(args);
     std::cerr << "netconv: unknown command '" << cmd << "'\n" << usage();
     return kExitUsage;
   } catch (const cli::UsageError& e) {

@@ -71,7 +71,7 @@ std::string format_help(const FormatRegistry& formats) {
   return from + '\n' + to;
 }
 
-// Bundle options and the registry id, checked before anything is read.
+// Bundle options, checked before anything is read.
 void check_lineage_options(const ConvertOptions& c) {
   const auto& w = c.writer;
   if (w.fhir_bundle_type != "transaction" && w.fhir_bundle_type != "batch")
@@ -81,6 +81,31 @@ void check_lineage_options(const ConvertOptions& c) {
       throw UsageError("--fhir-base-url " + problem + " (got '" + w.fhir_base_url + "')");
 }
 
+// --shard K/N: two whole numbers, 1 <= K <= N <= 4096.
+void parse_shard(const std::string& text, ConvertOptions& c) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) throw UsageError("--shard must be K/N, e.g. 2/4 (got '" + text + "')");
+  c.shard_count = static_cast<unsigned>(bounded_number("--shard N", text.substr(slash + 1), 1, 4096));
+  c.shard_index = static_cast<unsigned>(bounded_number("--shard K", text.substr(0, slash), 1, c.shard_count));
+}
+
+// The options of runs that are one part of a larger whole: a shard, or a stage of a pipeline.
+void add_pipeline_options(po::options_description& desc, ParsedConvert& p, std::string& shard) {
+  desc.add_options()
+      ("shard", po::value(&shard), "K/N: convert only the patients of shard K of N (1 <= K <= N <= 4096); the others are read and skipped (reason \"shard\")")
+      ("report", po::value(&p.convert.report_file), "with -o -: write report.json to this file (default: none)")
+      ("rejects", po::value(&p.convert.rejects_file), "with -o -: write rejects.ndjson to this file (default: none; stderr names each reject)");
+}
+
+void check_pipeline_options(const po::variables_map& vm, const std::string& shard, ParsedConvert& p) {
+  if (vm.count("shard")) parse_shard(shard, p.convert);
+  const bool streaming = p.convert.output_dir == "-";
+  if (!streaming && (!p.convert.report_file.empty() || !p.convert.rejects_file.empty()))
+    throw UsageError("--report and --rejects go with -o - (a folder holds its own report.json and rejects.ndjson)");
+  if (streaming && (p.convert.to.size() != 1 || p.convert.to.front() == "cda"))
+    throw UsageError("-o - streams exactly one NDJSON output: --to fhir (CDA documents are one file per patient)");
+}
+
 }  // namespace
 
 ParsedConvert parse_convert(const std::vector<std::string>& args) {
@@ -88,7 +113,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   const auto& formats = builtin_formats();
   const auto help = format_help(formats);
   const std::string from_help = help.substr(0, help.find('\n')), to_help = help.substr(help.find('\n') + 1);
-  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch, cache_limit, memory_limit;
+  std::string to = "fhir", icd10cm_edition = "diagnosis-date", jobs, batch, cache_limit, memory_limit, shard;
   long long max_rows = 1000;
   po::options_description desc(
       "Usage: netconv convert [options] INPUT... ('-' = stdin)\n\n"
@@ -98,7 +123,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("from", po::value(&p.convert.from), from_help.c_str())
       ("to", po::value(&to)->default_value("fhir"), to_help.c_str())
-      ("output,o", po::value(&p.convert.output_dir)->default_value("out"), "output directory")
+      ("output,o", po::value(&p.convert.output_dir)->default_value("out"), "output directory; - = one NDJSON stream on standard output")
       ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
       ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
        "bulk: fhir/<ResourceType>.ndjson | bundle: fhir/bundles.ndjson, one transaction Bundle per patient")
@@ -139,6 +164,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
+  add_pipeline_options(desc, p, shard);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&p.convert.inputs)->multitoken());
   po::positional_options_description pos;
@@ -150,6 +176,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   p.help = vm.count("help") > 0;
   if (p.help) return p;
   p.convert.to = split_list(to);
+  check_pipeline_options(vm, shard, p);
   p.convert.jobs = static_cast<unsigned>(bounded_number("--jobs", jobs, 0, kMaxJobs));
   p.convert.batch_records = static_cast<std::size_t>(bounded_number("--batch", batch, 1, kMaxBatch));
   if (p.convert.inputs.empty()) throw UsageError("no input given (use '-' for standard input)");

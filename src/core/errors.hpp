@@ -11,7 +11,9 @@ enum ExitCode : int {
   kExitUsage = 2,         // bad option, broken mapping table or configuration
   kExitIo = 3,            // input/output error
   kExitInternal = 4,      // a defect inside netconv (InternalError, std::logic_error, an unexpected exception)
+  kExitMergeCheck = 5,    // netconv merge: the shard folders do not fit together (nothing is written)
   kExitInterrupted = 130,
+  kExitStreamClosed = 141,  // -o -: the reader of standard output went away (as a shell reports SIGPIPE)
 };
 
 class ConfigError : public std::runtime_error {
@@ -20,6 +22,13 @@ class ConfigError : public std::runtime_error {
 };
 
 class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Shard folders given to a merge that do not make one run together (a shard missing or twice,
+// different inputs, a resource id twice, records not accounted for exactly once).
+class MergeCheckError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -5,6 +5,7 @@
 // `P7/1/treatment/chemo/capecitabine/1` naming the fact by identity, never by content, so a
 // corrected date, grade, code or dose keeps the id. Pure functions: thread-safe.
 #pragma once
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -36,5 +37,11 @@ struct FactId {
 };
 // key = base + "/" + each part (encoded); id = hash of ("fact", patient system, key).
 FactId fact_id(std::string_view patient_system, std::string_view base_key, std::initializer_list<std::string_view> parts);
+// The shard hash of a patient key (the contract's patient_id, NAACCR patientIdNumber): the first
+// 8 bytes of SHA-256 over the key's bytes, read big-endian. `--shard K/N` keeps the patients with
+// patient_shard_hash(key) % N == K - 1. It is part of the shard contract (README "Sharding and
+// merging"): any tool can compute it (Python: int.from_bytes(sha256(key).digest()[:8], "big")),
+// and changing it moves patients between shards of runs that are meant to be merged.
+std::uint64_t patient_shard_hash(std::string_view patient_key);
 
 }  // namespace netconv

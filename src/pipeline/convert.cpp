@@ -8,10 +8,17 @@
 #include <fstream>
 #include <iostream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "core/lineage.hpp"
 #include "pipeline/hashed_inputs.hpp"
+#include "core/ids.hpp"
+#include "core/sha256.hpp"
 #include "pipeline/checking.hpp"
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
@@ -19,6 +26,7 @@
 #include "pipeline/record_intake.hpp"
 #include "pipeline/registry_id.hpp"
 #include "pipeline/reporting.hpp"
+#include "pipeline/stream_output.hpp"
 #include "pipeline/work.hpp"
 #include "pipeline/work_queue.hpp"
 #include "report/reject_digest.hpp"
@@ -44,6 +52,38 @@ std::string resolve_mappings_dir(const std::string& flag) { return resolve_data_
 
 namespace {
 
+// A private folder for the sort's run files when the output is standard output and there is no
+// staging folder: made under $TMPDIR (else /tmp) with mode 0700, removed with everything in it when
+// the run ends, however it ends (a SIGKILL aside, as for any temporary file).
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/netconv-sort-XXXXXX";
+    if (!::mkdtemp(pattern.data())) throw IoError("cannot make a temporary folder for sorting under " + pattern.substr(0, pattern.rfind('/')));
+    path_ = pattern;
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) {
+      std::error_code ec;
+      fs::remove(path_, ec);
+      throw IoError("cannot open the temporary folder " + path_);
+    }
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  ~ScratchFolder() {
+    ::close(fd_);
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 // One conversion: the producer thread reads the inputs (input part) and groups their records
 // into work items (grouping part); workers map, render and check them (work and checking parts);
 // the producer writes each item's outputs in input order and counts them (reporting part).
@@ -51,12 +91,16 @@ class Run {
  public:
   Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags, const HashedInputs& inputs)
       : opt_(opt), tables_(t), diags_(diags), inputs_(inputs), formats_(opt.formats ? *opt.formats : builtin_formats()),
-        files_(opt.output_dir, formats_.output_directories()), columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
+        files_(streaming() ? nullptr : std::make_unique<OutputFiles>(opt.output_dir, formats_.output_directories())),
+        stream_(streaming() ? std::make_unique<StreamOutput>(opt.rejects_file, opt.report_file) : nullptr), columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
         outputs_(opt, formats_, t), work_(opt, t, outputs_), report_(opt.progress),
         grouper_(opt.batch_records, opt.max_rows_per_patient, [this](WorkItem&& w) { pipeline_.submit(std::move(w)); }),
         pipeline_(nullptr, 0, [this](WorkItem& w) { return work_.process(w); }, [this](WorkResult& r) { write(r); }) {
     report_.summary.validator_load_seconds = outputs_.checker_load_seconds();
     if (opt.jobs > 1024 || opt.batch_records < 1) throw ConfigError("jobs must be 0-1024 and batch at least 1");
+    if (opt.shard_count > 4096 || opt.shard_index > opt.shard_count || (opt.shard_count && !opt.shard_index))
+      throw ConfigError("--shard K/N needs 1 <= K <= N <= 4096");
+    if (streaming() && opt.to.size() != 1) throw ConfigError("-o - streams exactly one output format (--to)");
     unsigned jobs = opt.jobs ? opt.jobs : std::clamp(std::thread::hardware_concurrency(), 1u, 1024u);
     if (jobs > 1) {
       pool_ = std::make_unique<WorkerPool>(jobs);
@@ -68,14 +112,17 @@ class Run {
   ConvertSummary run() {
     report_.start();
     report_.summary.quality.mapping_tables_sha256 = opt_.writer.lineage.tables_sha256;  // taken by convert()
-    files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
-    files_.ensure("rejects.ndjson");
+    if (files_) {
+      files_->begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
+      files_->ensure("rejects.ndjson");
+    } else {
+      scratch_ = std::make_unique<ScratchFolder>();  // a stream has no staging folder for the sort's run files
+    }
     // records in patient-key order (sorted in bounded memory), or as read with --presorted
-    intake_ = std::make_unique<RecordIntake>(opt_.presorted, opt_.memory_limit / 4 * 3, grouper_, diags_, files_.staging_fd(),
-                                             files_.staging_path());
+    intake_ = std::make_unique<RecordIntake>(opt_.presorted, opt_.memory_limit / 4 * 3, grouper_, diags_, spill_fd(), spill_path());
     if (opt_.presorted) start_reject_order(true);
     for (std::size_t i = 0; i < opt_.inputs.size(); ++i) {
-      if (interrupt_requested()) break;
+      if (stopped()) break;
       convert_input(opt_.inputs[i], inputs_.read_path(i));
     }
     if (!opt_.presorted) start_reject_order(intake_->sorted_order_was_input_order());
@@ -84,26 +131,89 @@ class Run {
     reject_order_->finish([this](const std::string& lines) { write_rejects(lines); }, interrupt_requested);
     report_.end_progress();
     auto& s = report_.summary;
+    count_shard_skips();
     s.interrupted = interrupt_requested();
+    if (stream_) return finish_stream();
     // an interrupted run's staged files are dropped and its counts go to report.interrupted.json;
     // a completed one is made durable and switched into place with its report (docs/output-folder.md)
-    if (!s.interrupted) s.outputs = files_.finish();
-    s.output_bytes = files_.bytes_written();
+    if (!s.interrupted) s.outputs = files_->finish();
+    s.output_bytes = files_->bytes_written();
     s.seconds = report_.seconds_since_start();
     if (s.interrupted) {
-      files_.abandon(report_.report_text(opt_.inputs));
+      files_->abandon(report_.report_text(opt_.inputs));
     } else {
       // the run report is drawn from the report it commits with, the same way `netconv report` does
       s.outputs.push_back("report.html");
       s.quality.output_formats = opt_.to;
       const std::string report = report_.report_text(opt_.inputs);
-      files_.commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
+      files_->commit(report, report::render_report_text(report, rejects_digest_, {opt_.show_values}, "report.json"));
     }
     s.exit_code = s.interrupted ? kExitInterrupted : s.rejected || s.files_failed ? kExitDataProblems : kExitOk;
     return s;
   }
 
  private:
+  bool streaming() const { return opt_.output_dir == "-"; }
+  bool stopped() const { return interrupt_requested() || (stream_ && stream_->gone()); }
+
+  // Standard output instead of a folder: no commit, the report only to the file named for it,
+  // none at all when the reader went away before the end (it would describe an output nobody got).
+  ConvertSummary finish_stream() {
+    auto& s = report_.summary;
+    s.output_bytes = stream_->bytes_written();
+    s.seconds = report_.seconds_since_start();
+    s.outputs = {"-"};
+    s.quality.output_formats = opt_.to;
+    if (!s.interrupted) stream_->commit(report_.report_text(opt_.inputs));
+    s.exit_code = stream_->gone()         ? kExitStreamClosed
+                  : s.interrupted        ? kExitInterrupted
+                  : s.rejected || s.files_failed ? kExitDataProblems
+                                                 : kExitOk;
+    return s;
+  }
+
+  // A record belongs to this run's shard when its patient key hashes into it; a record without a
+  // key belongs to shard 1, so that it is counted (and rejected) exactly once across the shards.
+  bool in_shard(const SourceRecord& rec) const {
+    if (!opt_.shard_count) return true;
+    const auto* pid = rec.get("patient_id");
+    if (!pid || pid->value.empty()) return opt_.shard_index == 1;
+    return patient_shard_hash(pid->value) % opt_.shard_count == opt_.shard_index - 1;
+  }
+
+  void count_shard_skips() {
+    if (!opt_.shard_count) return;
+    auto& s = report_.summary;
+    s.read += shard_skipped_;
+    s.skipped += shard_skipped_;
+    s.skipped_by_reason["shard"] += shard_skipped_;
+    s.shard_index = opt_.shard_index;
+    s.shard_count = opt_.shard_count;
+  }
+
+  // What a merge compares to tell that shards read the same input: its size and digest, read
+  // once more here (files only: standard input cannot be read twice).
+  void note_shard_input(const std::string& input, const std::string& display, std::uint64_t bytes_read) {
+    ShardInput id{display, "", bytes_read};
+    if (input != "-") {
+      std::ifstream f(input, std::ios::binary);
+      Sha256 h;
+      std::string buf(std::size_t{1} << 20, '\0');
+      std::uint64_t total = 0;
+      while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
+        h.update(std::string_view(buf.data(), static_cast<std::size_t>(f.gcount())));
+        total += static_cast<std::uint64_t>(f.gcount());
+      }
+      if (f.bad()) throw IoError("read error on " + display);
+      id.sha256 = hex_prefix(h.finish(), 32);
+      id.bytes = total;
+    }
+    report_.summary.shard_inputs.push_back(std::move(id));
+  }
+
+  int spill_fd() const { return files_ ? files_->staging_fd() : scratch_->fd(); }
+  std::string spill_path() const { return files_ ? files_->staging_path() : scratch_->path(); }
+
   // `path`: what to open, the input itself or its copy (a stream read before the run)
   void convert_input(const std::string& input, const std::string& path) {
     std::string display = input == "-" ? "<stdin>" : input;
@@ -118,7 +228,12 @@ class Run {
     auto& reader = in.reader();
     ++report_.summary.quality.input_formats[in.format().name];
     SourceRecord rec;
-    while (!interrupt_requested() && reader.next(rec)) {
+    while (!stopped() && reader.next(rec)) {
+      if (!in_shard(rec)) {
+        ++shard_skipped_;
+        rec.clear();
+        continue;
+      }
       intake_->add(std::move(rec));
       rec = SourceRecord{};
       report_.set_bytes_read(completed_bytes_ + reader.bytes_read());
@@ -127,6 +242,7 @@ class Run {
     report_.set_bytes_read(completed_bytes_);
     if (reader.failed()) ++report_.summary.files_failed;
     if (in.read_failed()) throw IoError("read error on " + display);
+    if (opt_.shard_count) note_shard_input(input, display, reader.bytes_read());
   }
 
   // Runs on the producer thread, in input order.
@@ -141,19 +257,33 @@ class Run {
       ++r.counts.warnings_by_code["NC-ID-003"];
     }
     for (const auto& d : r.diagnostics) diags_.report(d);
+    if (stream_) return write_stream(r);
     // the item's pieces of each appended file (a few KiB per patient) go out in one gathered
     // write per file: this thread orders and writes for every worker
     std::vector<std::pair<const std::string*, std::vector<std::string_view>>> appends;
     for (const auto& c : r.chunks) {
       if (c.whole_file) {
-        files_.write_whole(c.path, c.bytes);
+        files_->write_whole(c.path, c.bytes);
         continue;
       }
       auto it = std::find_if(appends.begin(), appends.end(), [&](const auto& a) { return *a.first == c.path; });
       if (it == appends.end()) it = appends.insert(appends.end(), {&c.path, {}});
       it->second.push_back(c.bytes);
     }
-    for (const auto& [path, pieces] : appends) files_.append(*path, pieces);
+    for (const auto& [path, pieces] : appends) files_->append(*path, pieces);
+    reject_order_->take(r, [this](const std::string& lines) { write_rejects(lines); });
+    report_.merge(r.counts);
+  }
+
+  // The item's chunks in the order the writers made them: patient by patient, each patient's
+  // lines as its writer renders them. After the reader has gone the item is still counted.
+  void write_stream(WorkResult& r) {
+    std::vector<std::string_view> pieces;
+    for (const auto& c : r.chunks) {
+      if (c.whole_file) throw ConfigError("output " + c.path + " is a whole file per patient: it cannot be streamed to standard output (-o -)");
+      pieces.push_back(c.bytes);
+    }
+    stream_->write(pieces);
     reject_order_->take(r, [this](const std::string& lines) { write_rejects(lines); });
     report_.merge(r.counts);
   }
@@ -162,13 +292,16 @@ class Run {
   void start_reject_order(bool items_in_input_order) {
     std::vector<std::string> shown;
     for (const auto& input : opt_.inputs) shown.push_back(input == "-" ? "<stdin>" : input);
-    reject_order_ = std::make_unique<RejectOrder>(items_in_input_order, opt_.memory_limit / 4, files_.staging_fd(),
-                                                  files_.staging_path(), shown);
+    reject_order_ = std::make_unique<RejectOrder>(items_in_input_order, opt_.memory_limit / 4, spill_fd(), spill_path(), shown);
   }
 
   void write_rejects(const std::string& lines) {
-    files_.append("rejects.ndjson", lines);
-    rejects_digest_.add_lines(lines);
+    if (stream_) {
+      stream_->write_rejects(lines);
+    } else {
+      files_->append("rejects.ndjson", lines);
+      rejects_digest_.add_lines(lines);
+    }
   }
 
   const ConvertOptions& opt_;
@@ -176,7 +309,9 @@ class Run {
   DiagnosticSink& diags_;
   const HashedInputs& inputs_;
   const FormatRegistry& formats_;
-  OutputFiles files_;
+  std::unique_ptr<OutputFiles> files_;    // null when streaming to standard output
+  std::unique_ptr<StreamOutput> stream_;  // null when writing a folder
+  std::unique_ptr<ScratchFolder> scratch_;  // streaming only: where the sort spills (before intake_: outlives it)
   ColumnMap columns_;
   OutputStage outputs_;
   PatientWork work_;
@@ -187,6 +322,7 @@ class Run {
   report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
   bool warn_default_systems_ = needs_registry_warning(opt_);
+  std::uint64_t shard_skipped_ = 0;  // records read that belong to other shards
   // declared last: destroyed (threads joined) before the members their tasks use
   OrderedPipeline<WorkItem, WorkResult> pipeline_;
   std::unique_ptr<WorkerPool> pool_;

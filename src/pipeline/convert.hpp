@@ -50,6 +50,19 @@ struct ConvertOptions {
   // `presorted` they are grouped as they come, in one pass (--presorted; NC-REC-006).
   std::size_t memory_limit = std::size_t{256} << 20;
   bool presorted = false;
+  // --shard K/N: only the patients with patient_shard_hash(key) % N == K - 1 are converted (records
+  // without a patient key belong to shard 1); every record is still read and the others are counted
+  // as skipped for the reason "shard". 0/0 = no sharding.
+  unsigned shard_index = 0, shard_count = 0;
+  // With output_dir "-": the rejects and the report go to these files ("" = not written).
+  std::string rejects_file, report_file;
+};
+
+// What report.json says about a shard run, so that `netconv merge` can check its shards fit:
+// which shard it is and the identity of every input (bytes and SHA-256; "" for standard input).
+struct ShardInput {
+  std::string name, sha256;
+  std::uint64_t bytes = 0;
 };
 
 struct ConvertSummary {
@@ -66,6 +79,8 @@ struct ConvertSummary {
   std::uint64_t output_bytes = 0;
   report::QualityStats quality;  // the converted cases, for report.json's "quality" and report.html
   bool interrupted = false;
+  unsigned shard_index = 0, shard_count = 0;  // as asked for; 0/0 = not a shard run
+  std::vector<ShardInput> shard_inputs;
   int exit_code = 0;
 };
 

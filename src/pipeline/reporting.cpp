@@ -52,6 +52,20 @@ void RunReport::end_progress() {
   if (progress_shown_) std::fputs("\n", stderr);
 }
 
+namespace {
+
+// A shard run's place among its shards and its inputs' identity, which `netconv merge` checks.
+void write_shard(JsonWriter& w, const ConvertSummary& s) {
+  w.key("shard").begin_object().member_number("index", std::to_string(s.shard_index))
+      .member_number("count", std::to_string(s.shard_count));
+  w.key("inputs").begin_array();
+  for (const auto& i : s.shard_inputs)
+    w.begin_object().member("name", i.name).member_number("bytes", std::to_string(i.bytes)).member("sha256", i.sha256).end_object();
+  w.end_array().end_object();
+}
+
+}  // namespace
+
 std::string RunReport::report_text(const std::vector<std::string>& inputs) const {
   const auto& s = summary;
   std::string out;
@@ -74,6 +88,7 @@ std::string RunReport::report_text(const std::vector<std::string>& inputs) const
   counts("warnings_by_code", s.warnings_by_code);
   counts("resources_by_type", s.resources_by_type);
   counts("counted", s.counted);
+  if (s.shard_count) write_shard(w, s);
   s.quality.write_json(w);
   w.key("outputs").begin_array();
   for (const auto& o : s.outputs) w.string(o);

@@ -18,3 +18,11 @@ TEST(HashId, PartBoundariesMatter) {
 }
 
 }  // namespace netconv
+
+// The shard hash is a contract other tools compute (README "Sharding and merging"): these values
+// are Python's int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big").
+TEST(PatientShardHash, IsTheFirstEightBytesOfSha256BigEndian) {
+  EXPECT_EQ(netconv::patient_shard_hash("NET-0101"), 17442101072789325839ULL);
+  EXPECT_EQ(netconv::patient_shard_hash("GEN00000001"), 7186508693547688905ULL);
+  EXPECT_EQ(netconv::patient_shard_hash(""), 16406829232824261652ULL);
+}
