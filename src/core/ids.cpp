@@ -50,6 +50,8 @@ FactId fact_id(std::string_view patient_system, std::string_view base_key, std::
   for (auto p : parts) append_key_part(f.key, p);
   f.id = hash_id({"fact", patient_system, f.key});
   return f;
+}
+
 std::uint64_t patient_shard_hash(std::string_view patient_key) {
   const auto digest = sha256(patient_key);
   std::uint64_t h = 0;
