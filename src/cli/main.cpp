@@ -21,6 +21,7 @@ int run_explain(const std::vector<std::string>& args);             // cli/mappin
 namespace netconv::cli {
 int run_validate(const std::vector<std::string>& args);  // cli/validate_command.cpp
 int run_report(const std::vector<std::string>& args);    // cli/report_command.cpp
+int run_serve(const std::vector<std::string>& args);     // cli/serve_command.cpp
 }
 
 namespace {
@@ -35,7 +36,8 @@ std::string usage() {
          "  check-mappings      check the mapping tables (CI lint: rule ids, file:line, text/github/junit/json)\n"
          "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
          "  explain             show which table rows a value matches and what every output format makes of it\n"
-         "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n\n"
+         "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n"
+         "  serve               serve convert and validate over HTTP/1.1 (POST /convert, POST /validate, /healthz, /metrics)\n\n"
          "netconv --version prints the version; netconv COMMAND --help the command's options.\n";
 }
 
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     if (cmd == "export-terminology") return run_export_terminology(args);
     if (cmd == "explain") return run_explain(args);
     if (cmd == "report") return cli::run_report(args);
+    if (cmd == "serve") return cli::run_serve(args);
     std::cerr << "netconv: unknown command '" << cmd << "'\n" << usage();
     return kExitUsage;
   } catch (const cli::UsageError& e) {
