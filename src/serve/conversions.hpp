@@ -34,6 +34,7 @@ struct Issue {
   std::string severity;  // error | warning | fatal | note
   std::string code;      // the README's stable code (NC-...)
   std::string field;     // column, NAACCR item, JSON path or XPath ("" = none)
+  std::string rule;      // validation: the rule broken (FHIR: binding, cardinality, ...; "" = none)
   std::string message;   // never quotes a value
   std::uint64_t line = 0, column = 0;
 };

@@ -34,7 +34,7 @@ class ViewBuf : public std::streambuf {
 };
 
 Issue issue_of(const Diagnostic& d) {
-  return {to_string(d.severity), d.code, d.location.field, d.message, d.location.line, d.location.column};
+  return {to_string(d.severity), d.code, d.location.field, "", d.message, d.location.line, d.location.column};
 }
 
 // One rejects.ndjson line (pipeline/checking.hpp's reject_line) read back into its parts.
@@ -44,7 +44,7 @@ RejectedRecord parse_reject(std::string_view line) {
   r.record_key = j.value("record_key", "");
   r.line = j.value("line", std::uint64_t{0});
   for (const auto& reason : j.value("reasons", nlohmann::json::array()))
-    r.reasons.push_back({"error", reason.value("code", ""), reason.value("field", ""), reason.value("message", ""),
+    r.reasons.push_back({"error", reason.value("code", ""), reason.value("field", ""), "", reason.value("message", ""),
                          reason.value("line", std::uint64_t{0}), reason.value("column", std::uint64_t{0})});
   return r;
 }
@@ -80,6 +80,7 @@ class PipelineConversions : public Conversions {
   struct Validator {
     std::unique_ptr<OutputChecker> checker;
     std::string file_name;  // what the checker is told the body is called (it picks the parse by it)
+    std::string failure_code;  // the README's code for an output of this format failing its checks
   };
   const InputFormat& input_for(const ConversionRequest& rq) const;
   static void collect(WorkResult& r, ConversionResult& out);
@@ -116,7 +117,7 @@ PipelineConversions::PipelineConversions(const EngineLocations& where) : where_(
       CheckerOptions co;
       co.fhir_packages = where.fhir_packages;
       co.cda_schema = where.cda_schema;
-      validators_[f.name] = {f.checker(co), "request" + f.file_extensions.front()};
+      validators_[f.name] = {f.checker(co), "request" + f.file_extensions.front(), f.name == "fhir" ? "NC-OUT-001" : "NC-CDA-002"};
     }
     outputs_[f.name] = std::move(out);
   }
@@ -185,7 +186,15 @@ ValidationResult PipelineConversions::validate(std::string_view body, const std:
   ValidationResult result;
   auto session = validate_sessions_.borrow();
   it->second.checker->check_file(*session, it->second.file_name, body, [&](CheckedUnit unit) {
-    for (const auto& d : unit.issues) result.issues.push_back(issue_of(d));
+    for (const auto& d : unit.issues) {
+      result.issues.push_back(issue_of(d));
+      auto& i = result.issues.back();
+      // a file check names the rule where a conversion names the code: give both
+      if (i.code.rfind("NC-", 0) != 0) {
+        i.rule = std::move(i.code);
+        i.code = it->second.failure_code;
+      }
+    }
   });
   return result;
 }

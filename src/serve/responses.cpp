@@ -16,6 +16,7 @@ std::string where_text(const Issue& i) {
   if (i.line) s = "line " + std::to_string(i.line);
   if (i.line && i.column) s += ", column " + std::to_string(i.column);
   if (!i.field.empty()) s += (s.empty() ? "" : ", ") + std::string("field ") + i.field;
+  if (!i.rule.empty()) s += (s.empty() ? "" : ", ") + std::string("rule ") + i.rule;
   return s;
 }
 
@@ -121,7 +122,7 @@ Reply error_reply(unsigned status, const std::string& nc_code, const std::string
   Reply r;
   r.status = status;
   r.content_type = "application/fhir+json";
-  r.body = outcome({Issue{"error", nc_code, "", message, 0, 0}}, fhir_code);
+  r.body = outcome({Issue{"error", nc_code, "", "", message, 0, 0}}, fhir_code);
   return r;
 }
 
@@ -154,7 +155,7 @@ Reply validation_reply(const ValidationResult& v) {
   Reply r;
   r.content_type = "application/fhir+json";
   if (v.issues.empty()) {
-    r.body = outcome({Issue{"information", "", "", "valid", 0, 0}}, "informational");
+    r.body = outcome({Issue{"information", "", "", "", "valid", 0, 0}}, "informational");
   } else {
     ojson o;
     o["resourceType"] = "OperationOutcome";

@@ -112,6 +112,8 @@ void Session::on_header(beast::error_code ec) {
   start_ = Clock::now();
   if (ec == http::error::header_limit)
     return respond(error_reply(431, "NC-SRV-006", "too-costly", "the request header is larger than --max-header-kib allows"), true);
+  if (ec == http::error::body_limit)  // a Content-Length over the limit is known from the header
+    return respond(error_reply(413, "NC-SRV-001", "too-costly", "the request body is larger than --max-body-mib allows"), true);
   const bool http_error = ec && ec.category() == http::make_error_code(http::error::bad_method).category();
   if (ec == beast::error::timeout && buffer_.size()) st_.metrics.connection_dropped();
   // a closed, reset or timed-out connection is simply closed; only a malformed request gets a reply
