@@ -4,7 +4,8 @@
 # libclang's Python bindings for the function-length lint, tidy and Chromium for the run report's
 # HTML check and browser test).
 set -euo pipefail
-pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libjemalloc-dev)
+# libboost-dev: Boost.Beast/Asio headers for `netconv serve` (the same Boost 1.74 as program_options)
+pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libboost-dev libjemalloc-dev)
 # npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
 # image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
