@@ -83,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void release();
   void drop();
   void linger_close();
+  void discard();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -251,13 +252,18 @@ void Session::drop() {
 
 // After an error reply the client may still be sending its body: closing at once could reset the
 // connection before it reads the reply, so the rest is read and discarded for a short while.
+// One deadline for all of it, so a client that keeps sending cannot keep the connection.
 void Session::linger_close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream_.expires_after(std::chrono::seconds(2));
+  discard();
+}
+
+void Session::discard() {
   stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code e, std::size_t) {
     if (e) return self->drop();
-    self->linger_close();
+    self->discard();
   });
 }
 

@@ -284,6 +284,18 @@ def case_errors():
     s.sendall(b"POST /convert HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
     reply = read_reply(s)
     check(status_of(reply) == 413 and b"NC-SRV-001" in reply, f"Content-Length over limit: {reply[:200]!r}")
+    # after an error reply the rest of the body is discarded for at most 2 s, however long the client keeps sending
+    s = srv.raw()
+    s.sendall(b"POST /convert HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+    start, closed = time.monotonic(), False
+    while time.monotonic() - start < 8 and not closed:
+        try:
+            s.sendall(b"a" * 1000)
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+        time.sleep(0.05)
+    elapsed = time.monotonic() - start
+    check(closed and elapsed < 5, f"a client sending after its 413 kept the connection {elapsed:.1f} s")
     # a chunked body that grows past the limit
     s = srv.raw()
     s.sendall(b"POST /convert HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
