@@ -10,8 +10,9 @@ pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev
 # image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [[ ${1:-} == --test ]]; then
-  # python3-clang-14: libclang for the function-length lint (scripts/check_function_length.py)
-  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium)
+  # python3-clang-14: libclang for the function-length lint (scripts/check_function_length.py);
+  # pkgconf: install.consumer builds a program with the installed netconv.pc
+  pkgs+=(libgtest-dev libxml2-utils python3 python3-clang-14 tidy chromium pkgconf)
 fi
 if [[ ${1:-} == --sanitize ]]; then
   # scripts/sanitize.sh and scripts/fuzz.sh (issue G): clang 14 with its sanitizer and libFuzzer

@@ -3,7 +3,9 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <stdexcept>
 
+#include "core/errors.hpp"
 #include "core/json_writer.hpp"
 
 namespace netconv {
@@ -25,31 +27,59 @@ std::string reject_line(const std::string& record_key, const Location& where, co
   return out;
 }
 
-OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
-    : validate_(opt.validate) {
-  auto writers = formats.make_writers(opt.to, opt.writer, tables);
-  const auto load_start = std::chrono::steady_clock::now();
+CheckerOptions checker_options(const ConvertOptions& opt) {
   CheckerOptions co;
   co.fhir_packages = opt.fhir_packages;
   co.fhir_schema = opt.fhir_schema;
   co.cda_schema = opt.cda_schema;
   co.validation_cache = opt.validation_cache;
   co.own_output_only = true;
-  for (std::size_t i = 0; i < writers.size(); ++i) {
-    const auto* f = formats.output(opt.to[i]);
-    Output o{std::move(writers[i]), nullptr};
-    if (validate_ && f->checker) o.checker = f->checker(co);
-    outputs_.push_back(std::move(o));
+  return co;
+}
+
+LoadedCheckers load_checkers(const ConvertOptions& opt, const FormatRegistry& formats, const std::vector<std::string>& names) {
+  LoadedCheckers c;
+  if (!opt.validate) return c;
+  const auto load_start = std::chrono::steady_clock::now();
+  const CheckerOptions co = checker_options(opt);
+  for (const auto& name : names) {
+    const auto* f = formats.output(name);
+    if (!f) throw ConfigError("unknown output format '" + name + "' (expected " + formats.output_names() + ")");
+    if (f->checker && !c.by_format.count(name)) c.by_format[name] = f->checker(co);
   }
-  if (!validate_) return;
   // the definitions were parsed into large temporary documents: give that memory back before
   // the records start, so the run's peak is the compiled rules plus the records in flight
   malloc_trim(0);
   CheckSessionOptions so;
   so.caches = opt.validation_cache;
   so.memory_limit = opt.validation_cache_limit;
-  sessions_ = std::make_unique<CheckSessionPool>(so);
-  load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  c.sessions = std::make_shared<CheckSessionPool>(so);
+  c.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  return c;
+}
+
+OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
+    : OutputStage(opt, formats, tables, LoadedCheckers{}) {}
+
+OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
+                         const LoadedCheckers& checkers)
+    : validate_(opt.validate) {
+  auto writers = formats.make_writers(opt.to, opt.writer, tables);
+  // a run's own stage: its checkers load after its writers (a bad writer option fails fast)
+  const LoadedCheckers own = validate_ && !checkers.sessions ? load_checkers(opt, formats, opt.to) : LoadedCheckers{};
+  const LoadedCheckers& use = checkers.sessions ? checkers : own;
+  for (std::size_t i = 0; i < writers.size(); ++i) {
+    Output o{std::move(writers[i]), nullptr};
+    if (validate_) {
+      auto it = use.by_format.find(opt.to[i]);
+      if (it != use.by_format.end()) o.checker = it->second;
+      else if (formats.output(opt.to[i])->checker) throw std::logic_error("no checker loaded for output format " + opt.to[i]);
+    }
+    outputs_.push_back(std::move(o));
+  }
+  if (!validate_) return;
+  sessions_ = use.sessions;
+  load_seconds_ = use.load_seconds;
 }
 
 void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const {

@@ -4,6 +4,7 @@
 // output fails is rejected with the violations and the patient rendered again without it, so no
 // invalid output is ever written as if it were good. Runs on the worker threads (const).
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,10 +32,28 @@ struct ItemScratch {
   RenderScratch render;
 };
 
+// What the checkers are loaded with for a conversion's options (only the writers' own output).
+CheckerOptions checker_options(const ConvertOptions& opt);
+
+// Output formats' checkers and the sessions they are used with, loaded once and shared: a run
+// loads its own; an engine converting many inputs with different --to lists shares one set
+// between its stages.
+struct LoadedCheckers {
+  std::map<std::string, std::shared_ptr<const OutputChecker>> by_format;  // formats without a checker absent
+  std::shared_ptr<CheckSessionPool> sessions;  // null: nothing is checked (--no-validate)
+  double load_seconds = 0;
+};
+// Loads the checkers of `names` (none when opt.validate is off). Throws ConfigError for an
+// unknown format or when a checker cannot load.
+LoadedCheckers load_checkers(const ConvertOptions& opt, const FormatRegistry& formats, const std::vector<std::string>& names);
+
 class OutputStage {
  public:
   // Throws ConfigError for an unknown format or when a checker cannot load.
   OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
+  // The same with checkers loaded before (load_checkers() over at least opt.to); only the writers
+  // are made here.
+  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables, const LoadedCheckers& checkers);
   // `session`: the calling worker's (null when nothing is checked, --no-validate).
   void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const;
   double checker_load_seconds() const { return load_seconds_; }
@@ -44,7 +63,7 @@ class OutputStage {
  private:
   struct Output {
     std::unique_ptr<OutputWriter> writer;
-    std::unique_ptr<OutputChecker> checker;  // null: not checked
+    std::shared_ptr<const OutputChecker> checker;  // null: not checked
   };
   // The failed records' cases leave `group` as rejects; the rest stay to be rendered again.
   static void reject_failed(model::PatientCases& group, FailedRecords& failed, WorkResult& r);
@@ -52,7 +71,7 @@ class OutputStage {
   std::vector<Output> outputs_;
   bool validate_;
   double load_seconds_ = 0;
-  std::unique_ptr<CheckSessionPool> sessions_;
+  std::shared_ptr<CheckSessionPool> sessions_;
 };
 
 }  // namespace netconv

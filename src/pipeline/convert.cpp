@@ -102,22 +102,13 @@ class Run {
       std::error_code ec;
       report_.add_input_size(fs::file_size(input, ec));
     }
-    ReaderConfig cfg;
-    cfg.display_name = display;
-    cfg.columns = columns_.renames.empty() ? nullptr : &columns_;
-    cfg.naaccr_dictionary = opt_.naaccr_dictionary;
-    cfg.mappings_dir = tables_.dir();
-    cfg.max_records_per_patient = opt_.max_rows_per_patient;
     // read(2) that gives way to SIGINT/SIGTERM at once, even on a FIFO or pipe that sends nothing
-    OpenedInput in(input, opt_.from, formats_, cfg, grouper_.reader_diagnostics(), tables_);
+    OpenedInput in(input, opt_.from, formats_, reader_config(opt_, tables_, columns_, display), grouper_.reader_diagnostics(),
+                   tables_);
     auto& reader = in.reader();
     ++report_.summary.quality.input_formats[in.format().name];
-    SourceRecord rec;
-    while (!interrupt_requested() && reader.next(rec)) {
-      grouper_.add(std::move(rec));
-      rec = SourceRecord{};
-      report_.set_bytes_read(completed_bytes_ + reader.bytes_read());
-    }
+    feed_records(reader, grouper_, [] { return !interrupt_requested(); },
+                 [&] { report_.set_bytes_read(completed_bytes_ + reader.bytes_read()); });
     completed_bytes_ += reader.bytes_read();
     report_.set_bytes_read(completed_bytes_);
     if (reader.failed()) ++report_.summary.files_failed;

@@ -25,6 +25,7 @@ struct ConvertOptions {
   std::vector<std::string> to = {"fhir"};
   std::string output_dir = "out";
   std::string patient_id_system;    // "" = the table default
+  std::string registry_id;          // --registry-id: the registry's id ("" = none)
   bool icd10cm_current_edition = false;  // --icd10cm-edition current (default: valid on the diagnosis date)
   std::string columns_file;
   std::string naaccr_dictionary;

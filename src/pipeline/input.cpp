@@ -37,4 +37,25 @@ OpenedInput::OpenedInput(const std::string& path, const std::string& from, const
   reader_ = format_->open(stream_, cfg, diags, tables);
 }
 
+ReaderConfig reader_config(const ConvertOptions& opt, const MappingSet& tables, const ColumnMap& columns,
+                           std::string display_name) {
+  ReaderConfig cfg;
+  cfg.display_name = std::move(display_name);
+  cfg.columns = columns.renames.empty() ? nullptr : &columns;
+  cfg.naaccr_dictionary = opt.naaccr_dictionary;
+  cfg.mappings_dir = tables.dir();
+  cfg.max_records_per_patient = opt.max_rows_per_patient;
+  return cfg;
+}
+
+void feed_records(RecordReader& reader, PatientGrouper& grouper, const std::function<bool()>& keep_going,
+                  const std::function<void()>& after_record) {
+  SourceRecord rec;
+  while (keep_going() && reader.next(rec)) {
+    grouper.add(std::move(rec));
+    rec = SourceRecord{};
+    after_record();
+  }
+}
+
 }  // namespace netconv

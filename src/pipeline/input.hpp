@@ -2,11 +2,14 @@
 // its format chosen (--from, else by content with the extension as a hint: FormatRegistry::detect)
 // from bytes read ahead without losing them, and that format's record reader over it.
 #pragma once
+#include <functional>
 #include <istream>
 #include <memory>
 #include <string>
 
 #include "formats/format.hpp"
+#include "pipeline/convert.hpp"
+#include "pipeline/grouping.hpp"
 #include "pipeline/interrupt.hpp"
 
 namespace netconv {
@@ -36,5 +39,16 @@ class OpenedInput {
 // kSniffBytes, until no sniffer is undecided) and the extension of `path`.
 const InputFormat& choose_input_format(InputFile& file, const std::string& path, const std::string& from,
                                        const FormatRegistry& formats);
+
+// The reader settings of one input of a conversion: its name in diagnostics, the column renames
+// (null when none), the NAACCR dictionary and the per-patient bound. `columns` must outlive the reader.
+ReaderConfig reader_config(const ConvertOptions& opt, const MappingSet& tables, const ColumnMap& columns,
+                           std::string display_name);
+
+// Hands every record of `reader` to `grouper`, in input order, while `keep_going()` says so;
+// `after_record` is called after each one (progress, limits; it may throw to stop). Both the
+// folder pipeline and the library's in-memory conversion read their records through it.
+void feed_records(RecordReader& reader, PatientGrouper& grouper, const std::function<bool()>& keep_going,
+                  const std::function<void()>& after_record);
 
 }  // namespace netconv
