@@ -89,7 +89,7 @@ int run_serve(const std::vector<std::string>& args) {
     return kExitOk;
   }
   // loaded once, before listening: every request shares these tables and compiled definitions
-  auto engine = serve::make_pipeline_conversions(p.engine);
+  auto engine = serve::make_engine_conversions(p.engine);
   serve::Server server(p.server, *engine, std::cerr);
   std::cout << "listening on http://" << (p.server.host.find(':') != std::string::npos ? "[" + p.server.host + "]" : p.server.host)
             << ":" << server.port() << std::endl;

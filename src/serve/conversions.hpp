@@ -1,7 +1,7 @@
 // What the HTTP service needs from netconv: convert one request body to outputs and rejects,
-// validate one resource or document. The service talks only to this interface, so the engine
-// behind it (the conversion pipeline's parts today, the public library API when it is used) can
-// change without touching HTTP code.
+// validate one resource or document. The service talks only to this interface; behind it is the
+// public library's netconv::Engine (engine_conversions.cpp), so HTTP code and tests of it need
+// no engine.
 //
 // Contract: an implementation is loaded once per process (mapping tables, compiled FHIR
 // definitions, the CDA schema) and is then immutable; convert() and validate() are safe to call
@@ -80,8 +80,8 @@ struct EngineLocations {
   std::size_t max_rows_per_patient = 1000;
 };
 
-// The pipeline-backed engine: loads the tables and every checker now; throws ConfigError when
-// they cannot load (the command exits 2 before it listens).
-std::unique_ptr<Conversions> make_pipeline_conversions(const EngineLocations& where);
+// A netconv::Engine: loads the tables and every checker now; throws ConfigError (or IoError) when
+// they cannot load, so the command exits 2 (3) before it listens.
+std::unique_ptr<Conversions> make_engine_conversions(const EngineLocations& where);
 
 }  // namespace netconv::serve
