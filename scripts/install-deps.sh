@@ -4,8 +4,9 @@
 # libclang's Python bindings for the function-length lint, tidy and Chromium for the run report's
 # HTML check and browser test, dpkg-dev for the Debian package test).
 set -euo pipefail
+# libboost-dev: Boost.Beast/Asio headers for `netconv serve` (the same Boost 1.74 as program_options)
 # help2man: the man page is generated from the help texts at build time (cmake/install-cli.cmake)
-pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libjemalloc-dev help2man)
+pkgs=(g++ cmake make libxml2-dev nlohmann-json3-dev libboost-program-options-dev libboost-dev libjemalloc-dev help2man)
 # npm fetches the FHIR definition packages (and, for tests, the oracles' packages); a machine
 # image may already have a newer Node.js than Debian's, which the oracles prefer (>= 20)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)

@@ -23,6 +23,7 @@ int run_validate(const std::vector<std::string>& args);  // cli/validate_command
 int run_report(const std::vector<std::string>& args);    // cli/report_command.cpp
 int run_version(const std::vector<std::string>& args);   // cli/version_command.cpp
 int run_merge(const std::vector<std::string>& args);     // cli/merge_command.cpp
+int run_serve(const std::vector<std::string>& args);     // cli/serve_command.cpp
 }
 
 namespace {
@@ -38,7 +39,8 @@ std::string usage() {
          "  export-terminology  write the mapping tables as FHIR ConceptMap/ValueSet/CodeSystem resources\n"
          "  explain             show which table rows a value matches and what every output format makes of it\n"
          "  report              draw a run folder's report.html again (counts, reject reasons, charts)\n"
-         "  merge               merge the output folders of convert --shard K/N runs into one\n\n"
+         "  merge               merge the output folders of convert --shard K/N runs into one\n"
+         "  serve               serve convert and validate over HTTP/1.1 (POST /convert, POST /validate, /healthz, /metrics)\n\n"
          "netconv --version prints the version, the mapping tables' sha256 and the FHIR packages in use;\n"
          "netconv COMMAND --help the command's options.\n";
 }
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
     if (cmd == "explain") return run_explain(args);
     if (cmd == "report") return cli::run_report(args);
     if (cmd == "merge") return cli::run_merge(args);
+    if (cmd == "serve") return cli::run_serve(args);
     std::cerr << "netconv: unknown command '" << cmd << "'\n" << usage();
     return kExitUsage;
   } catch (const cli::UsageError& e) {

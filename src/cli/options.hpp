@@ -38,6 +38,9 @@ struct UsageError : std::runtime_error {
 
 std::vector<std::string> split_list(const std::string& s);
 
+// A whole number in [low, high] given as text; throws UsageError naming `option` otherwise.
+long long bounded_number(const char* option, const std::string& text, long long low, long long high);
+
 // Parses a command's arguments: `desc` are the documented options, `hidden` the positional one
 // (may be null); Boost errors become UsageError (exit 2).
 boost::program_options::variables_map parse_command(const std::vector<std::string>& args,
