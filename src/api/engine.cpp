@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "api/engine_impl.hpp"
+#include "core/lineage.hpp"
 #include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "report/quality_stats.hpp"
@@ -121,6 +122,12 @@ EngineState::EngineState(const EngineOptions& o)
     throw ConfigError("registry id must be 1-64 of A-Z a-z 0-9 . _ -");
   if (!o.columns_file.empty()) columns = load_column_map(o.columns_file);
   tables_sha256 = report::mapping_tables_sha256(tables.dir());
+  // An engine converts messages, not one file: its meta.source names the engine's run (version
+  // and tables), the same for every call, so a resource converted twice is the same bytes.
+  auto& lineage = base.writer.lineage;
+  lineage.tables_sha256 = tables_sha256;
+  lineage.run_id = run_id(NETCONV_VERSION, tables_sha256, {});
+  lineage.meta_source = meta_source_uri(o.registry_id, lineage.run_id);
   const auto outputs = in_registry_order(formats, o.outputs);
   if (outputs.empty()) throw ConfigError("the engine needs at least one output format (" + formats.output_names() + ")");
   checkers = load_checkers(base, formats, outputs);

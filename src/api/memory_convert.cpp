@@ -1,11 +1,14 @@
 // Engine::convert: one input held in memory, read by its format's reader, grouped by patient and
 // converted by the same per-patient work as the folder pipeline (pipeline/work.hpp), on the
 // calling thread. Instead of files, each patient's outputs go to the caller's Sink.
+#include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <streambuf>
 
 #include "api/engine_impl.hpp"
 #include "core/errors.hpp"
+#include "pipeline/record_intake.hpp"
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
 
@@ -74,6 +77,16 @@ void add_counts(Counts& c, const ConvertSummary& s) {
   for (const auto& [k, v] : s.resources_by_type) c.outputs_by_type[k] += v;
 }
 
+// Hands a reader's diagnostics on as they come (the sort reports them before any patient).
+class ForwardingSink : public DiagnosticSink {
+ public:
+  explicit ForwardingSink(std::function<void(const Diagnostic&)> to) : to_(std::move(to)) {}
+  void report(const Diagnostic& d) override { to_(d); }
+
+ private:
+  std::function<void(const Diagnostic&)> to_;
+};
+
 class MemoryRun {
  public:
   MemoryRun(const EngineState& e, const ConvertRequest& req, Sink& sink)
@@ -88,10 +101,16 @@ class MemoryRun {
     const InputFormat& format = input_format(input);
     ViewBuf buf(input);
     std::istream stream(&buf);
+    intake_.begin_input();
     auto reader = format.open(stream, reader_config(stage_.options, engine_.tables, engine_.columns, req_.input_name),
-                              grouper_.reader_diagnostics(), engine_.tables);
-    feed_records(*reader, grouper_, [] { return true; }, [this] { count_record(); });
-    grouper_.flush();
+                              intake_.reader_diagnostics(), engine_.tables);
+    SourceRecord rec;
+    while (reader->next(rec)) {
+      intake_.add(std::move(rec));
+      rec = SourceRecord{};
+      count_record();
+    }
+    intake_.finish([] { return false; });
     counts_.input_failed = reader->failed();
     // with a record limit nothing was delivered until the whole input was known to be within it
     for (auto& item : held_) process(item);
@@ -151,6 +170,10 @@ class MemoryRun {
   const ConvertRequest& req_;
   Sink& sink_;
   PatientGrouper grouper_;
+  ForwardingSink reader_diags_{[this](const Diagnostic& d) { call_sink([&] { sink_.on_diagnostic(to_issue(d)); }); }};
+  // patients in key order whatever the input's order, as the CLI groups them; the whole input is
+  // in memory already (max_input_bytes bounds it), so the sort never spills
+  RecordIntake intake_{false, std::numeric_limits<std::size_t>::max() / 4, grouper_, reader_diags_, -1, ""};
   bool hold_;
   std::vector<WorkItem> held_;
   std::uint64_t records_ = 0;

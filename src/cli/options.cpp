@@ -71,7 +71,7 @@ std::string format_help(const FormatRegistry& formats) {
   return from + '\n' + to;
 }
 
-// Bundle options, checked before anything is read.
+// Bundle options and the registry id, checked before anything is read.
 void check_lineage_options(const ConvertOptions& c) {
   const auto& w = c.writer;
   if (w.fhir_bundle_type != "transaction" && w.fhir_bundle_type != "batch")
@@ -79,6 +79,8 @@ void check_lineage_options(const ConvertOptions& c) {
   if (!w.fhir_base_url.empty())
     if (auto problem = fhir_base_url_problem(w.fhir_base_url); !problem.empty())
       throw UsageError("--fhir-base-url " + problem + " (got '" + w.fhir_base_url + "')");
+  if (!c.registry_id.empty() && !valid_registry_id(c.registry_id))
+    throw UsageError("--registry-id must be 1-64 letters, digits, '.', '_' or '-'");
 }
 
 // --shard K/N: two whole numbers, 1 <= K <= N <= 4096.
@@ -87,6 +89,22 @@ void parse_shard(const std::string& text, ConvertOptions& c) {
   if (slash == std::string::npos) throw UsageError("--shard must be K/N, e.g. 2/4 (got '" + text + "')");
   c.shard_count = static_cast<unsigned>(bounded_number("--shard N", text.substr(slash + 1), 1, 4096));
   c.shard_index = static_cast<unsigned>(bounded_number("--shard K", text.substr(0, slash), 1, c.shard_count));
+}
+
+// The options of output meant for a FHIR server: bundles it accepts, the registry's identity.
+void add_server_options(po::options_description& desc, ParsedConvert& p) {
+  desc.add_options()
+      ("bundle-type", po::value(&p.convert.writer.fhir_bundle_type)->default_value("transaction"),
+       "transaction | batch: Bundle.type of the bundle layout (every entry a PUT to Type/id)")
+      ("fhir-base-url", po::value(&p.convert.writer.fhir_base_url),
+       "absolute http(s) URL of the FHIR server: Bundle entries' fullUrl is BASE/Type/id (default urn:uuid:<UUID from type and id>)")
+      ("provenance", po::bool_switch(&p.convert.writer.provenance),
+       "one Provenance per patient (netconv, input files by name and SHA-256, the patient's resources): in its Bundle, or fhir/Provenance.ndjson")
+      ("patient-id-system", po::value(&p.convert.patient_id_system),
+       "identifier system URI for patient_id (default: urn:netconv:registry:<ID>:patient with --registry-id, else urn:netconv:patient-id)")
+      ("registry-id", po::value(&p.convert.registry_id),
+       "the registry's id, [A-Za-z0-9._-]{1,64}: names the identifier systems (urn:netconv:registry:<ID>:patient|fact); "
+       "default: registry_id in --cda-config, then a NAACCR file's registryId");
 }
 
 // The options of runs that are one part of a larger whole: a shard, or a stage of a pipeline.
@@ -127,21 +145,10 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("mappings", po::value(&p.common.mappings_dir), "mapping-table directory (default: $NETCONV_MAPPINGS, then the installed tables)")
       ("fhir-layout", po::value(&p.convert.writer.fhir_layout)->default_value("bulk"),
        "bulk: fhir/<ResourceType>.ndjson | bundle: fhir/bundles.ndjson, one transaction Bundle per patient")
-      ("bundle-type", po::value(&p.convert.writer.fhir_bundle_type)->default_value("transaction"),
-       "transaction | batch: Bundle.type of the bundle layout (every entry a PUT to Type/id)")
-      ("fhir-base-url", po::value(&p.convert.writer.fhir_base_url),
-       "absolute http(s) URL of the FHIR server: Bundle entries' fullUrl is BASE/Type/id (default urn:uuid:<UUID from type and id>)")
-      ("provenance", po::bool_switch(&p.convert.writer.provenance),
-       "one Provenance per patient (netconv, input files by name and SHA-256, the patient's resources): in its Bundle, or fhir/Provenance.ndjson")
       ("cda-layout", po::value(&p.convert.writer.cda_layout)->default_value("document"),
        "document: cda/<file-key>.xml, one C-CDA 2.1 CCD per patient | entries: cda/<file-key>.<section>.xml")
       ("cda-config", po::value(&p.convert.writer.cda_config), "CDA header configuration (author, custodian); default: built-in")
       ("naaccr-dictionary", po::value(&p.convert.naaccr_dictionary), "NAACCR XML dictionary file (base or user dictionary) to check items against")
-      ("patient-id-system", po::value(&p.convert.patient_id_system),
-       "identifier system URI for patient_id (default: urn:netconv:registry:<ID>:patient with --registry-id, else urn:netconv:patient-id)")
-      ("registry-id", po::value(&p.convert.registry_id),
-       "the registry's id, [A-Za-z0-9._-]{1,64}: names the identifier systems (urn:netconv:registry:<ID>:patient|fact); "
-       "default: registry_id in --cda-config, then a NAACCR file's registryId")
       ("icd10cm-edition", po::value(&icd10cm_edition)->default_value("diagnosis-date"),
        "diagnosis-date: the ICD-10-CM code valid on the diagnosis date | current: the newest edition in the tables")
       ("columns", po::value(&p.convert.columns_file), "TSV mapping the site's header names onto contract columns (source<TAB>target)")
@@ -164,6 +171,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
+  add_server_options(desc, p);
   add_pipeline_options(desc, p, shard);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&p.convert.inputs)->multitoken());

@@ -1,4 +1,5 @@
 #include "pipeline/merge.hpp"
+#include "pipeline/registry_id.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -129,6 +130,10 @@ ConvertSummary summarize(const std::vector<Shard>& shards) {
     s.quality.merge(report::QualityStats::from_json(r.value("quality", json::object())));
   }
   s.skipped_by_reason.erase("shard");
+  // a warning one run gives once (about the run's configuration, not a record) is given once by
+  // every shard that met it: the merged run gave it once
+  for (const auto code : kOncePerRunWarnings)
+    if (auto it = s.warnings_by_code.find(std::string(code)); it != s.warnings_by_code.end()) it->second = 1;
   s.read = count_of(shards.front().report, "read");
   // the run's own facts, the same in every shard: counted once
   const auto first = report::QualityStats::from_json(shards.front().report.value("quality", json::object()));

@@ -4,6 +4,7 @@
 // for a server says so once (NC-ID-003).
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "pipeline/convert.hpp"
 
@@ -22,5 +23,9 @@ std::string run_patient_id_system(const ConvertOptions& opt, const std::string& 
 // delta = true) and no registry id is configured: the first patient that falls back to the
 // default systems then gets the NC-ID-003 warning, once per run.
 bool needs_registry_warning(const ConvertOptions& opt, bool delta = false);
+
+// Warnings a run gives at most once (they are about its configuration, not about a record): a
+// merge of shard runs counts each once, as one run over the whole input would have.
+inline constexpr std::string_view kOncePerRunWarnings[] = {"NC-ID-003"};
 
 }  // namespace netconv
