@@ -52,9 +52,10 @@ FhirResource FhirJsonWriter::provenance(const model::PatientCases& pc, const std
   if (!inputs.empty()) {
     w.key("entity").begin_array();
     for (const auto* in : inputs) {
-      w.begin_object().member("role", "source").key("what").begin_object().key("identifier").begin_object()
-          .member("system", ctx_.input_sha256_system).member("value", in->sha256).end_object()
-          .member("display", base_name(in->name)).end_object().end_object();
+      w.begin_object().member("role", "source").key("what").begin_object();
+      if (!in->sha256.empty())  // a pipe has no digest: it was read once, by the conversion
+        w.key("identifier").begin_object().member("system", ctx_.input_sha256_system).member("value", in->sha256).end_object();
+      w.member("display", base_name(in->name)).end_object().end_object();
     }
     w.end_array();
   }

@@ -21,7 +21,9 @@ check "--report = report.json (outputs aside)" "$(counts "$work/folder-b/report.
 "$netconv" convert -q -j 2 -o "$work/folder" "$work/in.csv" 2>/dev/null
 cat "$work/in.csv" | "$netconv" convert -q -j 2 -o - - >"$work/bulk.ndjson" 2>/dev/null
 check "bulk stream from stdin: exit 1" 1 $?
-check "bulk stream: the folder's lines" "$(cat "$work"/folder/fhir/*.ndjson | sort | md5sum)" "$(sort "$work/bulk.ndjson" | md5sum)"
+# a pipe is not hashed (it is read once): its run id in meta.source differs from the file's by design
+mask_run() { sed -E 's/:run:[0-9a-f]{16}"/:run:RUN"/g' | sort | md5sum; }
+check "bulk stream: the folder's lines" "$(cat "$work"/folder/fhir/*.ndjson | mask_run)" "$(mask_run < "$work/bulk.ndjson")"
 # patient by patient: each line's patient (a Patient line's id, else its subject) changes only at
 # a Patient line, and patients come in the folder's order
 python3 - "$work/bulk.ndjson" "$work/folder/fhir/Patient.ndjson" >"$work/order" <<'PY'
