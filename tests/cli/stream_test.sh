@@ -55,5 +55,15 @@ check "reader gone: exit 141" 141 "${PIPESTATUS[0]}"
 has "reader gone: says so" "$work/err" "standard output was closed by its reader"
 check "reader gone: no report" no "$([[ -e $work/gone.json ]] && echo yes || echo no)"
 
+# a pipe is read once, by the conversion: nothing of it is copied to $TMPDIR, not even to an
+# unlinked file (while the pipe is still open, no descriptor of netconv's points there)
+mkdir -p "$work/tmp"
+TMPDIR=$work/tmp "$netconv" convert -q -o "$work/piped" - < <(cat "$work/in.csv"; sleep 2) 2>"$work/piped.err" & pid=$!
+sleep 1
+check "a pipe is not copied to \$TMPDIR" "" "$(ls -l /proc/$pid/fd 2>/dev/null | grep -F "$work/tmp")"
+wait $pid
+check "a pipe converts: exit 1 (rejects)" 1 $?
+check "a pipe converts: the folder's lines" "$(cat "$work"/folder/fhir/*.ndjson | mask_run)" "$(cat "$work"/piped/fhir/*.ndjson | mask_run)"
+
 echo "stream_test: $passes passed, $fails failed"
 ((fails == 0))
