@@ -108,6 +108,10 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
       ("batch", po::value(&batch)->default_value("256"), "records per unit of parallel work, 1-1000000 (tuning; output does not depend on it)")
       ("max-rows-per-patient", po::value(&max_rows)->default_value(1000),
        "records one patient may have (rows, NAACCR tumors); a patient with more is rejected whole (NC-REC-007)")
+      ("since", po::value(&p.convert.since),
+       "write only what changed since a previous run: PREV is its output folder or manifest.ndjson (README: Loading into a FHIR server)")
+      ("delete-missing-patients", po::bool_switch(&p.convert.delete_missing_patients),
+       "with --since: delete the resources of previous patients this export does not contain (exports can be partial: off by default)")
       ("no-progress", po::bool_switch(&p.no_progress), "no progress line on stderr (it is shown only when stderr is a terminal)")
       ("show-values", po::bool_switch(&p.common.show_values), "print offending field values in diagnostics (trusted machines only)")
       ("quiet,q", po::bool_switch(&p.common.quiet), "print errors only");
@@ -130,6 +134,7 @@ ParsedConvert parse_convert(const std::vector<std::string>& args) {
   if (icd10cm_edition != "diagnosis-date" && icd10cm_edition != "current")
     throw UsageError("--icd10cm-edition must be diagnosis-date or current");
   p.convert.icd10cm_current_edition = icd10cm_edition == "current";
+  if (p.convert.delete_missing_patients && p.convert.since.empty()) throw UsageError("--delete-missing-patients needs --since");
   if (max_rows < 1 || max_rows > 1000000) throw UsageError("--max-rows-per-patient must be 1 to 1000000");
   p.convert.max_rows_per_patient = static_cast<std::size_t>(max_rows);
   p.convert.show_values = p.common.show_values;

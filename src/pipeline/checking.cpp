@@ -25,9 +25,14 @@ std::string reject_line(const std::string& record_key, const Location& where, co
   return out;
 }
 
-OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
+OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
+                         const PreviousManifest* previous)
     : validate_(opt.validate) {
   auto writers = formats.make_writers(opt.to, opt.writer, tables);
+  std::size_t fhir = kNoOutput;
+  for (std::size_t i = 0; i < writers.size(); ++i)
+    if (writers[i]->name() == "fhir") fhir = i;
+  manifest_ = std::make_unique<ManifestStage>(fhir, previous, opt.writer.fhir_layout);
   const auto load_start = std::chrono::steady_clock::now();
   CheckerOptions co;
   co.fhir_packages = opt.fhir_packages;
@@ -57,7 +62,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
     for (std::size_t i = 0; i < outputs_.size(); ++i) {
-      rendered[i].describe_targets = validate_;
+      rendered[i].describe_targets = true;  // the manifest hashes each resource, checked or not
       outputs_[i].writer->render(group, rendered[i], scratch.render);
     }
     FailedRecords failed;  // record key ("" = every record) -> violations
@@ -68,6 +73,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
       s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
     }
     if (failed.empty()) {
+      manifest_->apply(rendered, s, r.previous_matched);
       for (auto& out : rendered) {
         for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
         for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;

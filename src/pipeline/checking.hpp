@@ -10,6 +10,7 @@
 
 #include "formats/format.hpp"
 #include "pipeline/convert.hpp"
+#include "pipeline/delta.hpp"
 
 namespace netconv {
 
@@ -19,6 +20,7 @@ struct WorkResult {
   std::vector<OutputChunk> chunks;
   std::string rejects;  // rejects.ndjson lines
   ConvertSummary counts;
+  std::vector<std::size_t> previous_matched;  // --since: the previous manifest's patients this item wrote
 };
 
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.
@@ -33,8 +35,10 @@ struct ItemScratch {
 
 class OutputStage {
  public:
-  // Throws ConfigError for an unknown format or when a checker cannot load.
-  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
+  // Throws ConfigError for an unknown format or when a checker cannot load. `previous`: the
+  // previous run's manifest in delta mode (outputs are cut down to what changed), else null.
+  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
+              const PreviousManifest* previous = nullptr);
   // `session`: the calling worker's (null when nothing is checked, --no-validate).
   void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const;
   double checker_load_seconds() const { return load_seconds_; }
@@ -53,6 +57,7 @@ class OutputStage {
   bool validate_;
   double load_seconds_ = 0;
   std::unique_ptr<CheckSessionPool> sessions_;
+  std::unique_ptr<ManifestStage> manifest_;  // every patient's manifest line, and the delta
 };
 
 }  // namespace netconv

@@ -11,6 +11,7 @@
 #include "core/data_paths.hpp"
 #include "core/errors.hpp"
 #include "pipeline/checking.hpp"
+#include "pipeline/delta.hpp"
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
 #include "pipeline/output_files.hpp"
@@ -47,11 +48,17 @@ class Run {
  public:
   Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags)
       : opt_(opt), tables_(t), diags_(diags), formats_(opt.formats ? *opt.formats : builtin_formats()),
-        files_(opt.output_dir, formats_.output_directories()), columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
-        outputs_(opt, formats_, t), work_(opt, t, outputs_), report_(opt.progress),
+        previous_(load_previous(opt)), files_(opt.output_dir, formats_.output_directories()),
+        columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
+        outputs_(opt, formats_, t, opt.since.empty() ? nullptr : &previous_), work_(opt, t, outputs_), report_(opt.progress),
         grouper_(opt.batch_records, opt.max_rows_per_patient, [this](WorkItem&& w) { pipeline_.submit(std::move(w)); }),
         pipeline_(nullptr, 0, [this](WorkItem& w) { return work_.process(w); }, [this](WorkResult& r) { write(r); }) {
     report_.summary.validator_load_seconds = outputs_.checker_load_seconds();
+    report_.summary.delta = !opt.since.empty();
+    if (report_.summary.delta)  // every count present, zeros too, so readers need no defaults
+      for (const char* k : {"unchanged", "changed", "new", "deleted"}) report_.summary.delta_resources[k] = report_.summary.delta_patients[k] = 0;
+    if (report_.summary.delta) report_.summary.delta_patients["kept_missing"] = 0;
+    previous_seen_.resize(previous_.entries().size());
     if (opt.jobs > 1024 || opt.batch_records < 1) throw ConfigError("jobs must be 0-1024 and batch at least 1");
     unsigned jobs = opt.jobs ? opt.jobs : std::clamp(std::thread::hardware_concurrency(), 1u, 1024u);
     if (jobs > 1) {
@@ -68,6 +75,7 @@ class Run {
     report_.summary.quality.mapping_tables_sha256 = report::mapping_tables_sha256(tables_.dir());
     files_.begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
     files_.ensure("rejects.ndjson");
+    files_.ensure("manifest.ndjson");
     for (const auto& input : opt_.inputs) {
       if (interrupt_requested()) break;
       convert_input(input);
@@ -77,6 +85,7 @@ class Run {
     report_.end_progress();
     auto& s = report_.summary;
     s.interrupted = interrupt_requested();
+    if (s.delta && !s.interrupted) write_missing_patients();
     // an interrupted run's staged files are dropped and its counts go to report.interrupted.json;
     // a completed one is made durable and switched into place with its report (docs/output-folder.md)
     if (!s.interrupted) s.outputs = files_.finish();
@@ -145,12 +154,46 @@ class Run {
       rejects_digest_.add_lines(r.rejects);
     }
     report_.merge(r.counts);
+    for (auto at : r.previous_matched) previous_seen_[at] = true;
+  }
+
+  // The previous manifest in delta mode (read before the output folder is touched, so it may be
+  // the folder's own manifest.ndjson), else an empty one.
+  static PreviousManifest load_previous(const ConvertOptions& opt) {
+    if (opt.since.empty()) {
+      if (opt.delete_missing_patients) throw ConfigError("--delete-missing-patients needs --since");
+      return {};
+    }
+    if (std::find(opt.to.begin(), opt.to.end(), "fhir") == opt.to.end())
+      throw ConfigError("--since needs the fhir output (--to fhir[,cda]): deltas are made of FHIR resources");
+    return PreviousManifest::load(opt.since);
+  }
+
+  // After the last patient: previous patients this export did not write are deleted (with
+  // --delete-missing-patients) or carried into the new manifest, which describes what a server
+  // holds after this delta (so the next --since compares with that).
+  void write_missing_patients() {
+    auto missing = missing_patients(previous_, previous_seen_, opt_.delete_missing_patients, opt_.since_scope);
+    auto& s = report_.summary;
+    const std::string deletes = opt_.writer.fhir_layout == "bundle" ? "fhir/bundles.ndjson" : "fhir/deleted.ndjson";
+    for (auto at : missing.deleted) {
+      const auto& e = previous_.entries()[at];
+      files_.append(deletes, delete_bundle(e.resources));
+      s.delta_resources["deleted"] += e.resources.size();
+      ++s.delta_patients["deleted"];
+    }
+    for (auto at : missing.kept) {
+      files_.append("manifest.ndjson", manifest_line(previous_.entries()[at]));
+      ++s.delta_patients["kept_missing"];
+    }
   }
 
   const ConvertOptions& opt_;
   const MappingSet& tables_;
   DiagnosticSink& diags_;
   const FormatRegistry& formats_;
+  PreviousManifest previous_;        // --since, else empty
+  std::vector<bool> previous_seen_;  // the previous patients this run wrote
   OutputFiles files_;
   ColumnMap columns_;
   OutputStage outputs_;

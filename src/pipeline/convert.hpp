@@ -5,6 +5,7 @@
 // (formats/format.hpp); the run's parts are in pipeline/{input,grouping,work,checking,reporting}.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@
 #include "writers/writer.hpp"
 
 namespace netconv {
+
+struct ManifestEntry;  // pipeline/manifest.hpp
+// Whether a previous run's patient belongs to this run (a sharded run's own shard); empty = all.
+using PatientScope = std::function<bool(const ManifestEntry&)>;
 
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths; "-" = stdin
@@ -43,6 +48,11 @@ struct ConvertOptions {
   // records one patient may have (CSV/NDJSON rows, NAACCR tumors); beyond it the patient is
   // rejected whole (NC-REC-007) and its records are held as keys only (--max-rows-per-patient)
   std::size_t max_rows_per_patient = 1000;
+  // Delta mode (--since): a previous output folder or its manifest.ndjson; only what changed
+  // since is written (pipeline/delta.hpp). "" = a full run.
+  std::string since;
+  bool delete_missing_patients = false;  // previous patients absent from this export are deleted
+  PatientScope since_scope;              // which previous patients this run answers for
 };
 
 struct ConvertSummary {
@@ -58,6 +68,10 @@ struct ConvertSummary {
   double validation_seconds = 0, validator_load_seconds = 0;
   std::uint64_t output_bytes = 0;
   report::QualityStats quality;  // the converted cases, for report.json's "quality" and report.html
+  // --since: resources and patients by what happened to them since the previous run
+  // (unchanged | changed | new | deleted; patients also kept_missing)
+  bool delta = false;
+  std::map<std::string, std::uint64_t> delta_resources, delta_patients;
   bool interrupted = false;
   int exit_code = 0;
 };

@@ -1,0 +1,64 @@
+// Deltas against a previous run (convert --since): which of a patient's FHIR resources are
+// unchanged, changed, new or gone, and the output that brings a server holding the previous run
+// to this run's state: PUT for new and changed resources, DELETE for vanished ones, nothing for an
+// unchanged patient. Also every run's manifest line (pipeline/manifest.hpp), computed from the
+// FHIR writer's output after it was checked. The worker-side parts are const and thread-safe.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pipeline/convert.hpp"
+#include "pipeline/manifest.hpp"
+#include "writers/writer.hpp"
+
+namespace netconv {
+
+enum class Change { unchanged, changed, added };
+
+struct PatientDelta {
+  std::vector<Change> resources;          // one per current resource, in its order
+  std::vector<ManifestResource> deleted;  // previous resources the patient no longer has, in their order
+  bool new_patient = false;
+  bool any_change() const;
+};
+
+// `prev` null: the patient is new (every resource added).
+PatientDelta diff_patient(const ManifestEntry* prev, const ManifestEntry& cur);
+
+// Previous patients absent from this run (`seen[i]` false), among those `in_scope` accepts (a
+// sharded run considers only its own shard's; empty = all): with `delete_missing` they are
+// deleted, otherwise kept (the server still holds them, so the new manifest lists them again).
+struct MissingPatients {
+  std::vector<std::size_t> deleted, kept;  // indexes into the previous manifest, in its order
+};
+MissingPatients missing_patients(const PreviousManifest& prev, const std::vector<bool>& seen, bool delete_missing,
+                                 const PatientScope& in_scope);
+
+// One transaction Bundle line (with newline) of DELETE requests for `resources`, the Patient
+// last (servers that check references then see no dangling subject while the bundle applies).
+std::string delete_bundle(const std::vector<ManifestResource>& resources);
+
+// The worker-side hook: called with a patient's checked outputs before they are written.
+class ManifestStage {
+ public:
+  // `fhir`: index of the FHIR output among the run's outputs (npos: none, no manifest lines);
+  // `prev`: the previous manifest in delta mode, else null; `layout`: bulk | bundle.
+  ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout);
+  // Appends the patient's manifest.ndjson chunk to the FHIR output; in delta mode cuts every
+  // output down to what changed (nothing for an unchanged patient; CDA documents whole for a
+  // changed one), adds the DELETE entries, counts into counts.delta_*, and records the previous
+  // patient it matched.
+  void apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const;
+
+ private:
+  std::size_t fhir_;
+  const PreviousManifest* prev_;
+  std::string layout_;
+};
+
+constexpr std::size_t kNoOutput = static_cast<std::size_t>(-1);
+
+}  // namespace netconv

@@ -1,0 +1,194 @@
+#include "pipeline/manifest.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "core/sha256.hpp"
+#include "pipeline/json_spans.hpp"
+
+namespace netconv {
+namespace fs = std::filesystem;
+namespace js = json_spans;
+
+namespace {
+
+struct Cut {
+  std::size_t begin = 0, end = 0;  // bytes left out of the hash
+};
+
+// The bytes that remove member `m` of an object together with one separating comma: up to the
+// next member's key when there is one (`next_begin`), else back to the end of the previous
+// member's value (`prev_end`; 0 = it was the only member).
+Cut member_cut(const js::Member& m, std::size_t next_begin, std::size_t prev_end) {
+  if (next_begin) return {m.begin, next_begin};
+  if (prev_end) return {prev_end, m.value_end};
+  return {m.begin, m.value_end};
+}
+
+// Where meta.source is in the meta object at `meta`: its cut, or the whole meta member's when
+// source is meta's only member (so a resource without source hashes like one with it).
+bool source_cut(std::string_view s, const js::Member& meta, std::size_t meta_next, std::size_t meta_prev, Cut& cut) {
+  js::Member source;
+  std::size_t count = 0, prev_end = 0, source_prev = 0, source_next = 0;
+  bool found = false;
+  auto end = js::for_each_member(s, meta.value_begin, [&](const js::Member& m) {
+    ++count;
+    if (found && !source_next) source_next = m.begin;
+    if (m.key == "source") {
+      found = true;
+      source = m;
+      source_prev = prev_end;
+    }
+    prev_end = m.value_end;
+  });
+  if (end == js::npos || !found) return false;
+  cut = count == 1 ? member_cut(meta, meta_next, meta_prev) : member_cut(source, source_next, source_prev);
+  return true;
+}
+
+std::string_view string_value(std::string_view s, const js::Member& m) {
+  if (m.value_end - m.value_begin < 2 || s[m.value_begin] != '"') return {};
+  return s.substr(m.value_begin + 1, m.value_end - m.value_begin - 2);
+}
+
+[[noreturn]] void bad_line(const std::string& shown, std::size_t line, const std::string& why) {
+  throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-002: not a netconv manifest line (" + why +
+                    ")");
+}
+
+bool token_ok(std::string_view v, bool letters_only) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (!letters_only && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool parse_hash(const std::string& hex, std::array<std::uint8_t, 32>& out) {
+  if (hex.size() != 64) return false;
+  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  for (std::size_t i = 0; i < 32; ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+ManifestEntry parse_line(std::string_view text, const std::string& shown, std::size_t line) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) bad_line(shown, line, "not a JSON object");
+  if (!j.contains("patient") || !j["patient"].is_string() || !j.contains("resources") || !j["resources"].is_array() || j.size() != 2)
+    bad_line(shown, line, "needs exactly \"patient\" (string) and \"resources\" (array)");
+  ManifestEntry e;
+  e.patient = j["patient"].get<std::string>();
+  if (!token_ok(e.patient, false)) bad_line(shown, line, "patient is not a FHIR id");
+  for (const auto& r : j["resources"]) {
+    if (!r.is_array() || r.size() != 3 || !r[0].is_string() || !r[1].is_string() || !r[2].is_string())
+      bad_line(shown, line, "a resource is not [type, id, hash]");
+    ManifestResource m{r[0].get<std::string>(), r[1].get<std::string>(), {}};
+    if (!token_ok(m.type, true) || !token_ok(m.id, false)) bad_line(shown, line, "a resource type or id is not a FHIR name or id");
+    if (!parse_hash(r[2].get<std::string>(), m.hash)) bad_line(shown, line, "a hash is not 64 lower-case hex digits");
+    e.resources.push_back(std::move(m));
+  }
+  return e;
+}
+
+}  // namespace
+
+bool digest_resource(std::string_view s, ManifestResource& out) {
+  std::string_view type, id;
+  Cut cut;
+  bool has_cut = false, want_next = false;
+  js::Member meta;
+  std::size_t prev_end = 0, meta_prev = 0;
+  auto finish_meta = [&](std::size_t next_begin) {
+    want_next = false;
+    has_cut = source_cut(s, meta, next_begin, meta_prev, cut);
+  };
+  std::size_t end = js::for_each_member(s, js::skip_ws(s, 0), [&](const js::Member& m) {
+    if (want_next) finish_meta(m.begin);
+    if (m.key == "resourceType") type = string_value(s, m);
+    else if (m.key == "id") id = string_value(s, m);
+    else if (m.key == "meta" && s[m.value_begin] == '{') {
+      meta = m;
+      meta_prev = prev_end;
+      want_next = true;
+    }
+    prev_end = m.value_end;
+  });
+  if (end == js::npos || type.empty() || id.empty()) return false;
+  if (want_next) finish_meta(0);
+  out.type.assign(type);
+  out.id.assign(id);
+  Sha256 h;
+  if (has_cut) {
+    h.update(s.substr(0, cut.begin));
+    h.update(s.substr(cut.end));
+  } else {
+    h.update(s);
+  }
+  out.hash = h.finish();
+  return true;
+}
+
+std::string manifest_line(const ManifestEntry& e) {
+  // ids and types are FHIR ids and names (no character needs escaping)
+  std::string out = "{\"patient\":\"" + e.patient + "\",\"resources\":[";
+  out.reserve(out.size() + e.resources.size() * 120);
+  for (const auto& r : e.resources) {
+    if (&r != &e.resources.front()) out += ',';
+    out += "[\"" + r.type + "\",\"" + r.id + "\",\"" + hex_prefix(r.hash, 32) + "\"]";
+  }
+  out += "]}\n";
+  return out;
+}
+
+PreviousManifest PreviousManifest::parse(std::string_view text, const std::string& shown, const ManifestLimits& limits) {
+  if (text.size() > limits.max_bytes)
+    throw ConfigError("--since: " + shown + ": NC-DELTA-003: manifest larger than " + std::to_string(limits.max_bytes) + " bytes");
+  PreviousManifest m;
+  std::size_t line = 0;
+  while (!text.empty()) {
+    ++line;
+    auto nl = text.find('\n');
+    std::string_view l = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (l.size() > limits.max_line)
+      throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-004: manifest line longer than " +
+                        std::to_string(limits.max_line) + " bytes");
+    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    ManifestEntry e = parse_line(l, shown, line);
+    if (!m.index_.emplace(e.patient, m.entries_.size()).second)
+      throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-005: a patient is listed twice");
+    m.entries_.push_back(std::move(e));
+  }
+  return m;
+}
+
+PreviousManifest PreviousManifest::load(const std::string& path, const ManifestLimits& limits) {
+  std::error_code ec;
+  std::string file = fs::is_directory(path, ec) ? (fs::path(path) / "manifest.ndjson").string() : path;
+  auto size = fs::file_size(file, ec);
+  if (ec) throw IoError("--since: " + file + ": NC-DELTA-001: cannot read the previous run's manifest: " + ec.message());
+  if (size > limits.max_bytes)
+    throw ConfigError("--since: " + file + ": NC-DELTA-003: manifest larger than " + std::to_string(limits.max_bytes) + " bytes");
+  std::ifstream in(file, std::ios::binary);
+  std::string text(size, '\0');
+  if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
+    throw IoError("--since: " + file + ": NC-DELTA-001: cannot read the previous run's manifest: " + std::strerror(errno));
+  return parse(text, file, limits);
+}
+
+std::size_t PreviousManifest::find(std::string_view patient) const {
+  auto it = index_.find(std::string(patient));
+  return it == index_.end() ? npos : it->second;
+}
+
+}  // namespace netconv
