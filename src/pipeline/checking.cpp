@@ -29,10 +29,9 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
                          const PreviousManifest* previous)
     : validate_(opt.validate) {
   auto writers = formats.make_writers(opt.to, opt.writer, tables);
-  std::size_t fhir = kNoOutput;
   for (std::size_t i = 0; i < writers.size(); ++i)
-    if (writers[i]->name() == "fhir") fhir = i;
-  manifest_ = std::make_unique<ManifestStage>(fhir, previous, opt.writer.fhir_layout);
+    if (writers[i]->name() == "fhir") fhir_ = i;
+  manifest_ = std::make_unique<ManifestStage>(fhir_, previous, opt.writer.fhir_layout);
   const auto load_start = std::chrono::steady_clock::now();
   CheckerOptions co;
   co.fhir_packages = opt.fhir_packages;
@@ -62,18 +61,21 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
     for (std::size_t i = 0; i < outputs_.size(); ++i) {
-      rendered[i].describe_targets = true;  // the manifest hashes each resource, checked or not
+      // the manifest hashes each FHIR resource, checked or not
+      rendered[i].describe_targets = validate_ || i == fhir_;
       outputs_[i].writer->render(group, rendered[i], scratch.render);
     }
+    const PreparedPatient prepared = manifest_->prepare(rendered);
     FailedRecords failed;  // record key ("" = every record) -> violations
-    if (auto* session = scratch.session) {
+    auto* session = prepared.unchanged() ? nullptr : scratch.session;  // nothing of it is written
+    if (session) {
       const auto check_start = std::chrono::steady_clock::now();
       for (std::size_t i = 0; i < outputs_.size(); ++i)
         if (outputs_[i].checker) outputs_[i].checker->check(*session, rendered[i], failed);
       s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
     }
     if (failed.empty()) {
-      manifest_->apply(rendered, s, r.previous_matched);
+      manifest_->apply(prepared, rendered, s, r.previous_matched);
       for (auto& out : rendered) {
         for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
         for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;

@@ -58,6 +58,7 @@ class OutputStage {
   double load_seconds_ = 0;
   std::unique_ptr<CheckSessionPool> sessions_;
   std::unique_ptr<ManifestStage> manifest_;  // every patient's manifest line, and the delta
+  std::size_t fhir_ = kNoOutput;              // the FHIR output's index in outputs_
 };
 
 }  // namespace netconv

@@ -72,10 +72,6 @@ std::string delete_bundle(const std::vector<ManifestResource>& resources) {
 
 namespace {
 
-struct ResourceSpan {
-  std::size_t chunk, offset, length;
-};
-
 // The patient's FHIR resources as the writer described them, with their manifest digests.
 ManifestEntry digest_output(const RenderedPatient& out, std::vector<ResourceSpan>& spans) {
   ManifestEntry e;
@@ -160,32 +156,42 @@ void tally(const PatientDelta& d, ConvertSummary& counts) {
 ManifestStage::ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout)
     : fhir_(fhir), prev_(prev), layout_(std::move(layout)) {}
 
-void ManifestStage::apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const {
-  if (fhir_ == kNoOutput) return;
+PreparedPatient ManifestStage::prepare(const std::vector<RenderedPatient>& rendered) const {
+  PreparedPatient p;
+  if (fhir_ == kNoOutput) return p;
+  p.entry = digest_output(rendered[fhir_], p.spans);
+  p.delta_mode = prev_ != nullptr;
+  if (!prev_ || p.entry.patient.empty()) return p;
+  p.previous = prev_->find(p.entry.patient);
+  p.delta = diff_patient(p.previous == PreviousManifest::npos ? nullptr : &prev_->entries()[p.previous], p.entry);
+  return p;
+}
+
+void ManifestStage::apply(const PreparedPatient& p, std::vector<RenderedPatient>& rendered, ConvertSummary& counts,
+                          std::vector<std::size_t>& matched) const {
+  if (fhir_ == kNoOutput || p.entry.patient.empty()) return;  // nothing rendered for the patient
   auto& out = rendered[fhir_];
-  std::vector<ResourceSpan> spans;
-  ManifestEntry cur = digest_output(out, spans);
-  if (cur.patient.empty()) return;  // nothing rendered for the patient
-  std::string line = manifest_line(cur);
-  if (prev_) {
-    std::size_t at = prev_->find(cur.patient);
-    if (at != PreviousManifest::npos) matched.push_back(at);
-    PatientDelta d = diff_patient(at == PreviousManifest::npos ? nullptr : &prev_->entries()[at], cur);
-    tally(d, counts);
-    if (!d.any_change()) {
+  if (p.delta_mode) {
+    if (p.previous != PreviousManifest::npos) matched.push_back(p.previous);
+    tally(p.delta, counts);
+    if (!p.delta.any_change()) {
       for (auto& r : rendered) r.chunks.clear();
     } else {
       std::vector<bool> keep;
-      for (auto c : d.resources) keep.push_back(c != Change::unchanged);
+      for (auto c : p.delta.resources) keep.push_back(c != Change::unchanged);
       if (layout_ == "bundle") {
         if (out.chunks.size() != 1) throw InternalError("a bundle-layout patient must be one chunk");
-        out.chunks[0].bytes = rewrite_bundle(out.chunks[0].bytes, spans, keep, d.deleted);
+        out.chunks[0].bytes = rewrite_bundle(out.chunks[0].bytes, p.spans, keep, p.delta.deleted);
       } else {
-        keep_bulk(out, spans, keep, d.deleted);
+        keep_bulk(out, p.spans, keep, p.delta.deleted);
       }
     }
   }
-  out.chunks.push_back({"manifest.ndjson", std::move(line), false});
+  out.chunks.push_back({"manifest.ndjson", manifest_line(p.entry), false});
+}
+
+void ManifestStage::apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const {
+  apply(prepare(rendered), rendered, counts, matched);
 }
 
 }  // namespace netconv

@@ -41,16 +41,36 @@ MissingPatients missing_patients(const PreviousManifest& prev, const std::vector
 // last (servers that check references then see no dangling subject while the bundle applies).
 std::string delete_bundle(const std::vector<ManifestResource>& resources);
 
-// The worker-side hook: called with a patient's checked outputs before they are written.
+struct ResourceSpan {
+  std::size_t chunk, offset, length;  // where a resource is in its output's chunks
+};
+
+// A patient's FHIR output digested and compared with the previous run, before it is checked.
+struct PreparedPatient {
+  ManifestEntry entry;             // patient empty: no Patient rendered, no manifest line
+  std::vector<ResourceSpan> spans;  // one per entry resource
+  PatientDelta delta;              // in delta mode
+  std::size_t previous = static_cast<std::size_t>(-1);  // its index in the previous manifest
+  bool delta_mode = false;
+  // Nothing to write: checking it can be skipped, since the previous run checked the same bytes
+  // (up to meta.source) before it wrote them.
+  bool unchanged() const { return delta_mode && !entry.patient.empty() && !delta.any_change(); }
+};
+
+// The worker-side hook: called with a patient's outputs, before and after they are checked.
 class ManifestStage {
  public:
   // `fhir`: index of the FHIR output among the run's outputs (npos: none, no manifest lines);
   // `prev`: the previous manifest in delta mode, else null; `layout`: bulk | bundle.
   ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout);
+  PreparedPatient prepare(const std::vector<RenderedPatient>& rendered) const;
   // Appends the patient's manifest.ndjson chunk to the FHIR output; in delta mode cuts every
   // output down to what changed (nothing for an unchanged patient; CDA documents whole for a
   // changed one), adds the DELETE entries, counts into counts.delta_*, and records the previous
   // patient it matched.
+  void apply(const PreparedPatient& p, std::vector<RenderedPatient>& rendered, ConvertSummary& counts,
+             std::vector<std::size_t>& matched) const;
+  // prepare + apply
   void apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const;
 
  private:
