@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 
 namespace netconv::json_spans {
 
@@ -35,7 +36,9 @@ struct Member {
 };
 
 // Calls fn(const Member&) for each member of the object whose '{' is at `pos`, in order. Returns
-// one past its '}', or npos when the text is not such an object.
+// one past its '}', or npos when the text is not such an object. An fn returning bool stops the
+// walk by returning false (the rest is not looked at); the result is then the end of that
+// member's value.
 template <class Fn>
 std::size_t for_each_member(std::string_view s, std::size_t pos, Fn&& fn) {
   if (pos >= s.size() || s[pos] != '{') return npos;
@@ -52,7 +55,11 @@ std::size_t for_each_member(std::string_view s, std::size_t pos, Fn&& fn) {
     m.value_begin = skip_ws(s, i + 1);
     m.value_end = value_end(s, m.value_begin);
     if (m.value_end == npos) return npos;
-    fn(static_cast<const Member&>(m));
+    if constexpr (std::is_same_v<decltype(fn(static_cast<const Member&>(m))), bool>) {
+      if (!fn(static_cast<const Member&>(m))) return m.value_end;
+    } else {
+      fn(static_cast<const Member&>(m));
+    }
     i = skip_ws(s, m.value_end);
     if (i < s.size() && s[i] == '}') return i + 1;
     if (i >= s.size() || s[i] != ',') return npos;

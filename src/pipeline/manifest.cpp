@@ -4,7 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <memory>
 
 #include "core/errors.hpp"
 #include "core/sha256.hpp"
@@ -81,22 +81,56 @@ bool parse_hash(const std::string& hex, std::array<std::uint8_t, 32>& out) {
   return true;
 }
 
+// A quoted token of the manifest (a FHIR id, a type name, a hash): its characters need no
+// unescaping, so one holding a backslash or anything else is refused by its check.
+bool token_at(std::string_view s, std::size_t b, std::size_t e, std::string_view& out) {
+  if (e - b < 2 || s[b] != '"') return false;
+  out = s.substr(b + 1, e - b - 2);
+  return true;
+}
+
+// [type, id, hash]
+bool parse_resource(std::string_view s, std::size_t at, ManifestResource& m) {
+  std::string_view parts[3];
+  std::size_t n = 0;
+  bool ok = true;
+  auto end = js::for_each_element(s, at, [&](std::size_t b, std::size_t e) {
+    if (n < 3) ok = token_at(s, b, e, parts[n]) && ok;
+    ++n;
+  });
+  if (end == js::npos || n != 3 || !ok || !token_ok(parts[0], true) || !token_ok(parts[1], false)) return false;
+  m.type.assign(parts[0]);
+  m.id.assign(parts[1]);
+  return parse_hash(std::string(parts[2]), m.hash);
+}
+
+// The manifest is read with the same span scanner the writer's output is hashed with: a
+// 100k-record registry's manifest is tens of MB, read before the first record.
 ManifestEntry parse_line(std::string_view text, const std::string& shown, std::size_t line) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) bad_line(shown, line, "not a JSON object");
-  if (!j.contains("patient") || !j["patient"].is_string() || !j.contains("resources") || !j["resources"].is_array() || j.size() != 2)
-    bad_line(shown, line, "needs exactly \"patient\" (string) and \"resources\" (array)");
   ManifestEntry e;
-  e.patient = j["patient"].get<std::string>();
-  if (!token_ok(e.patient, false)) bad_line(shown, line, "patient is not a FHIR id");
-  for (const auto& r : j["resources"]) {
-    if (!r.is_array() || r.size() != 3 || !r[0].is_string() || !r[1].is_string() || !r[2].is_string())
-      bad_line(shown, line, "a resource is not [type, id, hash]");
-    ManifestResource m{r[0].get<std::string>(), r[1].get<std::string>(), {}};
-    if (!token_ok(m.type, true) || !token_ok(m.id, false)) bad_line(shown, line, "a resource type or id is not a FHIR name or id");
-    if (!parse_hash(r[2].get<std::string>(), m.hash)) bad_line(shown, line, "a hash is not 64 lower-case hex digits");
+  std::size_t members = 0, resources = js::npos;
+  bool patient_ok = false;
+  auto end = js::for_each_member(text, js::skip_ws(text, 0), [&](const js::Member& m) {
+    ++members;
+    std::string_view v;
+    if (m.key == "patient" && token_at(text, m.value_begin, m.value_end, v)) {
+      patient_ok = token_ok(v, false);
+      e.patient.assign(v);
+    } else if (m.key == "resources" && text[m.value_begin] == '[') {
+      resources = m.value_begin;
+    }
+  });
+  if (end == js::npos || js::skip_ws(text, end) != text.size()) bad_line(shown, line, "not a JSON object");
+  if (members != 2 || resources == js::npos || e.patient.empty())
+    bad_line(shown, line, "needs exactly \"patient\" (string) and \"resources\" (array)");
+  if (!patient_ok) bad_line(shown, line, "patient is not a FHIR id");
+  bool ok = true;
+  auto list_end = js::for_each_element(text, resources, [&](std::size_t b, std::size_t) {
+    ManifestResource m;
+    if (ok && !(ok = parse_resource(text, b, m))) return;
     e.resources.push_back(std::move(m));
-  }
+  });
+  if (!ok || list_end == js::npos) bad_line(shown, line, "a resource is not [type, id, hash] of a FHIR name, a FHIR id and 64 lower-case hex digits");
   return e;
 }
 
@@ -105,29 +139,26 @@ ManifestEntry parse_line(std::string_view text, const std::string& shown, std::s
 bool digest_resource(std::string_view s, ManifestResource& out) {
   std::string_view type, id;
   Cut cut;
-  bool has_cut = false, want_next = false;
-  js::Member meta;
-  std::size_t prev_end = 0, meta_prev = 0;
-  auto finish_meta = [&](std::size_t next_begin) {
-    want_next = false;
-    has_cut = source_cut(s, meta, next_begin, meta_prev, cut);
-  };
+  bool has_cut = false, meta_done = false;
+  std::size_t prev_end = 0;
+  // the writer puts resourceType, id and meta first: the walk stops once it has them instead of
+  // scanning the whole resource (every output byte passes through here)
   std::size_t end = js::for_each_member(s, js::skip_ws(s, 0), [&](const js::Member& m) {
-    if (want_next) finish_meta(m.begin);
     if (m.key == "resourceType") type = string_value(s, m);
     else if (m.key == "id") id = string_value(s, m);
-    else if (m.key == "meta" && s[m.value_begin] == '{') {
-      meta = m;
-      meta_prev = prev_end;
-      want_next = true;
+    else if (m.key == "meta" && !meta_done && s[m.value_begin] == '{') {
+      std::size_t after = js::skip_ws(s, m.value_end);
+      std::size_t next = after < s.size() && s[after] == ',' ? js::skip_ws(s, after + 1) : 0;
+      has_cut = source_cut(s, m, next, prev_end, cut);
+      meta_done = true;
     }
     prev_end = m.value_end;
+    return !(meta_done && !type.empty() && !id.empty());
   });
   if (end == js::npos || type.empty() || id.empty()) return false;
-  if (want_next) finish_meta(0);
   out.type.assign(type);
   out.id.assign(id);
-  Sha256 h;
+  Sha256 h;  // core/sha256 uses the CPU's SHA instructions where there are some
   if (has_cut) {
     h.update(s.substr(0, cut.begin));
     h.update(s.substr(cut.end));

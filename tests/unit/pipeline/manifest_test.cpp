@@ -90,6 +90,11 @@ TEST(Manifest, BadManifestsAreRefusedWithCodes) {
       {"bad patient id", R"({"patient":"a/b","resources":[]})", "NC-DELTA-002"},
       {"bad type", R"({"patient":"p","resources":[["Pat ient","p","00"]]})", "NC-DELTA-002"},
       {"short hash", R"({"patient":"p","resources":[["Patient","p","00"]]})", "NC-DELTA-002"},
+      {"trailing bytes", R"({"patient":"p","resources":[]} x)", "NC-DELTA-002"},
+      {"patient not a string", R"({"patient":1,"resources":[]})", "NC-DELTA-002"},
+      {"escaped id", R"({"patient":"p\u0041","resources":[]})", "NC-DELTA-002"},
+      {"missing comma", R"({"patient":"p","resources":[["Patient","p",")" + std::string(64, 'a') + R"("] ["Patient","q",")" + std::string(64, 'a') + "\"]]}", "NC-DELTA-002"},
+      {"resource of two", R"({"patient":"p","resources":[["Patient","p"]]})", "NC-DELTA-002"},
       {"upper-case hash", R"({"patient":"p","resources":[["Patient","p",")" + std::string(64, 'A') + "\"]]}", "NC-DELTA-002"},
       {"patient twice", ok + ok, "NC-DELTA-005"},
   };
