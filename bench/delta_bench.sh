@@ -17,7 +17,7 @@ python3 "$here/correct_registry.py" "$work/jan.csv" "$work/feb.csv" --fraction 0
 measure() {
   local name=$1
   shift
-  /usr/bin/time -f "$name: %e s wall, %M KiB peak RSS" "$netconv" convert "$work/feb.csv" -j "$jobs" --quiet --no-progress "$@" ||
+  /usr/bin/time -f "$name: %e s wall, %U s user, %S s sys, %M KiB peak RSS" "$netconv" convert "$work/feb.csv" -j "$jobs" --quiet --no-progress "$@" ||
     [[ $? == 1 ]]
 }
 measure full -o "$work/full"

@@ -181,28 +181,31 @@ std::string manifest_line(const ManifestEntry& e) {
   return out;
 }
 
+void PreviousManifest::add_line(std::string_view l, const std::string& shown, std::size_t line, const ManifestLimits& limits) {
+  if (l.size() > limits.max_line)
+    throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-004: manifest line longer than " +
+                      std::to_string(limits.max_line) + " bytes");
+  if (l.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  ManifestEntry e = parse_line(l, shown, line);
+  if (!index_.emplace(e.patient, entries_.size()).second)
+    throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-005: a patient is listed twice");
+  entries_.push_back(std::move(e));
+}
+
 PreviousManifest PreviousManifest::parse(std::string_view text, const std::string& shown, const ManifestLimits& limits) {
   if (text.size() > limits.max_bytes)
     throw ConfigError("--since: " + shown + ": NC-DELTA-003: manifest larger than " + std::to_string(limits.max_bytes) + " bytes");
   PreviousManifest m;
   std::size_t line = 0;
   while (!text.empty()) {
-    ++line;
     auto nl = text.find('\n');
-    std::string_view l = text.substr(0, nl);
+    m.add_line(text.substr(0, nl), shown, ++line, limits);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (l.size() > limits.max_line)
-      throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-004: manifest line longer than " +
-                        std::to_string(limits.max_line) + " bytes");
-    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    ManifestEntry e = parse_line(l, shown, line);
-    if (!m.index_.emplace(e.patient, m.entries_.size()).second)
-      throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-005: a patient is listed twice");
-    m.entries_.push_back(std::move(e));
   }
   return m;
 }
 
+// Line by line: the file (125 MB for 100 k records) is never held whole beside what it describes.
 PreviousManifest PreviousManifest::load(const std::string& path, const ManifestLimits& limits) {
   std::error_code ec;
   std::string file = fs::is_directory(path, ec) ? (fs::path(path) / "manifest.ndjson").string() : path;
@@ -211,10 +214,13 @@ PreviousManifest PreviousManifest::load(const std::string& path, const ManifestL
   if (size > limits.max_bytes)
     throw ConfigError("--since: " + file + ": NC-DELTA-003: manifest larger than " + std::to_string(limits.max_bytes) + " bytes");
   std::ifstream in(file, std::ios::binary);
-  std::string text(size, '\0');
-  if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
-    throw IoError("--since: " + file + ": NC-DELTA-001: cannot read the previous run's manifest: " + std::strerror(errno));
-  return parse(text, file, limits);
+  if (!in) throw IoError("--since: " + file + ": NC-DELTA-001: cannot read the previous run's manifest: " + std::strerror(errno));
+  PreviousManifest m;
+  std::string l;
+  std::size_t line = 0;
+  while (std::getline(in, l)) m.add_line(l, file, ++line, limits);
+  if (in.bad()) throw IoError("--since: " + file + ": NC-DELTA-001: read error in the previous run's manifest");
+  return m;
 }
 
 std::size_t PreviousManifest::find(std::string_view patient) const {

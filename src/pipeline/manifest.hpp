@@ -54,6 +54,8 @@ class PreviousManifest {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
+  void add_line(std::string_view line, const std::string& shown, std::size_t number, const ManifestLimits& limits);
+
   std::vector<ManifestEntry> entries_;
   std::unordered_map<std::string, std::size_t> index_;
 };
