@@ -3,8 +3,10 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "core/json_writer.hpp"
+#include "report/quality_stats.hpp"
 
 namespace netconv {
 
@@ -31,7 +33,11 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   auto writers = formats.make_writers(opt.to, opt.writer, tables);
   for (std::size_t i = 0; i < writers.size(); ++i)
     if (writers[i]->name() == "fhir") fhir_ = i;
-  manifest_ = std::make_unique<ManifestStage>(fhir_, previous, opt.writer.fhir_layout);
+  // NETCONV_DELTA_NO_CARRY (internal, for tests): every patient of a --since run converted again,
+  // to show that carrying unchanged patients writes the same delta
+  manifest_ = std::make_unique<ManifestStage>(fhir_, previous, opt.writer.fhir_layout, std::getenv("NETCONV_DELTA_NO_CARRY") == nullptr);
+  if (fhir_ != kNoOutput)
+    fingerprints_ = std::make_unique<InputFingerprinter>(opt, report::mapping_tables_sha256(tables.dir()));
   const auto load_start = std::chrono::steady_clock::now();
   CheckerOptions co;
   co.fhir_packages = opt.fhir_packages;
@@ -56,7 +62,8 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 }
 
-void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const {
+void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch,
+                                 const ContentHash* input) const {
   auto& s = r.counts;
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
@@ -75,7 +82,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
       s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
     }
     if (failed.empty()) {
-      manifest_->apply(prepared, rendered, s, r.previous_matched);
+      manifest_->apply(prepared, rendered, s, r.previous_matched, input);
       for (auto& out : rendered) {
         for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
         for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
@@ -85,6 +92,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
       return;
     }
     reject_failed(group, failed, r);
+    input = nullptr;  // a rejected record: the patient is converted again next time
   }
 }
 

@@ -11,6 +11,7 @@
 #include "formats/format.hpp"
 #include "pipeline/convert.hpp"
 #include "pipeline/delta.hpp"
+#include "pipeline/fingerprint.hpp"
 
 namespace netconv {
 
@@ -39,8 +40,17 @@ class OutputStage {
   // previous run's manifest in delta mode (outputs are cut down to what changed), else null.
   OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
               const PreviousManifest* previous = nullptr);
-  // `session`: the calling worker's (null when nothing is checked, --no-validate).
-  void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const;
+  // `session`: the calling worker's (null when nothing is checked, --no-validate). `input`: the
+  // patient's input fingerprint when every record of it was converted (null: none); it goes to
+  // the manifest line unless the checks reject a record too.
+  void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch,
+                      const ContentHash* input = nullptr) const;
+  // Null when the run writes no manifest (no FHIR output): then no fingerprints are taken.
+  const InputFingerprinter* fingerprints() const { return fingerprints_.get(); }
+  // Delta mode: an unchanged patient's previous manifest line carried into `r` (ManifestStage).
+  bool carry_unchanged(const ContentHash& input, std::size_t records, WorkResult& r) const {
+    return manifest_->carry_unchanged(input, records, r.counts, r.previous_matched, r.chunks);
+  }
   double checker_load_seconds() const { return load_seconds_; }
   // The checks' sessions, one lent to each work item while it runs; null with --no-validate.
   CheckSessionPool* sessions() const { return sessions_.get(); }
@@ -58,6 +68,7 @@ class OutputStage {
   double load_seconds_ = 0;
   std::unique_ptr<CheckSessionPool> sessions_;
   std::unique_ptr<ManifestStage> manifest_;  // every patient's manifest line, and the delta
+  std::unique_ptr<InputFingerprinter> fingerprints_;
   std::size_t fhir_ = kNoOutput;              // the FHIR output's index in outputs_
 };
 

@@ -153,8 +153,25 @@ void tally(const PatientDelta& d, ConvertSummary& counts) {
 
 }  // namespace
 
-ManifestStage::ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout)
-    : fhir_(fhir), prev_(prev), layout_(std::move(layout)) {}
+ManifestStage::ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout, bool carry)
+    : fhir_(fhir), prev_(prev), layout_(std::move(layout)), carry_(carry) {}
+
+bool ManifestStage::carry_unchanged(const ContentHash& input, std::size_t records, ConvertSummary& counts,
+                                    std::vector<std::size_t>& matched, std::vector<OutputChunk>& chunks) const {
+  if (!prev_ || !carry_ || fhir_ == kNoOutput) return false;
+  const std::size_t at = prev_->find_input(input);
+  if (at == PreviousManifest::npos) return false;
+  const ManifestEntry& e = prev_->entries()[at];
+  matched.push_back(at);
+  counts.read += records;
+  counts.converted += records;
+  ++counts.patients_written;
+  for (const auto& r : e.resources) ++counts.resources_by_type["fhir:" + r.type];
+  counts.delta_resources["unchanged"] += e.resources.size();
+  ++counts.delta_patients["unchanged"];
+  chunks.push_back({"manifest.ndjson", manifest_line(e), false});
+  return true;
+}
 
 PreparedPatient ManifestStage::prepare(const std::vector<RenderedPatient>& rendered) const {
   PreparedPatient p;
@@ -168,7 +185,7 @@ PreparedPatient ManifestStage::prepare(const std::vector<RenderedPatient>& rende
 }
 
 void ManifestStage::apply(const PreparedPatient& p, std::vector<RenderedPatient>& rendered, ConvertSummary& counts,
-                          std::vector<std::size_t>& matched) const {
+                          std::vector<std::size_t>& matched, const ContentHash* input) const {
   if (fhir_ == kNoOutput || p.entry.patient.empty()) return;  // nothing rendered for the patient
   auto& out = rendered[fhir_];
   if (p.delta_mode) {
@@ -187,7 +204,13 @@ void ManifestStage::apply(const PreparedPatient& p, std::vector<RenderedPatient>
       }
     }
   }
-  out.chunks.push_back({"manifest.ndjson", manifest_line(p.entry), false});
+  if (!input) {
+    out.chunks.push_back({"manifest.ndjson", manifest_line(p.entry), false});
+    return;
+  }
+  ManifestEntry e{p.entry.patient, {}, *input};
+  e.resources = p.entry.resources;  // PreparedPatient is shared with the checks: copied, not moved
+  out.chunks.push_back({"manifest.ndjson", manifest_line(e), false});
 }
 
 void ManifestStage::apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const {

@@ -62,14 +62,24 @@ class ManifestStage {
  public:
   // `fhir`: index of the FHIR output among the run's outputs (npos: none, no manifest lines);
   // `prev`: the previous manifest in delta mode, else null; `layout`: bulk | bundle.
-  ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout);
+  // `carry`: in delta mode, a patient whose input fingerprint is in the previous manifest is
+  // carried (carry_unchanged) instead of converted.
+  ManifestStage(std::size_t fhir, const PreviousManifest* prev, std::string layout, bool carry = true);
   PreparedPatient prepare(const std::vector<RenderedPatient>& rendered) const;
+  // Delta mode: when the previous manifest has a patient with this input fingerprint, the patient
+  // (its `records`) would render the same resources again: its previous manifest line goes to
+  // `chunks`, its records count as read and converted, its resources and itself as unchanged,
+  // and true is returned; nothing of it is mapped, rendered, checked or written.
+  bool carry_unchanged(const ContentHash& input, std::size_t records, ConvertSummary& counts,
+                       std::vector<std::size_t>& matched, std::vector<OutputChunk>& chunks) const;
   // Appends the patient's manifest.ndjson chunk to the FHIR output; in delta mode cuts every
   // output down to what changed (nothing for an unchanged patient; CDA documents whole for a
   // changed one), adds the DELETE entries, counts into counts.delta_*, and records the previous
   // patient it matched.
+  // `input`: the patient's input fingerprint for its manifest line (null: none, a record of the
+  // patient was rejected or skipped).
   void apply(const PreparedPatient& p, std::vector<RenderedPatient>& rendered, ConvertSummary& counts,
-             std::vector<std::size_t>& matched) const;
+             std::vector<std::size_t>& matched, const ContentHash* input = nullptr) const;
   // prepare + apply
   void apply(std::vector<RenderedPatient>& rendered, ConvertSummary& counts, std::vector<std::size_t>& matched) const;
 
@@ -77,6 +87,7 @@ class ManifestStage {
   std::size_t fhir_;
   const PreviousManifest* prev_;
   std::string layout_;
+  bool carry_;
 };
 
 constexpr std::size_t kNoOutput = static_cast<std::size_t>(-1);

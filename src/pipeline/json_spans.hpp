@@ -5,6 +5,7 @@
 // JSON grammar beyond what it needs to find the end of a value.
 #pragma once
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 
@@ -18,10 +19,19 @@ inline std::size_t skip_ws(std::string_view s, std::size_t pos) {
 }
 
 // One past the string starting at `pos` (its opening quote); npos when it does not close.
+// Jumps from quote to quote with memchr (every output byte of a run passes through here): a quote
+// ends the string unless an odd number of backslashes precedes it.
 inline std::size_t string_end(std::string_view s, std::size_t pos) {
-  for (std::size_t i = pos + 1; i < s.size(); ++i) {
-    if (s[i] == '\\') ++i;
-    else if (s[i] == '"') return i + 1;
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  const char* p = begin + pos + 1;
+  while (p < end) {
+    const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+    if (!q) return npos;
+    std::size_t backslashes = 0;
+    for (const char* b = q; b > begin + pos + 1 && b[-1] == '\\'; --b) ++backslashes;
+    if (backslashes % 2 == 0) return static_cast<std::size_t>(q - begin) + 1;
+    p = q + 1;
   }
   return npos;
 }

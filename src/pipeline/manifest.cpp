@@ -1,5 +1,6 @@
 #include "pipeline/manifest.hpp"
 
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -7,7 +8,6 @@
 #include <memory>
 
 #include "core/errors.hpp"
-#include "core/sha256.hpp"
 #include "pipeline/json_spans.hpp"
 
 namespace netconv {
@@ -15,6 +15,46 @@ namespace fs = std::filesystem;
 namespace js = json_spans;
 
 namespace {
+
+// Odd 64-bit constants with well-spread bits (the first is 2^64 divided by the golden ratio):
+// multiplying by one is a bijection that carries every input bit into the higher bits, and the
+// xor-shift that follows brings them back down.
+constexpr std::uint64_t kLaneA = 0x9e3779b97f4a7c15ULL, kLaneB = 0xd1b54a32d192ed03ULL;
+constexpr std::uint64_t kFinA = 0xaef17502108ef2d9ULL, kFinB = 0xdb4f0b9175ae2165ULL;
+
+std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+// Little-endian on every machine, so a manifest is the same wherever it was written.
+std::uint64_t load_le(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
+}
+
+// Avalanche of a lane's state: every output bit depends on every state bit.
+std::uint64_t finalise(std::uint64_t x, std::uint64_t k) {
+  x ^= x >> 32;
+  x *= k;
+  x ^= x >> 29;
+  x *= kLaneA;
+  x ^= x >> 32;
+  return x;
+}
+
+void put_be(std::uint64_t x, std::uint8_t* out) {
+  for (int i = 7; i >= 0; --i, x >>= 8) out[i] = static_cast<std::uint8_t>(x);
+}
+
+void append_hex(std::string& out, const ContentHash& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char buf[2 * std::tuple_size_v<ContentHash>];
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    buf[2 * i] = kDigits[h[i] >> 4];
+    buf[2 * i + 1] = kDigits[h[i] & 15];
+  }
+  out.append(buf, sizeof buf);
+}
 
 struct Cut {
   std::size_t begin = 0, end = 0;  // bytes left out of the hash
@@ -70,10 +110,10 @@ bool token_ok(std::string_view v, bool letters_only) {
   return true;
 }
 
-bool parse_hash(const std::string& hex, std::array<std::uint8_t, 32>& out) {
-  if (hex.size() != 64) return false;
+bool parse_hash(std::string_view hex, ContentHash& out) {
+  if (hex.size() != 2 * out.size()) return false;
   auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  for (std::size_t i = 0; i < 32; ++i) {
+  for (std::size_t i = 0; i < out.size(); ++i) {
     int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
@@ -101,7 +141,7 @@ bool parse_resource(std::string_view s, std::size_t at, ManifestResource& m) {
   if (end == js::npos || n != 3 || !ok || !token_ok(parts[0], true) || !token_ok(parts[1], false)) return false;
   m.type.assign(parts[0]);
   m.id.assign(parts[1]);
-  return parse_hash(std::string(parts[2]), m.hash);
+  return parse_hash(parts[2], m.hash);
 }
 
 // The manifest is read with the same span scanner the writer's output is hashed with: a
@@ -109,7 +149,7 @@ bool parse_resource(std::string_view s, std::size_t at, ManifestResource& m) {
 ManifestEntry parse_line(std::string_view text, const std::string& shown, std::size_t line) {
   ManifestEntry e;
   std::size_t members = 0, resources = js::npos;
-  bool patient_ok = false;
+  bool patient_ok = false, input_ok = true;
   auto end = js::for_each_member(text, js::skip_ws(text, 0), [&](const js::Member& m) {
     ++members;
     std::string_view v;
@@ -118,11 +158,15 @@ ManifestEntry parse_line(std::string_view text, const std::string& shown, std::s
       e.patient.assign(v);
     } else if (m.key == "resources" && text[m.value_begin] == '[') {
       resources = m.value_begin;
+    } else if (m.key == "input" && !e.input) {
+      e.input.emplace();
+      input_ok = token_at(text, m.value_begin, m.value_end, v) && parse_hash(v, *e.input);
     }
   });
   if (end == js::npos || js::skip_ws(text, end) != text.size()) bad_line(shown, line, "not a JSON object");
-  if (members != 2 || resources == js::npos || e.patient.empty())
-    bad_line(shown, line, "needs exactly \"patient\" (string) and \"resources\" (array)");
+  if (members != 2u + (e.input ? 1 : 0) || resources == js::npos || e.patient.empty())
+    bad_line(shown, line, "needs exactly \"patient\" (string), \"resources\" (array) and optionally \"input\"");
+  if (!input_ok) bad_line(shown, line, "input is not 32 lower-case hex digits");
   if (!patient_ok) bad_line(shown, line, "patient is not a FHIR id");
   bool ok = true;
   auto list_end = js::for_each_element(text, resources, [&](std::size_t b, std::size_t) {
@@ -130,11 +174,51 @@ ManifestEntry parse_line(std::string_view text, const std::string& shown, std::s
     if (ok && !(ok = parse_resource(text, b, m))) return;
     e.resources.push_back(std::move(m));
   });
-  if (!ok || list_end == js::npos) bad_line(shown, line, "a resource is not [type, id, hash] of a FHIR name, a FHIR id and 64 lower-case hex digits");
+  if (!ok || list_end == js::npos) bad_line(shown, line, "a resource is not [type, id, hash] of a FHIR name, a FHIR id and 32 lower-case hex digits");
   return e;
 }
 
 }  // namespace
+
+void ContentHasher::fold(std::uint64_t w) {
+  // lane A xors the word in, lane B rotates and adds it: a difference that cancels in one lane's
+  // arithmetic does not cancel in the other's
+  a_ = (a_ ^ w) * kLaneA;
+  a_ ^= a_ >> 31;
+  b_ = (rotl(b_, 27) + w) * kLaneB;
+  b_ ^= b_ >> 29;
+}
+
+void ContentHasher::update(std::string_view s) {
+  length_ += s.size();
+  std::size_t i = 0;
+  while (pending_n_ != 0 && i < s.size()) {  // finish a word started by an earlier piece
+    pending_ |= std::uint64_t{static_cast<unsigned char>(s[i++])} << (8 * pending_n_);
+    if (++pending_n_ == 8) {
+      fold(pending_);
+      pending_ = 0;
+      pending_n_ = 0;
+    }
+  }
+  for (; i + 8 <= s.size(); i += 8) fold(load_le(s.data() + i));
+  for (; i < s.size(); ++i) pending_ |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * pending_n_++);
+}
+
+ContentHash ContentHasher::finish() const {
+  ContentHasher h = *this;
+  if (h.pending_n_) h.fold(h.pending_);  // zero-padded; the length below tells the padding apart
+  h.fold(length_);
+  ContentHash out;
+  put_be(finalise(h.a_, kFinA), out.data());
+  put_be(finalise(h.b_ ^ rotl(length_, 17), kFinB), out.data() + 8);
+  return out;
+}
+
+ContentHash content_hash(std::string_view bytes) {
+  ContentHasher h;
+  h.update(bytes);
+  return h.finish();
+}
 
 bool digest_resource(std::string_view s, ManifestResource& out) {
   std::string_view type, id;
@@ -158,7 +242,7 @@ bool digest_resource(std::string_view s, ManifestResource& out) {
   if (end == js::npos || type.empty() || id.empty()) return false;
   out.type.assign(type);
   out.id.assign(id);
-  Sha256 h;  // core/sha256 uses the CPU's SHA instructions where there are some
+  ContentHasher h;
   if (has_cut) {
     h.update(s.substr(0, cut.begin));
     h.update(s.substr(cut.end));
@@ -171,13 +255,22 @@ bool digest_resource(std::string_view s, ManifestResource& out) {
 
 std::string manifest_line(const ManifestEntry& e) {
   // ids and types are FHIR ids and names (no character needs escaping)
-  std::string out = "{\"patient\":\"" + e.patient + "\",\"resources\":[";
-  out.reserve(out.size() + e.resources.size() * 120);
+  std::string out;
+  out.reserve(40 + e.patient.size() + e.resources.size() * 100);
+  out.append("{\"patient\":\"").append(e.patient).append("\",\"resources\":[");
   for (const auto& r : e.resources) {
     if (&r != &e.resources.front()) out += ',';
-    out += "[\"" + r.type + "\",\"" + r.id + "\",\"" + hex_prefix(r.hash, 32) + "\"]";
+    out.append("[\"").append(r.type).append("\",\"").append(r.id).append("\",\"");
+    append_hex(out, r.hash);
+    out.append("\"]");
   }
-  out += "]}\n";
+  out += ']';
+  if (e.input) {
+    out.append(",\"input\":\"");
+    append_hex(out, *e.input);
+    out += '"';
+  }
+  out += "}\n";
   return out;
 }
 
@@ -189,6 +282,7 @@ void PreviousManifest::add_line(std::string_view l, const std::string& shown, st
   ManifestEntry e = parse_line(l, shown, line);
   if (!index_.emplace(e.patient, entries_.size()).second)
     throw ConfigError("--since: " + shown + ":" + std::to_string(line) + ": NC-DELTA-005: a patient is listed twice");
+  if (e.input) inputs_.emplace(*e.input, entries_.size());
   entries_.push_back(std::move(e));
 }
 
@@ -221,6 +315,17 @@ PreviousManifest PreviousManifest::load(const std::string& path, const ManifestL
   while (std::getline(in, l)) m.add_line(l, file, ++line, limits);
   if (in.bad()) throw IoError("--since: " + file + ": NC-DELTA-001: read error in the previous run's manifest");
   return m;
+}
+
+std::size_t PreviousManifest::HashKey::operator()(const ContentHash& h) const {
+  std::uint64_t x;
+  std::memcpy(&x, h.data(), sizeof x);  // already uniformly spread
+  return static_cast<std::size_t>(x);
+}
+
+std::size_t PreviousManifest::find_input(const ContentHash& input) const {
+  auto it = inputs_.find(input);
+  return it == inputs_.end() ? npos : it->second;
 }
 
 std::size_t PreviousManifest::find(std::string_view patient) const {

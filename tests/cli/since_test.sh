@@ -35,9 +35,31 @@ diff -r "$work/before" "$work/out" >/dev/null || fail "a refused --since run cha
 "$netconv" convert --quiet --no-progress "$work/in.csv" --since "$work/out" -o "$work/out"
 [[ ! -d $work/out/fhir || -z $(ls -A "$work/out/fhir") ]] || fail "a delta of the same export wrote resources"
 cmp "$work/out/manifest.ndjson" "$work/before/manifest.ndjson" || fail "the manifest changed"
+# every patient was carried by its input fingerprint: none mapped again (quality counts no case)
 python3 -c "
 import json, sys
-d = json.load(open(sys.argv[1]))['delta']
+r = json.load(open(sys.argv[1]))
+d = r['delta']
 assert d['resources']['unchanged'] > 0 and d['resources']['changed'] == d['resources']['new'] == d['resources']['deleted'] == 0, d
-" "$work/out/report.json" || fail "report.json delta counts"
+assert d['patients']['unchanged'] == int(sys.argv[2]) and d['patients']['new'] == d['patients']['changed'] == 0, d
+assert r['quality']['cases'] == 0, 'unchanged patients were converted again'
+c = r['records'] if 'records' in r else r
+assert c['read'] == c['converted'] + c['rejected'] + c['skipped'] and c['read'] > 0, c
+" "$work/out/report.json" "$(wc -l < "$work/before/manifest.ndjson")" || fail "report.json delta counts"
+# a corrected export: carrying unchanged patients writes the same delta, byte for byte, as
+# converting every patient again (NETCONV_DELTA_NO_CARRY), in both layouts
+python3 "$src/bench/correct_registry.py" "$work/in.csv" "$work/feb.csv" --fraction 0.2 --seed 7 >/dev/null
+for layout in bulk bundle; do
+  "$netconv" convert --quiet --no-progress --fhir-layout $layout "$work/in.csv" -o "$work/jan-$layout"
+  "$netconv" convert --quiet --no-progress --fhir-layout $layout "$work/feb.csv" --since "$work/jan-$layout" -o "$work/carry-$layout"
+  NETCONV_DELTA_NO_CARRY=1 "$netconv" convert --quiet --no-progress --fhir-layout $layout "$work/feb.csv" --since "$work/jan-$layout" -o "$work/full-$layout"
+  diff -r -x 'report.*' "$work/carry-$layout" "$work/full-$layout" || fail "$layout: the delta differs when unchanged patients are carried"
+  [[ -n $(ls -A "$work/carry-$layout/fhir") ]] || fail "$layout: the corrected export's delta is empty"
+  python3 -c "
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a['delta'] == b['delta'], (a['delta'], b['delta'])
+assert 0 < a['quality']['cases'] < b['quality']['cases'], 'no patient was carried'
+" "$work/carry-$layout/report.json" "$work/full-$layout/report.json" || fail "$layout: delta counts"
+done
 echo "ok: cli.since"

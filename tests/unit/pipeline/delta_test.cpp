@@ -5,12 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "core/sha256.hpp"
 
 namespace netconv {
 namespace {
 
-ManifestResource res(const char* type, const char* id, const char* content) { return {type, id, sha256(content)}; }
+ManifestResource res(const char* type, const char* id, const char* content) { return {type, id, content_hash(content)}; }
 
 TEST(Delta, DiffPatientTable) {
   const ManifestEntry prev{"p", {res("Patient", "p", "v1"), res("Condition", "c1", "a"), res("Observation", "o1", "x")}};

@@ -4,12 +4,24 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/errors.hpp"
-#include "core/sha256.hpp"
 #include "pipeline/json_spans.hpp"
 
 namespace netconv {
 namespace {
+
+std::string hex_of(const ContentHash& h) {
+  std::string s;
+  for (auto b : h) {
+    static const char* d = "0123456789abcdef";
+    s += d[b >> 4];
+    s += d[b & 15];
+  }
+  return s;
+}
 
 ManifestResource digest(std::string_view json) {
   ManifestResource r;
@@ -50,9 +62,36 @@ TEST(Manifest, HashSeesEveryOtherChange) {
     SCOPED_TRACE(other);
     EXPECT_NE(digest(other).hash, a.hash);
   }
-  // the hash is of the bytes as written, so it matches sha256 of a resource without source
+  // the hash is of the bytes as written, so it matches the content hash of a resource without source
   const std::string_view text = R"({"resourceType":"Patient","id":"p1"})";
-  EXPECT_EQ(digest(text).hash, sha256(text));
+  EXPECT_EQ(digest(text).hash, content_hash(text));
+}
+
+// The hash depends on the bytes only, not on how they were fed in; lengths, zero padding and
+// single-bit changes in any position give other hashes.
+TEST(Manifest, ContentHashOfPiecesAndEveryBit) {
+  std::string text;
+  for (int i = 0; i < 41; ++i) text += static_cast<char>('a' + i % 26);
+  const ContentHash whole = content_hash(text);
+  for (std::size_t a = 0; a <= text.size(); ++a)
+    for (std::size_t b = a; b <= text.size(); b += 5) {
+      ContentHasher h;
+      h.update(std::string_view(text).substr(0, a));
+      h.update(std::string_view(text).substr(a, b - a));
+      h.update(std::string_view(text).substr(b));
+      ASSERT_EQ(h.finish(), whole) << a << " " << b;
+    }
+  std::vector<ContentHash> seen{content_hash("")};
+  for (std::size_t n = 1; n <= 17; ++n) seen.push_back(content_hash(std::string(n, '\0')));
+  for (std::size_t i = 0; i < text.size(); ++i)
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string t = text;
+      t[i] = static_cast<char>(t[i] ^ (1 << bit));
+      seen.push_back(content_hash(t));
+    }
+  seen.push_back(whole);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end());
 }
 
 TEST(Manifest, DigestRefusesWhatIsNoResource) {
@@ -65,10 +104,10 @@ TEST(Manifest, DigestRefusesWhatIsNoResource) {
 }
 
 TEST(Manifest, LineRoundTrips) {
-  ManifestEntry e{"p1", {{"Patient", "p1", sha256("a")}, {"Condition", "c-1.2", sha256("b")}}};
+  ManifestEntry e{"p1", {{"Patient", "p1", content_hash("a")}, {"Condition", "c-1.2", content_hash("b")}}};
   const std::string line = manifest_line(e);
-  EXPECT_EQ(line, R"({"patient":"p1","resources":[["Patient","p1",")" + sha256_hex("a") + R"("],["Condition","c-1.2",")" +
-                      sha256_hex("b") + "\"]]}\n");
+  EXPECT_EQ(line, R"({"patient":"p1","resources":[["Patient","p1",")" + hex_of(content_hash("a")) + R"("],["Condition","c-1.2",")" +
+                      hex_of(content_hash("b")) + "\"]]}\n");
   auto m = PreviousManifest::parse(line + "\n" + manifest_line({"p2", {}}), "m");
   ASSERT_EQ(m.entries().size(), 2u);
   EXPECT_EQ(m.entries()[0].resources, e.resources);
@@ -78,7 +117,7 @@ TEST(Manifest, LineRoundTrips) {
 
 // A broken manifest stops the run (exit 2) with a code and line, never quoting the line.
 TEST(Manifest, BadManifestsAreRefusedWithCodes) {
-  const std::string ok = manifest_line({"p1", {{"Patient", "p1", sha256("a")}}});
+  const std::string ok = manifest_line({"p1", {{"Patient", "p1", content_hash("a")}}});
   struct Case {
     const char* name;
     std::string text;
@@ -93,9 +132,10 @@ TEST(Manifest, BadManifestsAreRefusedWithCodes) {
       {"trailing bytes", R"({"patient":"p","resources":[]} x)", "NC-DELTA-002"},
       {"patient not a string", R"({"patient":1,"resources":[]})", "NC-DELTA-002"},
       {"escaped id", R"({"patient":"p\u0041","resources":[]})", "NC-DELTA-002"},
-      {"missing comma", R"({"patient":"p","resources":[["Patient","p",")" + std::string(64, 'a') + R"("] ["Patient","q",")" + std::string(64, 'a') + "\"]]}", "NC-DELTA-002"},
+      {"missing comma", R"({"patient":"p","resources":[["Patient","p",")" + std::string(32, 'a') + R"("] ["Patient","q",")" + std::string(32, 'a') + "\"]]}", "NC-DELTA-002"},
       {"resource of two", R"({"patient":"p","resources":[["Patient","p"]]})", "NC-DELTA-002"},
-      {"upper-case hash", R"({"patient":"p","resources":[["Patient","p",")" + std::string(64, 'A') + "\"]]}", "NC-DELTA-002"},
+      {"upper-case hash", R"({"patient":"p","resources":[["Patient","p",")" + std::string(32, 'A') + "\"]]}", "NC-DELTA-002"},
+      {"sha-256 sized hash", R"({"patient":"p","resources":[["Patient","p",")" + std::string(64, 'a') + "\"]]}", "NC-DELTA-002"},
       {"patient twice", ok + ok, "NC-DELTA-005"},
   };
   for (const auto& c : cases) {

@@ -1,0 +1,113 @@
+#include "pipeline/fingerprint.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace netconv {
+
+namespace {
+
+// Length-prefixed pieces, so no two different inputs give the same byte stream.
+void add(ContentHasher& h, std::string_view s) {
+  char n[8];
+  std::uint64_t len = s.size();
+  for (char& c : n) {
+    c = static_cast<char>(len & 0xff);
+    len >>= 8;
+  }
+  h.update(std::string_view(n, sizeof n));
+  h.update(s);
+}
+
+void add(ContentHasher& h, const RawField& f) {
+  add(h, f.name);
+  add(h, f.value);
+  add(h, f.is_list ? "list" : "scalar");
+  add(h, std::to_string(f.items.size()));
+  for (const auto& i : f.items) add(h, i);
+}
+
+// A file an option names counts by its contents (a run that cannot read it stops anyway).
+std::string file_digest(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  ContentHasher h;
+  add(h, text.str());
+  std::string out;
+  for (auto b : h.finish()) out += std::to_string(b) + ".";
+  return out;
+}
+
+void setting(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append("=").append(std::to_string(value.size())).append(":").append(value).append("\n");
+}
+
+}  // namespace
+
+InputFingerprinter::InputFingerprinter(const ConvertOptions& opt, const std::string& tables_sha256) {
+  // Every ConvertOptions / WriterOptions member is named here, so adding one does not compile
+  // until it is sorted in: an option that changes output bytes (another output format's setting,
+  // a registry id, identifier systems, bundle type, base URL, provenance — which names the input
+  // files, so their SHA-256s would join too) MUST be hashed, or an unchanged patient would keep
+  // last month's resources after the option changed. The others are listed as not deciding bytes.
+  const auto& [inputs, from, formats, to, output_dir, patient_id_system, icd10cm_current_edition, columns_file,
+               naaccr_dictionary, writer, show_values, validate, validation_cache, validation_cache_limit, fhir_packages,
+               fhir_schema, cda_schema, jobs, progress, batch_records, max_rows_per_patient, since,
+               delete_missing_patients, since_scope] = opt;
+  const auto& [fhir_layout, cda_layout, cda_config] = writer;
+  std::string& s = settings_;
+  setting(s, "netconv", NETCONV_VERSION);
+  setting(s, "tables", tables_sha256);
+  setting(s, "from", from);
+  for (const auto& t : to) setting(s, "to", t);
+  setting(s, "patient_id_system", patient_id_system);
+  setting(s, "icd10cm_current_edition", icd10cm_current_edition ? "1" : "0");
+  setting(s, "columns", file_digest(columns_file));
+  setting(s, "naaccr_dictionary", file_digest(naaccr_dictionary));
+  setting(s, "fhir_layout", fhir_layout);
+  setting(s, "cda_layout", cda_layout);
+  setting(s, "cda_config", file_digest(cda_config));
+  // which records pass decides what is written: the checks and their definitions (by location;
+  // definitions changed in place are not seen, as for the check skipped for unchanged output)
+  setting(s, "validate", validate ? "1" : "0");
+  setting(s, "fhir_packages", fhir_packages);
+  setting(s, "fhir_schema", fhir_schema);
+  setting(s, "cda_schema", cda_schema);
+  setting(s, "max_rows_per_patient", std::to_string(max_rows_per_patient));
+  // not deciding a patient's output bytes: where inputs and outputs are (a patient's resources
+  // do not name them), the formats registry (the names in from/to are hashed), logging,
+  // verdict-neutral caches, threads and batching (output is the same at any -j), the delta itself
+  static_cast<void>(inputs), static_cast<void>(formats), static_cast<void>(output_dir), static_cast<void>(show_values);
+  static_cast<void>(validation_cache), static_cast<void>(validation_cache_limit), static_cast<void>(jobs);
+  static_cast<void>(progress), static_cast<void>(batch_records), static_cast<void>(since);
+  static_cast<void>(delete_missing_patients), static_cast<void>(since_scope);
+  seed_.update(settings_);
+}
+
+ContentHash InputFingerprinter::patient(const std::vector<SourceRecord>& records) const {
+  struct One {
+    std::string_view tumor;
+    ContentHash digest;
+  };
+  std::vector<One> parts;
+  parts.reserve(records.size());
+  for (const auto& r : records) {
+    ContentHasher h;
+    add(h, std::to_string(r.fields.size()));
+    for (const auto& f : r.fields) add(h, f);
+    add(h, std::to_string(r.items.size()));
+    for (const auto& f : r.items) add(h, f);
+    const RawField* tumor = r.get("tumor_id");
+    parts.push_back({tumor ? std::string_view(tumor->value) : std::string_view(), h.finish()});
+  }
+  std::stable_sort(parts.begin(), parts.end(), [](const One& a, const One& b) { return a.tumor < b.tumor; });
+  ContentHasher h = seed_;
+  add(h, std::to_string(parts.size()));
+  for (const auto& p : parts) h.update(std::string_view(reinterpret_cast<const char*>(p.digest.data()), p.digest.size()));
+  return h.finish();
+}
+
+}  // namespace netconv
