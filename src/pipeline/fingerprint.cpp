@@ -8,24 +8,28 @@ namespace netconv {
 
 namespace {
 
-// Length-prefixed pieces, so no two different inputs give the same byte stream.
-void add(ContentHasher& h, std::string_view s) {
+// Length-prefixed pieces, so no two different inputs give the same byte stream. A record is
+// serialised whole and hashed in one call (small updates cost more than the bytes).
+void put_u64(std::string& out, std::uint64_t v) {
   char n[8];
-  std::uint64_t len = s.size();
   for (char& c : n) {
-    c = static_cast<char>(len & 0xff);
-    len >>= 8;
+    c = static_cast<char>(v & 0xff);
+    v >>= 8;
   }
-  h.update(std::string_view(n, sizeof n));
-  h.update(s);
+  out.append(n, sizeof n);
 }
 
-void add(ContentHasher& h, const RawField& f) {
-  add(h, f.name);
-  add(h, f.value);
-  add(h, f.is_list ? "list" : "scalar");
-  add(h, std::to_string(f.items.size()));
-  for (const auto& i : f.items) add(h, i);
+void add(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+
+void add(std::string& out, const RawField& f) {
+  add(out, f.name);
+  add(out, f.value);
+  out += f.is_list ? 'L' : 'S';
+  put_u64(out, f.items.size());
+  for (const auto& i : f.items) add(out, i);
 }
 
 // A file an option names counts by its contents (a run that cannot read it stops anyway).
@@ -34,10 +38,8 @@ std::string file_digest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  ContentHasher h;
-  add(h, text.str());
   std::string out;
-  for (auto b : h.finish()) out += std::to_string(b) + ".";
+  for (auto b : content_hash(text.str())) out += std::to_string(b) + ".";
   return out;
 }
 
@@ -94,18 +96,18 @@ ContentHash InputFingerprinter::patient(const std::vector<SourceRecord>& records
   };
   std::vector<One> parts;
   parts.reserve(records.size());
+  std::string bytes;
   for (const auto& r : records) {
-    ContentHasher h;
-    add(h, std::to_string(r.fields.size()));
-    for (const auto& f : r.fields) add(h, f);
-    add(h, std::to_string(r.items.size()));
-    for (const auto& f : r.items) add(h, f);
+    bytes.clear();
+    put_u64(bytes, r.fields.size());
+    for (const auto& f : r.fields) add(bytes, f);
+    put_u64(bytes, r.items.size());  // then the format's own items
+    for (const auto& f : r.items) add(bytes, f);
     const RawField* tumor = r.get("tumor_id");
-    parts.push_back({tumor ? std::string_view(tumor->value) : std::string_view(), h.finish()});
+    parts.push_back({tumor ? std::string_view(tumor->value) : std::string_view(), content_hash(bytes)});
   }
   std::stable_sort(parts.begin(), parts.end(), [](const One& a, const One& b) { return a.tumor < b.tumor; });
-  ContentHasher h = seed_;
-  add(h, std::to_string(parts.size()));
+  ContentHasher h = seed_;  // the digests have a fixed size: their count is in the length
   for (const auto& p : parts) h.update(std::string_view(reinterpret_cast<const char*>(p.digest.data()), p.digest.size()));
   return h.finish();
 }
