@@ -4,6 +4,7 @@
 # (correct_registry.py --fraction 0.01 --seed 7), then
 #   full:  the corrected export converted whole
 #   delta: the corrected export with --since the first month's output
+#   delta-no-carry: the same, unchanged patients converted again instead of carried
 # Prints wall seconds and peak RSS of each (GNU time), and the delta's counts.
 #   bench/delta_bench.sh NETCONV [ROWS] [JOBS]
 set -euo pipefail
@@ -22,5 +23,7 @@ measure() {
 }
 measure full -o "$work/full"
 measure delta --since "$work/jan" --delete-missing-patients -o "$work/delta"
+# the same delta with every patient converted again (no patient carried by its input fingerprint)
+NETCONV_DELTA_NO_CARRY=1 measure delta-no-carry --since "$work/jan" --delete-missing-patients -o "$work/nocarry"
 python3 -c "import json,sys; print('delta:', json.dumps(json.load(open(sys.argv[1]))['delta']))" "$work/delta/report.json"
 du -sh "$work/full/fhir" "$work/delta/fhir" | sed "s|$work/||"
