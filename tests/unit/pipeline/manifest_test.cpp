@@ -171,5 +171,19 @@ TEST(JsonSpans, ValueEndsAndMembers) {
   EXPECT_EQ(js::for_each_member("{\"a\" 1}", 0, [](const js::Member&) {}), js::npos);
 }
 
+// Strings end at the first quote preceded by an even number of backslashes (the scan jumps from
+// quote to quote).
+TEST(JsonSpans, StringEndsCountBackslashes) {
+  namespace js = json_spans;
+  EXPECT_EQ(js::string_end(R"("")", 0), 2u);
+  EXPECT_EQ(js::string_end(R"("a\\" x")", 0), 5u);     // "a\\" ends after the escaped backslash
+  EXPECT_EQ(js::string_end(R"("a\"b" x")", 0), 6u);    // "a\"b"
+  EXPECT_EQ(js::string_end(R"("a\\\"b" x")", 0), 8u);  // "a\\\"b"
+  EXPECT_EQ(js::string_end(R"("\\\\")", 0), 6u);
+  EXPECT_EQ(js::string_end(R"(\"\"")", 1), 5u);        // a backslash before the opening quote does not count
+  EXPECT_EQ(js::string_end(R"("a\")", 0), js::npos);
+  EXPECT_EQ(js::string_end(R"("abc)", 0), js::npos);
+}
+
 }  // namespace
 }  // namespace netconv
