@@ -3,7 +3,8 @@
 # (-DNETCONV_SANITIZE=ON; the libFuzzer targets are built in the same tree, -DNETCONV_FUZZ=ON, so
 # scripts/fuzz.sh reuses it) and runs it with ctest: unit tests, golden samples, CLI contract,
 # hostile-input and PHI tests. Excluded: the conformance oracles (Node.js, slow; they test
-# netconv's output, not its memory safety) and cli.scale (large inputs for flat memory and thread
+# netconv's output, not its memory safety), the FHIR server loading tests (server.*: Node.js, they
+# test loading semantics) and cli.scale (large inputs for flat memory and thread
 # independence: over 10 minutes under the sanitizers on 2 cores; the same code paths run in the
 # other tests), the lints (lint.*: they read the source, they do not run it), the Debian package
 # and installed-library tests (package.*, install.*: they package a Release build), the cluster
@@ -28,6 +29,6 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$build"
 code=0
-ctest --output-on-failure -j "$jobs" -E '^(conformance\.|cluster\.|mappings\.export_terminology|cli\.scale$|lint\.|package\.|install\.)' "$@" || code=$?
+ctest --output-on-failure -j "$jobs" -E '^(conformance\.|server\.|cluster\.|mappings\.export_terminology|cli\.scale$|lint\.|package\.|install\.)' "$@" || code=$?
 echo "sanitize.sh: build $((built - start))s, tests $(($(date +%s) - built))s (build dir $build)" >&2
 exit $code

@@ -81,6 +81,7 @@ void check_lineage_options(const ConvertOptions& c) {
       throw UsageError("--fhir-base-url " + problem + " (got '" + w.fhir_base_url + "')");
   if (!c.registry_id.empty() && !valid_registry_id(c.registry_id))
     throw UsageError("--registry-id must be 1-64 letters, digits, '.', '_' or '-'");
+  if (c.delete_missing_patients && c.since.empty()) throw UsageError("--delete-missing-patients needs --since");
 }
 
 // --shard K/N: two whole numbers, 1 <= K <= N <= 4096.
@@ -104,7 +105,11 @@ void add_server_options(po::options_description& desc, ParsedConvert& p) {
        "identifier system URI for patient_id (default: urn:netconv:registry:<ID>:patient with --registry-id, else urn:netconv:patient-id)")
       ("registry-id", po::value(&p.convert.registry_id),
        "the registry's id, [A-Za-z0-9._-]{1,64}: names the identifier systems (urn:netconv:registry:<ID>:patient|fact); "
-       "default: registry_id in --cda-config, then a NAACCR file's registryId");
+       "default: registry_id in --cda-config, then a NAACCR file's registryId")
+      ("since", po::value(&p.convert.since),
+       "write only what changed since a previous run: PREV is its output folder or manifest.ndjson (README: Loading into a FHIR server)")
+      ("delete-missing-patients", po::bool_switch(&p.convert.delete_missing_patients),
+       "with --since: delete the resources of previous patients this export does not contain (exports can be partial: off by default)");
 }
 
 // The options of runs that are one part of a larger whole: a shard, or a stage of a pipeline.
@@ -120,6 +125,10 @@ void check_pipeline_options(const po::variables_map& vm, const std::string& shar
   const bool streaming = p.convert.output_dir == "-";
   if (!streaming && (!p.convert.report_file.empty() || !p.convert.rejects_file.empty()))
     throw UsageError("--report and --rejects go with -o - (a folder holds its own report.json and rejects.ndjson)");
+  if (streaming && !p.convert.since.empty())
+    throw UsageError("--since writes a delta into an output folder (its manifest and deleted.ndjson): not with -o -");
+  if (p.convert.shard_count && p.convert.delete_missing_patients)
+    throw UsageError("--delete-missing-patients needs the whole export: a shard cannot tell which missing patients were its own");
   if (streaming && (p.convert.to.size() != 1 || p.convert.to.front() == "cda"))
     throw UsageError("-o - streams exactly one NDJSON output: --to fhir (CDA documents are one file per patient)");
 }

@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <cstdlib>
 
 #include "core/errors.hpp"
 #include "core/json_writer.hpp"
+#include "report/quality_stats.hpp"
 
 namespace netconv {
 
@@ -63,13 +65,23 @@ LoadedCheckers load_checkers(const ConvertOptions& opt, const FormatRegistry& fo
   return c;
 }
 
-OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables)
-    : OutputStage(opt, formats, tables, LoadedCheckers{}) {}
+OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
+                         const PreviousManifest* previous)
+    : OutputStage(opt, formats, tables, LoadedCheckers{}, previous) {}
 
 OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
-                         const LoadedCheckers& checkers)
+                         const LoadedCheckers& checkers, const PreviousManifest* previous)
     : validate_(opt.validate) {
   auto writers = formats.make_writers(opt.to, opt.writer, tables);
+  for (std::size_t i = 0; i < writers.size(); ++i)
+    if (writers[i]->name() == "fhir") fhir_ = i;
+  // NETCONV_DELTA_NO_CARRY (internal, for tests): every patient of a --since run converted again,
+  // to show that carrying unchanged patients writes the same delta
+  manifest_ = std::make_unique<ManifestStage>(fhir_, previous, opt.writer.fhir_layout, std::getenv("NETCONV_DELTA_NO_CARRY") == nullptr);
+  if (fhir_ != kNoOutput) {
+    const auto& digest = opt.writer.lineage.tables_sha256;  // taken once by convert() or the engine
+    fingerprints_ = std::make_unique<InputFingerprinter>(opt, digest.empty() ? report::mapping_tables_sha256(tables.dir()) : digest);
+  }
   // a run's own stage: its checkers load after its writers (a bad writer option fails fast)
   const LoadedCheckers own = validate_ && !checkers.sessions ? load_checkers(opt, formats, opt.to) : LoadedCheckers{};
   const LoadedCheckers& use = checkers.sessions ? checkers : own;
@@ -87,22 +99,27 @@ OutputStage::OutputStage(const ConvertOptions& opt, const FormatRegistry& format
   load_seconds_ = use.load_seconds;
 }
 
-void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const {
+void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch,
+                                 const ContentHash* input) const {
   auto& s = r.counts;
   while (!group.cases.empty()) {
     std::vector<RenderedPatient> rendered(outputs_.size());
     for (std::size_t i = 0; i < outputs_.size(); ++i) {
-      rendered[i].describe_targets = validate_;
+      // the manifest hashes each FHIR resource, checked or not
+      rendered[i].describe_targets = validate_ || i == fhir_;
       outputs_[i].writer->render(group, rendered[i], scratch.render);
     }
+    const PreparedPatient prepared = manifest_->prepare(rendered);
     FailedRecords failed;  // record key ("" = every record) -> violations
-    if (auto* session = scratch.session) {
+    auto* session = prepared.unchanged() ? nullptr : scratch.session;  // nothing of it is written
+    if (session) {
       const auto check_start = std::chrono::steady_clock::now();
       for (std::size_t i = 0; i < outputs_.size(); ++i)
         if (outputs_[i].checker) outputs_[i].checker->check(*session, rendered[i], failed);
       s.validation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - check_start).count();
     }
     if (failed.empty()) {
+      manifest_->apply(prepared, rendered, s, r.previous_matched, input);
       for (auto& out : rendered) {
         for (auto& c : out.chunks) r.chunks.push_back(std::move(c));
         for (const auto& [k, v] : out.resource_counts) s.resources_by_type[k] += v;
@@ -112,6 +129,7 @@ void OutputStage::render_checked(model::PatientCases& group, WorkResult& r, Item
       return;
     }
     reject_failed(group, failed, r);
+    input = nullptr;  // a rejected record: the patient is converted again next time
   }
 }
 

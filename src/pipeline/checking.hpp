@@ -12,6 +12,8 @@
 
 #include "formats/format.hpp"
 #include "pipeline/convert.hpp"
+#include "pipeline/delta.hpp"
+#include "pipeline/fingerprint.hpp"
 
 namespace netconv {
 
@@ -24,6 +26,7 @@ struct WorkResult {
   ConvertSummary counts;
   // the first converted record whose patient has no registry id (default identifier systems)
   std::optional<Location> default_systems_at;
+  std::vector<std::size_t> previous_matched;  // --since: the previous manifest's patients this item wrote
 };
 
 // One rejects.ndjson line: the record, where it was read, and why it was rejected.
@@ -55,13 +58,25 @@ LoadedCheckers load_checkers(const ConvertOptions& opt, const FormatRegistry& fo
 
 class OutputStage {
  public:
-  // Throws ConfigError for an unknown format or when a checker cannot load.
-  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables);
+  // Throws ConfigError for an unknown format or when a checker cannot load. `previous`: the
+  // previous run's manifest in delta mode (outputs are cut down to what changed), else null.
+  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables,
+              const PreviousManifest* previous = nullptr);
   // The same with checkers loaded before (load_checkers() over at least opt.to); only the writers
   // are made here.
-  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables, const LoadedCheckers& checkers);
-  // `session`: the calling worker's (null when nothing is checked, --no-validate).
-  void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch) const;
+  OutputStage(const ConvertOptions& opt, const FormatRegistry& formats, const MappingSet& tables, const LoadedCheckers& checkers,
+              const PreviousManifest* previous = nullptr);
+  // `session`: the calling worker's (null when nothing is checked, --no-validate). `input`: the
+  // patient's input fingerprint when every record of it was converted (null: none); it goes to
+  // the manifest line unless the checks reject a record too.
+  void render_checked(model::PatientCases& group, WorkResult& r, ItemScratch& scratch,
+                      const ContentHash* input = nullptr) const;
+  // Null when the run writes no manifest (no FHIR output): then no fingerprints are taken.
+  const InputFingerprinter* fingerprints() const { return fingerprints_.get(); }
+  // Delta mode: an unchanged patient's previous manifest line carried into `r` (ManifestStage).
+  bool carry_unchanged(const ContentHash& input, std::size_t records, WorkResult& r) const {
+    return manifest_->carry_unchanged(input, records, r.counts, r.previous_matched, r.chunks);
+  }
   double checker_load_seconds() const { return load_seconds_; }
   // The checks' sessions, one lent to each work item while it runs; null with --no-validate.
   CheckSessionPool* sessions() const { return sessions_.get(); }
@@ -78,6 +93,9 @@ class OutputStage {
   bool validate_;
   double load_seconds_ = 0;
   std::shared_ptr<CheckSessionPool> sessions_;
+  std::unique_ptr<ManifestStage> manifest_;  // every patient's manifest line, and the delta
+  std::unique_ptr<InputFingerprinter> fingerprints_;
+  std::size_t fhir_ = kNoOutput;              // the FHIR output's index in outputs_
 };
 
 }  // namespace netconv

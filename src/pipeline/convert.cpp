@@ -20,6 +20,7 @@
 #include "core/ids.hpp"
 #include "core/sha256.hpp"
 #include "pipeline/checking.hpp"
+#include "pipeline/delta.hpp"
 #include "pipeline/grouping.hpp"
 #include "pipeline/input.hpp"
 #include "pipeline/output_files.hpp"
@@ -91,12 +92,18 @@ class Run {
  public:
   Run(const ConvertOptions& opt, const MappingSet& t, DiagnosticSink& diags, const HashedInputs& inputs)
       : opt_(opt), tables_(t), diags_(diags), inputs_(inputs), formats_(opt.formats ? *opt.formats : builtin_formats()),
+        previous_(load_previous(opt)),
         files_(streaming() ? nullptr : std::make_unique<OutputFiles>(opt.output_dir, formats_.output_directories())),
         stream_(streaming() ? std::make_unique<StreamOutput>(opt.rejects_file, opt.report_file) : nullptr), columns_(opt.columns_file.empty() ? ColumnMap{} : load_column_map(opt.columns_file)),
-        outputs_(opt, formats_, t), work_(opt, t, outputs_), report_(opt.progress),
+        outputs_(opt, formats_, t, opt.since.empty() ? nullptr : &previous_), work_(opt, t, outputs_), report_(opt.progress),
         grouper_(opt.batch_records, opt.max_rows_per_patient, [this](WorkItem&& w) { pipeline_.submit(std::move(w)); }),
         pipeline_(nullptr, 0, [this](WorkItem& w) { return work_.process(w); }, [this](WorkResult& r) { write(r); }) {
     report_.summary.validator_load_seconds = outputs_.checker_load_seconds();
+    report_.summary.delta = !opt.since.empty();
+    if (report_.summary.delta)  // every count present, zeros too, so readers need no defaults
+      for (const char* k : {"unchanged", "changed", "new", "deleted"}) report_.summary.delta_resources[k] = report_.summary.delta_patients[k] = 0;
+    if (report_.summary.delta) report_.summary.delta_patients["kept_missing"] = 0;
+    previous_seen_.resize(previous_.entries().size());
     if (opt.jobs > 1024 || opt.batch_records < 1) throw ConfigError("jobs must be 0-1024 and batch at least 1");
     if (opt.shard_count > 4096 || opt.shard_index > opt.shard_count || (opt.shard_count && !opt.shard_index))
       throw ConfigError("--shard K/N needs 1 <= K <= N <= 4096");
@@ -115,6 +122,7 @@ class Run {
     if (files_) {
       files_->begin();  // the output folder: locked, cleaned of killed runs, a staging folder made
       files_->ensure("rejects.ndjson");
+      files_->ensure("manifest.ndjson");
     } else {
       scratch_ = std::make_unique<ScratchFolder>();  // a stream has no staging folder for the sort's run files
     }
@@ -133,6 +141,7 @@ class Run {
     auto& s = report_.summary;
     count_shard_skips();
     s.interrupted = interrupt_requested();
+    if (s.delta && !s.interrupted && files_) write_missing_patients();
     if (stream_) return finish_stream();
     // an interrupted run's staged files are dropped and its counts go to report.interrupted.json;
     // a completed one is made durable and switched into place with its report (docs/output-folder.md)
@@ -273,6 +282,38 @@ class Run {
     for (const auto& [path, pieces] : appends) files_->append(*path, pieces);
     reject_order_->take(r, [this](const std::string& lines) { write_rejects(lines); });
     report_.merge(r.counts);
+    for (auto at : r.previous_matched) previous_seen_[at] = true;
+  }
+
+  // The previous manifest in delta mode (read before the output folder is touched, so it may be
+  // the folder's own manifest.ndjson), else an empty one.
+  static PreviousManifest load_previous(const ConvertOptions& opt) {
+    if (opt.since.empty()) {
+      if (opt.delete_missing_patients) throw ConfigError("--delete-missing-patients needs --since");
+      return {};
+    }
+    if (std::find(opt.to.begin(), opt.to.end(), "fhir") == opt.to.end())
+      throw ConfigError("--since needs the fhir output (--to fhir[,cda]): deltas are made of FHIR resources");
+    return PreviousManifest::load(opt.since);
+  }
+
+  // After the last patient: previous patients this export did not write are deleted (with
+  // --delete-missing-patients) or carried into the new manifest, which describes what a server
+  // holds after this delta (so the next --since compares with that).
+  void write_missing_patients() {
+    auto missing = missing_patients(previous_, previous_seen_, opt_.delete_missing_patients, opt_.since_scope);
+    auto& s = report_.summary;
+    const std::string deletes = opt_.writer.fhir_layout == "bundle" ? "fhir/bundles.ndjson" : "fhir/deleted.ndjson";
+    for (auto at : missing.deleted) {
+      const auto& e = previous_.entries()[at];
+      files_->append(deletes, delete_bundle(e.resources));
+      s.delta_resources["deleted"] += e.resources.size();
+      ++s.delta_patients["deleted"];
+    }
+    for (auto at : missing.kept) {
+      files_->append("manifest.ndjson", manifest_line(previous_.entries()[at]));
+      ++s.delta_patients["kept_missing"];
+    }
   }
 
   // The item's chunks in the order the writers made them: patient by patient, each patient's
@@ -280,6 +321,7 @@ class Run {
   void write_stream(WorkResult& r) {
     std::vector<std::string_view> pieces;
     for (const auto& c : r.chunks) {
+      if (c.path == "manifest.ndjson") continue;  // the manifest describes a folder; a stream has none
       if (c.whole_file) throw ConfigError("output " + c.path + " is a whole file per patient: it cannot be streamed to standard output (-o -)");
       pieces.push_back(c.bytes);
     }
@@ -309,6 +351,8 @@ class Run {
   DiagnosticSink& diags_;
   const HashedInputs& inputs_;
   const FormatRegistry& formats_;
+  PreviousManifest previous_;        // --since, else empty
+  std::vector<bool> previous_seen_;  // the previous patients this run wrote
   std::unique_ptr<OutputFiles> files_;    // null when streaming to standard output
   std::unique_ptr<StreamOutput> stream_;  // null when writing a folder
   std::unique_ptr<ScratchFolder> scratch_;  // streaming only: where the sort spills (before intake_: outlives it)

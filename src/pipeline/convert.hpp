@@ -5,6 +5,7 @@
 // (formats/format.hpp); the run's parts are in pipeline/{input,grouping,work,checking,reporting}.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@
 #include "writers/writer.hpp"
 
 namespace netconv {
+
+struct ManifestEntry;  // pipeline/manifest.hpp
+// Whether a previous run's patient belongs to this run (a sharded run's own shard); empty = all.
+using PatientScope = std::function<bool(const ManifestEntry&)>;
 
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths; "-" = stdin
@@ -56,6 +61,11 @@ struct ConvertOptions {
   unsigned shard_index = 0, shard_count = 0;
   // With output_dir "-": the rejects and the report go to these files ("" = not written).
   std::string rejects_file, report_file;
+  // Delta mode (--since): a previous output folder or its manifest.ndjson; only what changed
+  // since is written (pipeline/delta.hpp). "" = a full run.
+  std::string since;
+  bool delete_missing_patients = false;  // previous patients absent from this export are deleted
+  PatientScope since_scope;              // which previous patients this run answers for
 };
 
 // What report.json says about a shard run, so that `netconv merge` can check its shards fit:
@@ -78,6 +88,10 @@ struct ConvertSummary {
   double validation_seconds = 0, validator_load_seconds = 0;
   std::uint64_t output_bytes = 0;
   report::QualityStats quality;  // the converted cases, for report.json's "quality" and report.html
+  // --since: resources and patients by what happened to them since the previous run
+  // (unchanged | changed | new | deleted; patients also kept_missing)
+  bool delta = false;
+  std::map<std::string, std::uint64_t> delta_resources, delta_patients;
   bool interrupted = false;
   unsigned shard_index = 0, shard_count = 0;  // as asked for; 0/0 = not a shard run
   std::vector<ShardInput> shard_inputs;

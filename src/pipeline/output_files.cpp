@@ -132,7 +132,7 @@ void roll_forward(int out, const std::string& dir, const std::vector<std::string
 
 OutputFiles::OutputFiles(std::string dir, const std::vector<std::string>& format_dirs)
     // report.json first: the order in which a commit moves the previous run's entries away
-    : dir_(std::move(dir)), owned_{"report.json", kInterrupted, "report.html", "rejects.ndjson"} {
+    : dir_(std::move(dir)), owned_{"report.json", kInterrupted, "report.html", "rejects.ndjson", "manifest.ndjson"} {
   owned_.insert(owned_.end(), format_dirs.begin(), format_dirs.end());
 }
 

@@ -24,6 +24,8 @@ void RunReport::merge(const ConvertSummary& c) {
   add(s.warnings_by_code, c.warnings_by_code);
   add(s.resources_by_type, c.resources_by_type);
   add(s.counted, c.counted);
+  add(s.delta_resources, c.delta_resources);
+  add(s.delta_patients, c.delta_patients);
   s.quality.merge(c.quality);
   if (progress_) show_progress();
 }
@@ -89,6 +91,12 @@ std::string RunReport::report_text(const std::vector<std::string>& inputs) const
   counts("resources_by_type", s.resources_by_type);
   counts("counted", s.counted);
   if (s.shard_count) write_shard(w, s);
+  if (s.delta) {
+    w.key("delta").begin_object();
+    counts("resources", s.delta_resources);
+    counts("patients", s.delta_patients);
+    w.end_object();
+  }
   s.quality.write_json(w);
   w.key("outputs").begin_array();
   for (const auto& o : s.outputs) w.string(o);

@@ -1,5 +1,7 @@
 #include "pipeline/work.hpp"
 
+#include <optional>
+
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "pipeline/registry_id.hpp"
@@ -42,6 +44,13 @@ WorkResult PatientWork::process(WorkItem& item, ItemScratch& scratch) const {
 
 void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, ItemScratch& scratch) const {
   auto& s = r.counts;
+  // the fingerprint of what decides the patient's output: a --since run carries an unchanged
+  // patient's previous manifest line instead of converting it again
+  std::optional<ContentHash> input;
+  if (const auto* f = outputs_.fingerprints()) {
+    input = f->patient(patient.records);
+    if (!patient.reappeared && outputs_.carry_unchanged(*input, patient.records.size(), r)) return;
+  }
   model::PatientCases group;
   for (const auto& rec : patient.records) {
     ++s.read;
@@ -51,6 +60,7 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
       r.diagnostics.push_back(w);
       ++s.warnings_by_code[w.code];
     }
+    if (o.kind != RecordOutcome::Kind::converted || patient.reappeared) input.reset();  // only all-converted patients
     if (o.kind == RecordOutcome::Kind::skipped) {
       ++s.skipped;
       ++s.skipped_by_reason[o.skip_reason];
@@ -85,7 +95,7 @@ void PatientWork::convert_patient(const PatientRecords& patient, WorkResult& r, 
   // the run warns once that the default identifier systems are for local experiments (NC-ID-003)
   if (!group.cases.empty() && !r.default_systems_at && group.patient.fact_system == kDefaultFactSystem)
     r.default_systems_at = group.cases.front().location;
-  outputs_.render_checked(group, r, scratch);
+  outputs_.render_checked(group, r, scratch, input ? &*input : nullptr);
 }
 
 void PatientWork::reject_too_many(const PatientRecords& patient, WorkResult& r) const {

@@ -307,6 +307,10 @@ void outputs_section(std::string& out, const nlohmann::json& r) {
   figure(out, "Warnings by code", "code", rows_of(r, "warnings_by_code"), 0, "warn");
   figure(out, "Resources written by type", "type", rows_of(r, "resources_by_type"), 0, "good");
   figure(out, "Facts counted", "fact", rows_of(r, "counted"), 0);
+  if (auto d = r.find("delta"); d != r.end() && d->is_object()) {  // a --since run: what the delta holds
+    figure(out, "Resources since the previous run (--since)", "resources", rows_of(*d, "resources"), 0);
+    figure(out, "Patients since the previous run (--since)", "patients", rows_of(*d, "patients"), 0);
+  }
   out += "<h3>Validation cost</h3>\n<table>\n";
   const auto t = r.value("timing", nlohmann::json::object());
   varies(out, "checking every output before it is written (summed over threads)", timing_text(t, "validation_seconds", " s", "%.3f"));

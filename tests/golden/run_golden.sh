@@ -20,12 +20,17 @@ echo "$code" > "$work/out/exit_code"
 # each on a line starting <tr class="varies">; the mapping tables' digest changes with any table
 # edit, also one that changes no output; so does the run id of meta.source (made from the
 # version, the tables' digest and the inputs' digests; pinned by the unit tests) and with it
-# the id of a Provenance (hash of patient and run)
+# the id of a Provenance (hash of patient and run) and its content; so does each manifest
+# line's input fingerprint (it hashes the tables' digest and netconv's version;
+# tests/unit/pipeline/fingerprint_test.cpp covers it)
 strip_varying() {
   sed -i 's/^,"timing":.*/}/; s/"mapping_tables_sha256":"[0-9a-f]*"/"mapping_tables_sha256":""/' "$1/report.json"
   if [[ -d $1/fhir ]]; then
     find "$1/fhir" -type f -exec sed -i -E 's/:run:[0-9a-f]{16}"/:run:RUN"/g; s/(mapping tables sha256 )[0-9a-f]{64}/\1/g;
       s/Provenance\/[0-9a-f]{32}/Provenance\/ID/g; s/"Provenance","id":"[0-9a-f]{32}"/"Provenance","id":"ID"/g' {} +
+  fi
+  if [[ -f $1/manifest.ndjson ]]; then
+    sed -i -E 's/,"input":"[0-9a-f]*"\}$/,"input":""}/; s/\["Provenance","[0-9a-f]{32}","[0-9a-f]{32}"\]/["Provenance","ID","HASH"]/g' "$1/manifest.ndjson"
   fi
   if [[ -f $1/report.html ]]; then
     sed -i 's|^\(<tr class="varies"><th>[^<]*</th><td>\).*\(</td></tr>\)$|\1\2|; s|<code>[0-9a-f]\{64\}</code>|<code></code>|' "$1/report.html"
