@@ -152,6 +152,7 @@ class MemoryRun {
   // A chunk goes to the callback of the output format whose folder it is in.
   void deliver(const OutputChunk& c, const std::string& patient_key) {
     std::string_view path = c.path;
+    if (path == "manifest.ndjson") return;  // an output folder's index: a sink has no folder
     if (path.rfind("fhir/", 0) == 0) {
       std::string_view file = path.substr(5);
       const std::string_view type = file == "bundles.ndjson" ? std::string_view("Bundle") : file.substr(0, file.find('.'));
