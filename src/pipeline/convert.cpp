@@ -18,7 +18,6 @@
 #include "core/lineage.hpp"
 #include "pipeline/hashed_inputs.hpp"
 #include "core/ids.hpp"
-#include "core/sha256.hpp"
 #include "pipeline/checking.hpp"
 #include "pipeline/delta.hpp"
 #include "pipeline/grouping.hpp"
@@ -200,24 +199,11 @@ class Run {
     s.shard_count = opt_.shard_count;
   }
 
-  // What a merge compares to tell that shards read the same input: its size and digest, read
-  // once more here (files only: standard input cannot be read twice).
-  void note_shard_input(const std::string& input, const std::string& display, std::uint64_t bytes_read) {
-    ShardInput id{display, "", bytes_read};
-    if (input != "-") {
-      std::ifstream f(input, std::ios::binary);
-      Sha256 h;
-      std::string buf(std::size_t{1} << 20, '\0');
-      std::uint64_t total = 0;
-      while (f.read(buf.data(), static_cast<std::streamsize>(buf.size())) || f.gcount() > 0) {
-        h.update(std::string_view(buf.data(), static_cast<std::size_t>(f.gcount())));
-        total += static_cast<std::uint64_t>(f.gcount());
-      }
-      if (f.bad()) throw IoError("read error on " + display);
-      id.sha256 = hex_prefix(h.finish(), 32);
-      id.bytes = total;
-    }
-    report_.summary.shard_inputs.push_back(std::move(id));
+  // What a merge compares to tell that shards read the same input: its size and digest (taken
+  // before the run for meta.source; empty for a pipe, which cannot be read twice).
+  void note_shard_input(const std::string& display, std::uint64_t bytes_read) {
+    const auto i = report_.summary.shard_inputs.size();  // called once per input, in order
+    report_.summary.shard_inputs.push_back({display, inputs_.digests().at(i).sha256, bytes_read});
   }
 
   int spill_fd() const { return files_ ? files_->staging_fd() : scratch_->fd(); }
@@ -251,7 +237,7 @@ class Run {
     report_.set_bytes_read(completed_bytes_);
     if (reader.failed()) ++report_.summary.files_failed;
     if (in.read_failed()) throw IoError("read error on " + display);
-    if (opt_.shard_count) note_shard_input(input, display, reader.bytes_read());
+    if (opt_.shard_count) note_shard_input(display, reader.bytes_read());
   }
 
   // Runs on the producer thread, in input order.
