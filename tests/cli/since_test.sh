@@ -30,6 +30,8 @@ expect 2 NC-DELTA-002 "$work/in.csv" --since "$work/bad.ndjson" -o "$work/out"
 grep -q secret "$work/err" && fail "the manifest's content was printed"
 expect 2 "needs --since" "$work/in.csv" --delete-missing-patients -o "$work/out"
 expect 2 "needs the fhir output" "$work/in.csv" --to cda --since "$work/out" -o "$work/out"
+expect 2 "a shard cannot tell" "$work/in.csv" --since "$work/out" --delete-missing-patients --shard 1/2 -o "$work/out"
+expect 2 "not with -o -" "$work/in.csv" --since "$work/out" -o -
 diff -r "$work/before" "$work/out" >/dev/null || fail "a refused --since run changed the output folder"
 # the same export again, into its own folder: nothing to write, the manifest stays
 "$netconv" convert --quiet --no-progress "$work/in.csv" --since "$work/out" -o "$work/out"
