@@ -351,7 +351,7 @@ class Run {
   std::unique_ptr<RejectOrder> reject_order_;
   report::RejectDigest rejects_digest_;  // the run report's most frequent reject reasons
   std::uint64_t completed_bytes_ = 0;
-  bool warn_default_systems_ = needs_registry_warning(opt_);
+  bool warn_default_systems_ = needs_registry_warning(opt_, /*delta=*/!opt_.since.empty());
   std::uint64_t shard_skipped_ = 0;  // records read that belong to other shards
   // declared last: destroyed (threads joined) before the members their tasks use
   OrderedPipeline<WorkItem, WorkResult> pipeline_;

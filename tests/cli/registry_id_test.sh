@@ -27,6 +27,10 @@ check "bulk layout: no NC-ID-003" 0 "$(warnings bulk)"
 
 check "--registry-id converts" 0 "$(run flag "$csv" --fhir-layout bundle --registry-id REG.A-1)"
 check "--registry-id: no NC-ID-003" 0 "$(warnings flag)"
+# a delta is meant for a server whatever its layout (the previous run had a registry id, so every
+# patient is converted again, now on the default systems)
+check "bulk delta without registry id converts" 0 "$(run delta "$csv" --since "$work/flag")"
+check "bulk delta without registry id: one NC-ID-003" 1 "$(warnings delta)"
 has "--registry-id names the fact system" "$work/flag/fhir/bundles.ndjson" '"system":"urn:netconv:registry:REG.A-1:fact","value":"[^"]+/1/primary"'
 has "--registry-id names the patient system" "$work/flag/fhir/bundles.ndjson" '"identifier":\[\{"system":"urn:netconv:registry:REG.A-1:patient"'
 
