@@ -1,13 +1,13 @@
 // netconv::Engine: the tables, checkers and writers loaded once, then shared by every call.
 #include <istream>
 #include <algorithm>
-#include <cctype>
 
 #include <dlfcn.h>
 
 #include <filesystem>
 
 #include "api/engine_impl.hpp"
+#include "core/ids.hpp"
 #include "core/lineage.hpp"
 #include "core/data_paths.hpp"
 #include "core/errors.hpp"
@@ -117,9 +117,7 @@ std::string stage_key(const FormatRegistry& formats, const std::vector<std::stri
 
 EngineState::EngineState(const EngineOptions& o)
     : options(o), formats(builtin_formats()), tables(load_tables(o.mappings_dir)), base(pipeline_options(o, formats)) {
-  auto token_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; };
-  if (!o.registry_id.empty() && (o.registry_id.size() > 64 || !std::all_of(o.registry_id.begin(), o.registry_id.end(), token_char)))
-    throw ConfigError("registry id must be 1-64 of A-Z a-z 0-9 . _ -");
+  if (!o.registry_id.empty() && !valid_registry_id(o.registry_id)) throw ConfigError("registry id must be 1-64 of A-Z a-z 0-9 . _ -");
   if (!o.columns_file.empty()) columns = load_column_map(o.columns_file);
   tables_sha256 = report::mapping_tables_sha256(tables.dir());
   // An engine converts messages, not one file: its meta.source names the engine's run (version
